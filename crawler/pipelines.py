@@ -1,0 +1,222 @@
+"""Item pipelines, one job each: validate → normalise → match brands → store in batches.
+
+A bad item is dropped with a reason by the stage that finds the problem; the store pipeline hears every drop
+(Scrapy's ``item_dropped`` signal) and quarantines the item with that reason, so nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+from nlp.match import BrandQuery
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import MentionItem, PostItem
+from nlp.quality import is_low_effort, text_hash
+from store import repo
+from store.db import ensure_schema, session_scope
+
+logger = logging.getLogger(__name__)
+
+_CONTROL = {c for c in map(chr, range(32)) if c not in "\n\t"} | {"\x7f"}
+
+
+class QuarantineReason(DropItem):
+    """A drop that carries a short machine-readable reason code and a human message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+class ValidatePipeline:
+    """Reject items that cannot be stored: missing ids, empty or absurdly long text."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler.settings.getint("BRANDPULSE_MAX_TEXT_CHARS", 200_000))
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, PostItem | MentionItem):
+            raise QuarantineReason("unknown_item", f"unexpected item type {type(item).__name__}")
+        if not item.platform or not str(item.external_id or "").strip():
+            raise QuarantineReason("missing_id", "platform and external_id are required")
+        if isinstance(item, MentionItem):
+            if not isinstance(item.text, str) or not item.text.strip():
+                raise QuarantineReason("empty_text", "mention has no text")
+            if len(item.text) > self.max_chars:
+                raise QuarantineReason("text_too_long", f"{len(item.text)} characters > {self.max_chars}")
+        for name in ("likes", "comments", "shares", "saves", "views", "replies", "author_followers"):
+            value = getattr(item, name, None)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise QuarantineReason("bad_count", f"{name}={value!r} is not a non-negative integer")
+        return item
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch not in _CONTROL).strip()
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} (spiders must give aware times)")
+    return value.astimezone(UTC)
+
+
+class NormalisePipeline:
+    """Clean text, make times aware UTC, compute duplicate keys and the low-effort flag."""
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        try:
+            item.published_at = _utc(item.published_at)
+        except (ValueError, TypeError) as exc:
+            raise QuarantineReason("bad_date", str(exc)) from exc
+        item.external_id = str(item.external_id).strip()
+        if isinstance(item, PostItem):
+            item.title = _clean(item.title) if item.title else item.title
+            return item
+        item.text = _clean(item.text)
+        if not item.text:
+            raise QuarantineReason("empty_text", "mention text is empty after clean-up")
+        item.text_hash = text_hash(item.text)
+        item.low_effort = is_low_effort(item.text)
+        return item
+
+
+class MatchBrandsPipeline:
+    """Attach the names of the brands whose boolean query the mention's text matches."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.queries: dict[str, BrandQuery] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MatchBrandsPipeline:
+        return cls(crawler.settings.get("BRANDPULSE_DATABASE_URL"))
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        ensure_schema(self.database_url)
+        with session_scope(self.database_url) as session:
+            self.queries = {b.name: BrandQuery.parse(b.query) for b in repo.list_brands(session)}
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, MentionItem):
+            item.brands = [name for name, q in self.queries.items() if q.matches(item.text)]
+        return item
+
+
+class StorePipeline:
+    """Write items in batches (posts before the mentions under them), keep the crawl-run row."""
+
+    def __init__(self, crawler: Crawler, database_url: str, batch_size: int) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.batch_size = batch_size
+        self.posts: list[PostItem] = []
+        self.mentions: list[MentionItem] = []
+        self.run_id: int | None = None
+        self.stored = 0
+        self.quarantined = 0
+        self.source = "unknown"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(
+            crawler,
+            crawler.settings.get("BRANDPULSE_DATABASE_URL"),
+            crawler.settings.getint("BRANDPULSE_BATCH_SIZE", 200),
+        )
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.source = spider.name if spider else "unknown"
+        ensure_schema(self.database_url)
+        with session_scope(self.database_url) as session:
+            self.run_id = repo.start_crawl_run(session, spider=self.source)
+        if spider is not None:
+            spider.crawl_run_id = self.run_id  # type: ignore[attr-defined]
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, PostItem):
+            self.posts.append(item)
+        else:
+            self.mentions.append(item)
+        if len(self.posts) + len(self.mentions) >= self.batch_size:
+            self.flush()
+        return item
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        code = getattr(exception, "code", "dropped")
+        payload = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else repr(item)
+        with session_scope(self.database_url) as session:
+            repo.quarantine(
+                session, source=self.source, reason=str(exception), payload=payload, crawl_run_id=self.run_id
+            )
+        self.quarantined += 1
+        self.crawler.stats.inc_value(f"brandpulse/quarantined/{code}")
+
+    def flush(self) -> None:
+        posts, mentions = self.posts, self.mentions
+        self.posts, self.mentions = [], []
+        if not posts and not mentions:
+            return
+        try:
+            with session_scope(self.database_url) as session:
+                ids = repo.upsert_posts(session, posts=posts, crawl_run_id=self.run_id)
+                repo.upsert_mentions(session, mentions=mentions, post_ids_by_key=ids)
+            self.stored += len(posts) + len(mentions)
+        except Exception:
+            # One bad row must not lose the batch: retry one by one and quarantine what still fails.
+            logger.exception("batch write failed; retrying item by item")
+            self._write_one_by_one(posts, mentions)
+
+    def _write_one_by_one(self, posts: list[PostItem], mentions: list[MentionItem]) -> None:
+        for item in [*posts, *mentions]:
+            try:
+                with session_scope(self.database_url) as session:
+                    if isinstance(item, PostItem):
+                        repo.upsert_posts(session, posts=[item], crawl_run_id=self.run_id)
+                    else:
+                        repo.upsert_mentions(session, mentions=[item])
+                self.stored += 1
+            except Exception as exc:  # noqa: BLE001 - quarantined with its reason
+                with session_scope(self.database_url) as session:
+                    repo.quarantine(
+                        session, source=self.source, reason=f"store_error: {exc.__class__.__name__}: {exc}"[:500],
+                        payload=dataclasses.asdict(item), crawl_run_id=self.run_id,
+                    )
+                self.quarantined += 1
+                self.crawler.stats.inc_value("brandpulse/quarantined/store_error")
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Runs after every pipeline has closed, when Scrapy knows why the crawl ended."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        errors = int(stats.get("log_count/ERROR", 0))
+        status = "finished" if reason == "finished" else f"stopped: {reason}"
+        if self.run_id is not None:
+            with session_scope(self.database_url) as session:
+                repo.finish_crawl_run(
+                    session, run_id=self.run_id, items=self.stored, quarantined=self.quarantined,
+                    errors=errors, status=status, stats=stats,
+                )
+        logger.info("stored %d items, quarantined %d, errors %d", self.stored, self.quarantined, errors)

@@ -1,0 +1,39 @@
+"""Scrapy settings: polite defaults, the brandpulse pipelines, BRANDPULSE_* options."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "brandpulse"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Polite by default: obey robots.txt, adapt the rate to the server, say who we are.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "brandpulse/0.1 (open-source social listening; +https://github.com/brandpulse/brandpulse)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = True
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("BRANDPULSE_LOG_LEVEL", "INFO")
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.NormalisePipeline": 200,
+    "crawler.pipelines.MatchBrandsPipeline": 300,
+    "crawler.pipelines.StorePipeline": 400,
+}
+
+# Where items go; the environment variable wins, as everywhere in brandpulse.
+BRANDPULSE_DATABASE_URL = os.environ.get("BRANDPULSE_DATABASE_URL", "sqlite:///brandpulse.db")
+# Rows written per transaction.
+BRANDPULSE_BATCH_SIZE = 200
+# Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
+BRANDPULSE_MAX_TEXT_CHARS = 200_000

@@ -1,0 +1,111 @@
+"""Engines, sessions and schema upgrades.
+
+The database URL comes from ``BRANDPULSE_DATABASE_URL`` or the configuration; SQLite (WAL mode) by default,
+PostgreSQL through a ``postgresql+psycopg://`` URL. The schema changes only through Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+DEFAULT_DATABASE_URL = "sqlite:///brandpulse.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(configured: str | None = None) -> str:
+    """The URL in force: the environment variable wins over the configuration, which wins over the default."""
+    return os.environ.get("BRANDPULSE_DATABASE_URL") or configured or DEFAULT_DATABASE_URL
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    # WAL lets the dashboard read while a crawl or the label worker writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        # Sessions in UTC, so dates and day buckets mean the same as on SQLite.
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+    return engine
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema at ``url`` up to ``revision`` (the newest by default)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def current_revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with get_engine(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def ensure_schema(url: str) -> None:
+    """Upgrade automatically on first use (and after a brandpulse upgrade brings new migrations)."""
+    if current_revision(url) != head_revision():
+        upgrade(url)
+
+
+def table_names(url: str) -> list[str]:
+    return sorted(inspect(get_engine(url)).get_table_names())
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,109 @@
+"""Labeled mentions as rows for analysts: one row per (mention, brand), written as CSV, Parquet or JSONL.
+
+The CLI ``brandpulse export`` and the dashboard's download buttons both use ``export_frame`` + ``write_export``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from store.kpi import period_filter
+from store.models import Author, Brand, Mention, MentionBrand
+
+FORMATS = ("csv", "parquet", "jsonl")
+COLUMNS = [
+    "mention_id", "platform", "external_id", "kind", "url", "author", "published_at", "text", "lang", "brand",
+    "sentiment", "sentiment_score", "p_negative", "p_neutral", "p_positive", "spam_score", "is_spam", "likes",
+    "replies", "model", "model_version", "label_source", "triage_status",
+]
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    brand: str | None = None
+    since: date | None = None
+    until: date | None = None
+    sentiment: str | None = None
+    include_spam: bool = False
+    platform: str | None = None
+    lang: str | None = None
+    only_labeled: bool = False
+
+
+def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: int | None = None) -> pd.DataFrame:
+    """The export rows as a DataFrame, newest first. Mentions matching no brand have an empty brand."""
+    score = case(
+        (Mention.sentiment == "positive", Mention.p_positive),
+        (Mention.sentiment == "negative", Mention.p_negative),
+        (Mention.sentiment == "neutral", Mention.p_neutral),
+        else_=None,
+    )
+    stmt = (
+        select(
+            Mention.id, Mention.platform, Mention.external_id, Mention.kind, Mention.url, Author.handle,
+            Mention.published_at, Mention.text, Mention.lang, Brand.name, Mention.sentiment, score,
+            Mention.p_negative, Mention.p_neutral, Mention.p_positive, Mention.spam_score, Mention.is_spam,
+            Mention.likes, Mention.replies, Mention.model, Mention.model_version, Mention.label_source,
+            Mention.triage_status,
+        )
+        .select_from(Mention)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .outerjoin(Brand, Brand.id == MentionBrand.brand_id)
+        .where(period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), flt.since, flt.until))
+        .order_by(Mention.published_at.desc(), Mention.id.desc())
+    )
+    conds = []
+    if flt.brand:
+        conds.append(Brand.name == flt.brand)
+    if flt.sentiment:
+        conds.append(Mention.sentiment == flt.sentiment)
+    if not flt.include_spam:
+        conds.append(func.coalesce(Mention.is_spam, False).is_(False))
+    if flt.platform:
+        conds.append(Mention.platform == flt.platform)
+    if flt.lang:
+        conds.append(Mention.lang == flt.lang)
+    if flt.only_labeled:
+        conds.append(Mention.labeled_at.is_not(None))
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    if limit:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
+    frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
+    return frame
+
+
+def write_export(frame: pd.DataFrame, fmt: str, out: str | Path | IO[bytes]) -> None:
+    """Write ``frame`` as ``fmt`` (csv, parquet, jsonl) to a path or binary file object."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "csv":
+        frame.to_csv(out, index=False, encoding="utf-8")
+    elif fmt == "parquet":
+        frame.to_parquet(out, index=False)
+    else:
+        data = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+        if isinstance(out, str | Path):
+            Path(out).write_text(data, encoding="utf-8")
+        else:
+            out.write(data.encode("utf-8"))
+
+
+def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    write_export(frame, fmt, buf)
+    return buf.getvalue()
+
+
+MIME_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/jsonl"}

@@ -1,0 +1,113 @@
+"""Reads behind the dashboard's mention lists: the negative feed (PR triage) and crawl health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from store.db import as_utc
+from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
+
+
+@dataclass(frozen=True)
+class FeedMention:
+    mention_id: int
+    published_at: datetime | None
+    platform: str
+    url: str | None
+    author: str | None
+    text: str
+    lang: str | None
+    brands: tuple[str, ...]
+    p_negative: float | None
+    likes: int
+    replies: int
+    triage_status: str
+
+
+def negative_feed(
+    session: Session,
+    *,
+    brand: str | None = None,
+    statuses: tuple[str, ...] = TRIAGE_STATUSES,
+    limit: int = 200,
+) -> list[FeedMention]:
+    """Non-spam negative mentions that name a brand, newest first."""
+    brands_of = (
+        select(MentionBrand.mention_id, Brand.name)
+        .join(Brand, Brand.id == MentionBrand.brand_id)
+        .subquery("brands_of")
+    )
+    stmt = (
+        select(
+            Mention.id, Mention.published_at, Mention.platform, Mention.url, Author.handle, Mention.text,
+            Mention.lang, Mention.p_negative, Mention.likes, Mention.replies, Mention.triage_status,
+        )
+        .select_from(Mention)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(
+            Mention.sentiment == "negative",
+            func.coalesce(Mention.is_spam, False).is_(False),
+            Mention.triage_status.in_(statuses),
+            Mention.id.in_(select(brands_of.c.mention_id).where(
+                (brands_of.c.name == brand) if brand else brands_of.c.name.is_not(None)
+            )),
+        )
+        .order_by(func.coalesce(Mention.published_at, Mention.first_seen_at).desc(), Mention.id.desc())
+        .limit(limit)
+    )
+    rows = session.execute(stmt).all()
+    ids = [r[0] for r in rows]
+    names: dict[int, list[str]] = {}
+    if ids:
+        for mid, name in session.execute(
+            select(brands_of.c.mention_id, brands_of.c.name).where(brands_of.c.mention_id.in_(ids))
+        ).all():
+            names.setdefault(mid, []).append(name)
+    return [
+        FeedMention(
+            mention_id=r[0], published_at=as_utc(r[1]), platform=r[2], url=r[3], author=r[4], text=r[5],
+            lang=r[6], brands=tuple(sorted(names.get(r[0], []))), p_negative=r[7], likes=r[8], replies=r[9],
+            triage_status=r[10],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    spider: str
+    last_run_id: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str
+    items: int
+    quarantined: int
+    errors: int
+    quarantine_reasons: dict[str, int]
+
+
+def source_health(session: Session) -> list[SourceHealth]:
+    """The last crawl run of each spider, with its quarantine reasons."""
+    last = select(CrawlRun.spider, func.max(CrawlRun.id).label("id")).group_by(CrawlRun.spider).subquery()
+    runs = session.execute(select(CrawlRun).join(last, last.c.id == CrawlRun.id).order_by(CrawlRun.spider)).scalars()
+    out = []
+    for run in runs:
+        reasons: dict[str, int] = {}
+        for reason, n in session.execute(
+            select(QuarantinedRecord.reason, func.count())
+            .where(QuarantinedRecord.crawl_run_id == run.id)
+            .group_by(QuarantinedRecord.reason)
+        ).all():
+            reasons[reason.split(":", 1)[0]] = reasons.get(reason.split(":", 1)[0], 0) + n
+        out.append(
+            SourceHealth(
+                spider=run.spider, last_run_id=run.id or 0, started_at=as_utc(run.started_at),
+                finished_at=as_utc(run.finished_at), status=run.status, items=run.items,
+                quarantined=run.quarantined, errors=run.errors, quarantine_reasons=reasons,
+            )
+        )
+    return out

@@ -1,0 +1,313 @@
+"""Share of voice, net sentiment and quality-weighted engagement, computed in SQL (SQLite and PostgreSQL).
+
+Definitions are those of the README's "Metrics" section: spam mentions are excluded from
+P / N / U and from mention counts; a mention that names two brands counts for both. Percentages are on a
+0-100 scale; a metric whose denominator is zero is ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from store.models import Author, Brand, Mention, MentionBrand, Post
+
+POST_KINDS = ("post", "article")
+
+# Weight of a low-effort comment (emoji-only, lone @mention, one generic word) in QWE.
+DEFAULT_LOW_EFFORT_WEIGHT = 0.5
+
+FORMULAS = {
+    "mentions": "count of non-spam mentions matching the brand query",
+    "sov": "mentions of the brand / mentions of all brands in its comparison set × 100",
+    "sov_engagement": "Σ engagement (likes + replies) of the brand's mentions / same over the set × 100",
+    "sov_reach": "Σ author followers of the brand's mentions / same over the set × 100",
+    "net_sentiment": "(positive − negative) / (positive + negative + neutral) × 100, spam excluded",
+    "net_sentiment_sov": "(P − N) of the brand / Σ over the set of (P + N) × 100",
+    "spam_rate": "spam mentions / all mentions of the brand × 100",
+    "engagement": "Σ over the brand's posts of likes + comments + shares + saves",
+    "qwe": "Σ over posts of s_p × E_p; s_p = Σ comment weights q_c / stored comments (1 when none stored); "
+    "q_c = (1 − p_spam) × duplicate (0/1) × low-effort weight",
+    "inflation": "raw engagement / quality-weighted engagement",
+}
+
+
+def _pct(num: float, den: float) -> float | None:
+    return None if not den else num / den * 100.0
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return None if not den else num / den
+
+
+def _bounds(since: date | datetime | None, until: date | datetime | None) -> tuple[Any, Any]:
+    """Dates are whole days: ``until`` is inclusive of its whole day."""
+    lo: Any = since
+    hi: Any = until
+    if isinstance(since, date) and not isinstance(since, datetime):
+        lo = datetime.combine(since, time.min, tzinfo=UTC)
+    if isinstance(until, date) and not isinstance(until, datetime):
+        hi = datetime.combine(until, time.max, tzinfo=UTC)
+    return lo, hi
+
+
+def period_filter(col: Any, since: Any, until: Any) -> ColumnElement[bool]:
+    """``col`` within [since, until]; dates are whole UTC days, None leaves that side open."""
+    lo, hi = _bounds(since, until)
+    conds = []
+    if lo is not None:
+        conds.append(col >= lo)
+    if hi is not None:
+        conds.append(col <= hi)
+    return and_(True, *conds)
+
+
+def _mention_time() -> Any:
+    return func.coalesce(Mention.published_at, Mention.first_seen_at)
+
+
+def _not_spam() -> ColumnElement[bool]:
+    return func.coalesce(Mention.is_spam, False).is_(False)
+
+
+def comparison_set(session: Session, brand: str) -> list[str]:
+    """The brand and its competitors (same competitor group); every stored brand when it has no group."""
+    row = session.execute(select(Brand.competitor_group).where(Brand.name == brand)).first()
+    if row is None:
+        raise KeyError(f"unknown brand {brand!r}")
+    group = row[0]
+    stmt = select(Brand.name).order_by(Brand.name)
+    if group:
+        stmt = stmt.where(Brand.competitor_group == group)
+    return [name for (name,) in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class BrandVoice:
+    brand: str
+    mentions: int
+    spam_mentions: int
+    spam_rate: float | None
+    positive: int
+    negative: int
+    neutral: int
+    positive_pct: float | None
+    negative_pct: float | None
+    net_sentiment: float | None
+    engagement: int
+    reach: int
+    sov: float | None
+    sov_engagement: float | None
+    sov_reach: float | None
+    net_sentiment_sov: float | None
+
+
+def share_of_voice(
+    session: Session,
+    *,
+    brands: Sequence[str] | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> list[BrandVoice]:
+    """Voice figures of each brand of a comparison set (all brands by default), shares within that set."""
+    not_spam = _not_spam()
+    ns = lambda expr: func.sum(case((not_spam, expr), else_=0))  # noqa: E731
+    stmt = (
+        select(
+            Brand.name,
+            ns(1).label("mentions"),
+            func.sum(case((not_spam, 0), else_=1)).label("spam"),
+            ns(case((Mention.sentiment == "positive", 1), else_=0)).label("p"),
+            ns(case((Mention.sentiment == "negative", 1), else_=0)).label("n"),
+            ns(case((Mention.sentiment == "neutral", 1), else_=0)).label("u"),
+            ns(Mention.likes + Mention.replies).label("engagement"),
+            ns(func.coalesce(Author.followers, 0)).label("reach"),
+        )
+        .select_from(Brand)
+        .join(MentionBrand, MentionBrand.brand_id == Brand.id)
+        .join(Mention, Mention.id == MentionBrand.mention_id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(period_filter(_mention_time(), since, until))
+        .group_by(Brand.name)
+    )
+    if brands is not None:
+        stmt = stmt.where(Brand.name.in_(list(brands)))
+    rows = {r[0]: r for r in session.execute(stmt).all()}
+    names = list(brands) if brands is not None else [n for (n,) in session.execute(select(Brand.name)).all()]
+    data = {n: tuple(int(x or 0) for x in rows[n][1:]) if n in rows else (0,) * 7 for n in names}
+    tot_m = sum(v[0] for v in data.values())
+    tot_e = sum(v[5] for v in data.values())
+    tot_r = sum(v[6] for v in data.values())
+    tot_pn = sum(v[2] + v[3] for v in data.values())
+    out = []
+    for name in sorted(names):
+        m, spam, p, n, u, e, r = data[name]
+        out.append(
+            BrandVoice(
+                brand=name,
+                mentions=m,
+                spam_mentions=spam,
+                spam_rate=_pct(spam, m + spam),
+                positive=p,
+                negative=n,
+                neutral=u,
+                positive_pct=_pct(p, p + n + u),
+                negative_pct=_pct(n, p + n + u),
+                net_sentiment=_pct(p - n, p + n + u),
+                engagement=e,
+                reach=r,
+                sov=_pct(m, tot_m),
+                sov_engagement=_pct(e, tot_e),
+                sov_reach=_pct(r, tot_r),
+                net_sentiment_sov=_pct(p - n, tot_pn),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class SentimentPoint:
+    day: str  # YYYY-MM-DD (UTC)
+    brand: str
+    positive: int
+    negative: int
+    neutral: int
+    net_sentiment: float | None
+
+
+def net_sentiment_by_day(
+    session: Session,
+    *,
+    brands: Sequence[str] | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> list[SentimentPoint]:
+    """Daily P / N / U counts and net sentiment per brand (labeled, non-spam mentions)."""
+    day = _day(session, _mention_time())
+    stmt = (
+        select(
+            day.label("day"),
+            Brand.name,
+            func.sum(case((Mention.sentiment == "positive", 1), else_=0)),
+            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.sum(case((Mention.sentiment == "neutral", 1), else_=0)),
+        )
+        .select_from(Brand)
+        .join(MentionBrand, MentionBrand.brand_id == Brand.id)
+        .join(Mention, Mention.id == MentionBrand.mention_id)
+        .where(_not_spam(), Mention.sentiment.is_not(None), period_filter(_mention_time(), since, until))
+        .group_by(day, Brand.name)
+        .order_by(day, Brand.name)
+    )
+    if brands is not None:
+        stmt = stmt.where(Brand.name.in_(list(brands)))
+    out = []
+    for d, name, p, n, u in session.execute(stmt).all():
+        p, n, u = int(p or 0), int(n or 0), int(u or 0)
+        out.append(SentimentPoint(str(d)[:10], name, p, n, u, _pct(p - n, p + n + u)))
+    return out
+
+
+def _day(session: Session, col: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", col), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", col)
+
+
+def comment_weights(
+    session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT, post_ids: Sequence[int] | None = None
+) -> Any:
+    """A subquery of every stored comment with its quality weight q_c and reason flags.
+
+    q_c = (1 − p_spam) × d × low-effort weight; d = 0 for a repeat of an earlier comment's normalised text on the
+    same post. (The author factor is 1 here.)
+    """
+    rank = func.row_number().over(
+        partition_by=(Mention.post_id, Mention.text_hash),
+        order_by=(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id),
+    )
+    base = select(
+        Mention.id.label("mention_id"),
+        Mention.post_id.label("post_id"),
+        func.coalesce(Mention.spam_score, 0.0).label("p_spam"),
+        case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), 1), else_=0).label(
+            "duplicate"
+        ),
+        case((Mention.low_effort.is_(True), 1), else_=0).label("low_effort"),
+    ).where(Mention.post_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+    if post_ids is not None:
+        base = base.where(Mention.post_id.in_(list(post_ids)))
+    base = base.subquery("cw_base")
+    q = (
+        (1.0 - cast(base.c.p_spam, Float))
+        * case((base.c.duplicate == 1, 0.0), else_=1.0)
+        * case((base.c.low_effort == 1, low_effort_weight), else_=1.0)
+    )
+    return select(base, q.label("q")).subquery("comment_weight")
+
+
+@dataclass(frozen=True)
+class BrandEngagement:
+    brand: str
+    posts: int
+    engagement: int
+    qwe: float
+    inflation: float | None
+
+
+def engagement_by_brand(
+    session: Session,
+    *,
+    brands: Sequence[str] | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+) -> list[BrandEngagement]:
+    """Raw engagement and quality-weighted engagement (QWE) of each brand's posts."""
+    cw = comment_weights(session, low_effort_weight=low_effort_weight)
+    per_post = (
+        select(cw.c.post_id, func.sum(cw.c.q).label("sum_q"), func.count().label("c"))
+        .group_by(cw.c.post_id)
+        .subquery("per_post")
+    )
+    e_p = Post.likes + Post.comments + Post.shares + Post.saves
+    s_p = case((func.coalesce(per_post.c.c, 0) == 0, 1.0), else_=per_post.c.sum_q / cast(per_post.c.c, Float))
+    brand_posts = (
+        select(Post.id.label("post_id"), Brand.name.label("brand"))
+        .select_from(Post)
+        .join(Mention, and_(Mention.post_id == Post.id, Mention.kind.in_(POST_KINDS)))
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .join(Brand, Brand.id == MentionBrand.brand_id)
+        .where(period_filter(func.coalesce(Post.published_at, Post.updated_at), since, until))
+        .distinct()
+        .subquery("brand_post")
+    )
+    stmt = (
+        select(
+            brand_posts.c.brand,
+            func.count(Post.id),
+            func.sum(e_p),
+            func.sum(s_p * e_p),
+        )
+        .select_from(brand_posts)
+        .join(Post, Post.id == brand_posts.c.post_id)
+        .outerjoin(per_post, per_post.c.post_id == Post.id)
+        .group_by(brand_posts.c.brand)
+    )
+    if brands is not None:
+        stmt = stmt.where(brand_posts.c.brand.in_(list(brands)))
+    found = {b: (int(n or 0), int(e or 0), float(q or 0.0)) for b, n, e, q in session.execute(stmt).all()}
+    names = list(brands) if brands is not None else [n for (n,) in session.execute(select(Brand.name)).all()]
+    out = []
+    for name in sorted(names):
+        n, e, q = found.get(name, (0, 0, 0.0))
+        out.append(BrandEngagement(name, n, e, q, _ratio(e, q)))
+    return out
+
+

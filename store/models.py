@@ -1,0 +1,153 @@
+"""Tables of the brandpulse store.
+
+Times are stored as UTC. Natural keys: a mention is unique on (platform, external_id), a post likewise;
+writes upsert on them so re-running a crawl never duplicates rows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+TRIAGE_STATUSES = ("new", "in_progress", "resolved")
+
+
+class Brand(SQLModel, table=True):
+    """A brand we listen for; ``competitor_group`` puts it in a share-of-voice comparison set."""
+
+    __tablename__ = "brand"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    query: str
+    competitor_group: str | None = Field(default=None, index=True)
+
+
+class Author(SQLModel, table=True):
+    __tablename__ = "author"
+    __table_args__ = (UniqueConstraint("platform", "handle", name="uq_author_platform_handle"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    handle: str
+    followers: int | None = None
+    updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class Post(SQLModel, table=True):
+    """A parent post (article, thread, video) and its latest engagement counts."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_post_platform_external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    external_id: str
+    url: str | None = None
+    title: str | None = None
+    author_id: int | None = Field(default=None, foreign_key="author.id", index=True)
+    published_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    saves: int = 0
+    views: int | None = None
+    updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class Mention(SQLModel, table=True):
+    """One text item (post body, comment, reply, review, article) with its labels."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_mention_platform_external_id"),
+        Index("ix_mention_unlabeled", "labeled_at", "id"),
+        Index("ix_mention_post_hash", "post_id", "text_hash"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(index=True)
+    external_id: str
+    kind: str = "comment"
+    url: str | None = None
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    parent_external_id: str | None = None
+    author_id: int | None = Field(default=None, foreign_key="author.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_hash: str | None = None
+    low_effort: bool = False
+    published_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
+    likes: int = 0
+    replies: int = 0
+    extra: str | None = Field(default=None, sa_column=Column(Text))  # JSON of source-specific fields
+    # Labels (written by the label worker, or given by an import).
+    lang: str | None = Field(default=None, index=True)
+    sentiment: str | None = Field(default=None, index=True)
+    p_negative: float | None = None
+    p_neutral: float | None = None
+    p_positive: float | None = None
+    spam_score: float | None = None
+    is_spam: bool | None = Field(default=None, index=True)
+    model: str | None = None
+    model_version: str | None = None
+    label_source: str | None = None  # model | imported
+    labeled_at: datetime | None = Field(default=None, sa_column=_ts())
+    # PR triage of negative mentions.
+    triage_status: str = Field(default="new", index=True)
+    triage_updated_at: datetime | None = Field(default=None, sa_column=_ts())
+    first_seen_at: datetime | None = Field(default=None, sa_column=_ts())
+    updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class MentionBrand(SQLModel, table=True):
+    __tablename__ = "mention_brand"
+    mention_id: int = Field(foreign_key="mention.id", primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", primary_key=True, index=True)
+
+
+class MetricSnapshot(SQLModel, table=True):
+    """Counts of a post as seen by one crawl: the history behind the latest numbers on ``post``."""
+
+    __tablename__ = "metric_snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    crawl_run_id: int | None = Field(default=None, foreign_key="crawl_run.id")
+    taken_at: datetime = Field(sa_column=_ts(nullable=False))
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    saves: int = 0
+    views: int | None = None
+    author_followers: int | None = None
+
+
+class CrawlRun(SQLModel, table=True):
+    __tablename__ = "crawl_run"
+    id: int | None = Field(default=None, primary_key=True)
+    spider: str = Field(index=True)
+    started_at: datetime = Field(sa_column=_ts(nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=_ts())
+    status: str = "running"  # running | finished | failed
+    items: int = 0
+    quarantined: int = 0
+    errors: int = 0
+    stats: str | None = Field(default=None, sa_column=Column(Text))  # JSON of Scrapy stats
+
+
+class QuarantinedRecord(SQLModel, table=True):
+    """A record that could not be stored as given, kept with the reason."""
+
+    __tablename__ = "quarantined_record"
+    id: int | None = Field(default=None, primary_key=True)
+    crawl_run_id: int | None = Field(default=None, foreign_key="crawl_run.id", index=True)
+    source: str
+    reason: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_ts(nullable=False))

@@ -1,0 +1,488 @@
+"""Writes and simple reads of the store: keyword-only functions that take a session.
+
+Upserts work on SQLite and PostgreSQL alike (``INSERT ... ON CONFLICT``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from store.models import (
+    TRIAGE_STATUSES,
+    Author,
+    Brand,
+    CrawlRun,
+    Mention,
+    MentionBrand,
+    MetricSnapshot,
+    Post,
+    QuarantinedRecord,
+    utcnow,
+)
+
+POST_KINDS = ("post", "article")
+
+
+class PostLike(Protocol):
+    platform: str
+    external_id: str
+    url: str | None
+    title: str | None
+    author: str | None
+    author_followers: int | None
+    published_at: Any
+    likes: int | None
+    comments: int | None
+    shares: int | None
+    saves: int | None
+    views: int | None
+
+
+class MentionLike(Protocol):
+    platform: str
+    external_id: str
+    text: str
+    kind: str
+    url: str | None
+    author: str | None
+    author_followers: int | None
+    published_at: Any
+    likes: int | None
+    replies: int | None
+    post_external_id: str | None
+    parent_external_id: str | None
+    extra: dict[str, Any]
+    brands: list[str]
+    text_hash: str | None
+    low_effort: bool
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+
+
+# ---------------------------------------------------------------- brands
+
+
+@dataclass(frozen=True)
+class BrandSpec:
+    name: str
+    query: str
+    competitor_group: str | None = None
+
+
+def sync_brands(session: Session, *, brands: Sequence[BrandSpec]) -> dict[str, int]:
+    """Create or update brands from the configuration; returns name → id for all brands in the store."""
+    for spec in brands:
+        stmt = _insert(session, Brand.__table__).values(
+            name=spec.name, query=spec.query, competitor_group=spec.competitor_group
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"query": stmt.excluded.query, "competitor_group": stmt.excluded.competitor_group},
+        )
+        session.execute(stmt)
+    session.flush()
+    return brand_ids(session)
+
+
+def brand_ids(session: Session) -> dict[str, int]:
+    return {name: id_ for id_, name in session.execute(select(Brand.id, Brand.name)).all()}
+
+
+def list_brands(session: Session) -> list[Brand]:
+    return list(session.exec(select(Brand).order_by(Brand.name)).scalars())  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- crawl runs and quarantine
+
+
+def start_crawl_run(session: Session, *, spider: str) -> int:
+    run = CrawlRun(spider=spider, started_at=utcnow())
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    return run.id
+
+
+def finish_crawl_run(
+    session: Session,
+    *,
+    run_id: int,
+    items: int,
+    quarantined: int,
+    errors: int,
+    status: str = "finished",
+    stats: dict[str, Any] | None = None,
+) -> None:
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(
+            finished_at=utcnow(),
+            items=items,
+            quarantined=quarantined,
+            errors=errors,
+            status=status,
+            stats=json.dumps(stats, default=str, ensure_ascii=False) if stats else None,
+        )
+    )
+
+
+def quarantine(session: Session, *, source: str, reason: str, payload: Any, crawl_run_id: int | None) -> None:
+    """Keep a record that could not be stored, with why."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, default=str, ensure_ascii=False)
+    session.add(
+        QuarantinedRecord(
+            crawl_run_id=crawl_run_id, source=source, reason=reason, payload=text, created_at=utcnow()
+        )
+    )
+
+
+# ---------------------------------------------------------------- upserts
+
+
+def _upsert_authors(session: Session, rows: Iterable[tuple[str, str, int | None]]) -> dict[tuple[str, str], int]:
+    unique: dict[tuple[str, str], int | None] = {}
+    for platform, handle, followers in rows:
+        key = (platform, handle)
+        if followers is not None or key not in unique:
+            unique[key] = followers
+    if not unique:
+        return {}
+    now = utcnow()
+    values = [{"platform": p, "handle": h, "followers": f, "updated_at": now} for (p, h), f in unique.items()]
+    stmt = _insert(session, Author.__table__).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "handle"],
+        set_={
+            "followers": func.coalesce(stmt.excluded.followers, Author.__table__.c.followers),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    ).returning(Author.__table__.c.id, Author.__table__.c.platform, Author.__table__.c.handle)
+    return {(p, h): id_ for id_, p, h in session.execute(stmt).all()}
+
+
+def upsert_posts(session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None) -> dict[str, int]:
+    """Insert or refresh posts (latest counts) and record a metric snapshot of each; returns key → id.
+
+    Keys are ``"platform:external_id"``.
+    """
+    if not posts:
+        return {}
+    authors = _upsert_authors(
+        session, ((p.platform, p.author, p.author_followers) for p in posts if p.author)
+    )
+    now = utcnow()
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in posts:  # the last item of a key wins within one batch
+        by_key[(p.platform, p.external_id)] = {
+            "platform": p.platform,
+            "external_id": p.external_id,
+            "url": p.url,
+            "title": p.title,
+            "author_id": authors.get((p.platform, p.author)) if p.author else None,
+            "published_at": p.published_at,
+            "likes": p.likes or 0,
+            "comments": p.comments or 0,
+            "shares": p.shares or 0,
+            "saves": p.saves or 0,
+            "views": p.views,
+            "updated_at": now,
+        }
+    table = Post.__table__
+    stmt = _insert(session, table).values(list(by_key.values()))
+    ex = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "external_id"],
+        set_={
+            "url": func.coalesce(ex.url, table.c.url),
+            "title": func.coalesce(ex.title, table.c.title),
+            "author_id": func.coalesce(ex.author_id, table.c.author_id),
+            "published_at": func.coalesce(ex.published_at, table.c.published_at),
+            "likes": ex.likes,
+            "comments": ex.comments,
+            "shares": ex.shares,
+            "saves": ex.saves,
+            "views": func.coalesce(ex.views, table.c.views),
+            "updated_at": ex.updated_at,
+        },
+    ).returning(table.c.id, table.c.platform, table.c.external_id)
+    ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
+    followers = {(p.platform, p.external_id): p.author_followers for p in posts}
+    session.execute(
+        _insert(session, MetricSnapshot.__table__).values(
+            [
+                {
+                    "post_id": ids[f"{v['platform']}:{v['external_id']}"],
+                    "crawl_run_id": crawl_run_id,
+                    "taken_at": now,
+                    "likes": v["likes"],
+                    "comments": v["comments"],
+                    "shares": v["shares"],
+                    "saves": v["saves"],
+                    "views": v["views"],
+                    "author_followers": followers.get(key),
+                }
+                for key, v in by_key.items()
+            ]
+        )
+    )
+    return ids
+
+
+def post_ids(session: Session, *, keys: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Ids of already stored posts for (platform, external_id) keys."""
+    out: dict[str, int] = {}
+    by_platform: dict[str, list[str]] = {}
+    for platform, ext in keys:
+        by_platform.setdefault(platform, []).append(ext)
+    for platform, exts in by_platform.items():
+        rows = session.execute(
+            select(Post.id, Post.external_id).where(Post.platform == platform, Post.external_id.in_(exts))
+        ).all()
+        out.update({f"{platform}:{ext}": id_ for id_, ext in rows})
+    return out
+
+
+def upsert_mentions(
+    session: Session,
+    *,
+    mentions: Sequence[MentionLike],
+    post_ids_by_key: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Insert or refresh mentions; link brands; returns ``"platform:external_id"`` → id.
+
+    Counts (likes, replies) are refreshed. A changed text clears the labels so the worker labels it again;
+    labels given by an import are kept.
+    """
+    if not mentions:
+        return {}
+    post_keys = {(m.platform, m.post_external_id) for m in mentions if m.post_external_id}
+    known = dict(post_ids_by_key or {})
+    missing = {k for k in post_keys if f"{k[0]}:{k[1]}" not in known}
+    if missing:
+        known.update(post_ids(session, keys=missing))
+    authors = _upsert_authors(
+        session, ((m.platform, m.author, m.author_followers) for m in mentions if m.author)
+    )
+    now = utcnow()
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    brands_by_key: dict[str, list[str]] = {}
+    for m in mentions:
+        key = f"{m.platform}:{m.external_id}"
+        by_key[(m.platform, m.external_id)] = {
+            "platform": m.platform,
+            "external_id": m.external_id,
+            "kind": m.kind,
+            "url": m.url,
+            "post_id": known.get(f"{m.platform}:{m.post_external_id}") if m.post_external_id else None,
+            "parent_external_id": m.parent_external_id,
+            "author_id": authors.get((m.platform, m.author)) if m.author else None,
+            "text": m.text,
+            "text_hash": m.text_hash,
+            "low_effort": bool(m.low_effort),
+            "published_at": m.published_at,
+            "likes": m.likes or 0,
+            "replies": m.replies or 0,
+            "extra": json.dumps(m.extra, ensure_ascii=False, default=str) if m.extra else None,
+            "triage_status": "new",
+            "first_seen_at": now,
+            "updated_at": now,
+        }
+        brands_by_key[key] = list(m.brands)
+    table = Mention.__table__
+    stmt = _insert(session, table).values(list(by_key.values()))
+    ex = stmt.excluded
+    text_changed = table.c.text != ex.text
+    keep_label = table.c.label_source == literal("imported")
+
+    def unless_changed(col: Any) -> Any:
+        return case((and_(text_changed, ~func.coalesce(keep_label, False)), None), else_=col)
+
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "external_id"],
+        set_={
+            "text": ex.text,
+            "text_hash": ex.text_hash,
+            "low_effort": ex.low_effort,
+            "url": func.coalesce(ex.url, table.c.url),
+            "post_id": func.coalesce(ex.post_id, table.c.post_id),
+            "author_id": func.coalesce(ex.author_id, table.c.author_id),
+            "published_at": func.coalesce(ex.published_at, table.c.published_at),
+            "likes": ex.likes,
+            "replies": ex.replies,
+            "extra": func.coalesce(ex.extra, table.c.extra),
+            "updated_at": ex.updated_at,
+            "labeled_at": unless_changed(table.c.labeled_at),
+            "sentiment": unless_changed(table.c.sentiment),
+        },
+    ).returning(table.c.id, table.c.platform, table.c.external_id)
+    ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
+
+    names = brand_ids(session)
+    links = {
+        (ids[key], names[b]) for key, brands in brands_by_key.items() for b in brands if b in names
+    }
+    if links:
+        link = _insert(session, MentionBrand.__table__).values(
+            [{"mention_id": m, "brand_id": b} for m, b in sorted(links)]
+        )
+        session.execute(link.on_conflict_do_nothing())
+    touched_posts = {v["post_id"] for v in by_key.values() if v["post_id"] is not None}
+    if touched_posts:
+        link_comments_to_post_brands(session, post_ids=touched_posts)
+    return ids
+
+
+def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -> None:
+    """Every comment under a post of brand b is a mention of b (the audience's reaction to the post)."""
+    ids = list(post_ids)
+    comment = Mention.__table__.alias("c")
+    parent = Mention.__table__.alias("p")
+    mb = MentionBrand.__table__
+    sel = (
+        select(comment.c.id, mb.c.brand_id)
+        .select_from(
+            comment.join(parent, and_(parent.c.post_id == comment.c.post_id, parent.c.kind.in_(POST_KINDS)))
+            .join(mb, mb.c.mention_id == parent.c.id)
+        )
+        .where(comment.c.post_id.in_(ids), comment.c.kind.not_in(POST_KINDS))
+    )
+    stmt = _insert(session, mb).from_select(["mention_id", "brand_id"], sel).on_conflict_do_nothing()
+    session.execute(stmt)
+
+
+def relink_brands(session: Session, *, matcher: Any) -> int:
+    """Re-match every stored mention against the brands' current queries (after a config change).
+
+    ``matcher(text) -> list[str]`` returns brand names. Returns the number of links.
+    """
+    names = brand_ids(session)
+    session.execute(MentionBrand.__table__.delete())
+    links: list[dict[str, int]] = []
+    for id_, text in session.execute(select(Mention.id, Mention.text)).all():
+        links.extend({"mention_id": id_, "brand_id": names[b]} for b in matcher(text) if b in names)
+    if links:
+        session.execute(_insert(session, MentionBrand.__table__).values(links).on_conflict_do_nothing())
+    post_ids_all = [p for (p,) in session.execute(select(Post.id)).all()]
+    if post_ids_all:
+        link_comments_to_post_brands(session, post_ids=post_ids_all)
+    return session.execute(select(func.count()).select_from(MentionBrand)).scalar_one()
+
+
+# ---------------------------------------------------------------- labels and triage
+
+
+@dataclass(frozen=True)
+class MentionLabel:
+    mention_id: int
+    lang: str
+    sentiment: str
+    p_negative: float
+    p_neutral: float
+    p_positive: float
+    spam_score: float
+    is_spam: bool
+    model: str
+    model_version: str
+
+
+def unlabeled_mentions(session: Session, *, limit: int, after_id: int = 0) -> list[tuple[int, str]]:
+    """The next unlabeled mentions in id order (so an interrupted worker resumes where it stopped)."""
+    rows = session.execute(
+        select(Mention.id, Mention.text)
+        .where(Mention.labeled_at.is_(None), Mention.id > after_id)
+        .order_by(Mention.id)
+        .limit(limit)
+    ).all()
+    return [(id_, text) for id_, text in rows]
+
+
+def count_unlabeled(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Mention).where(Mention.labeled_at.is_(None))
+    ).scalar_one()
+
+
+def write_labels(session: Session, *, labels: Sequence[MentionLabel]) -> None:
+    now = utcnow()
+    session.connection().execute(
+        update(Mention.__table__)
+        .where(Mention.__table__.c.id == _bind("b_id"))
+        .values(
+            lang=_bind("b_lang"),
+            sentiment=_bind("b_sentiment"),
+            p_negative=_bind("b_pn"),
+            p_neutral=_bind("b_pu"),
+            p_positive=_bind("b_pp"),
+            spam_score=_bind("b_spam"),
+            is_spam=_bind("b_is_spam"),
+            model=_bind("b_model"),
+            model_version=_bind("b_version"),
+            label_source="model",
+            labeled_at=now,
+        ),
+        [
+            {
+                "b_id": lab.mention_id,
+                "b_lang": lab.lang,
+                "b_sentiment": lab.sentiment,
+                "b_pn": lab.p_negative,
+                "b_pu": lab.p_neutral,
+                "b_pp": lab.p_positive,
+                "b_spam": lab.spam_score,
+                "b_is_spam": lab.is_spam,
+                "b_model": lab.model,
+                "b_version": lab.model_version,
+            }
+            for lab in labels
+        ],
+    )
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+def set_triage_status(session: Session, *, mention_id: int, status: str) -> None:
+    if status not in TRIAGE_STATUSES:
+        raise ValueError(f"triage status must be one of {', '.join(TRIAGE_STATUSES)}, not {status!r}")
+    result = session.execute(
+        update(Mention).where(Mention.id == mention_id).values(triage_status=status, triage_updated_at=utcnow())
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise KeyError(f"no mention with id {mention_id}")
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Row counts of the main tables (for summaries and health checks)."""
+    out: dict[str, int] = {}
+    for name, model in (
+        ("brands", Brand),
+        ("authors", Author),
+        ("posts", Post),
+        ("mentions", Mention),
+        ("mention_brand_links", MentionBrand),
+        ("metric_snapshots", MetricSnapshot),
+        ("crawl_runs", CrawlRun),
+        ("quarantined", QuarantinedRecord),
+    ):
+        out[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
+    return out
+
+

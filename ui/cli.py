@@ -1,0 +1,331 @@
+"""The ``brandpulse`` command line: the one place that wires crawler, nlp, store and ui together."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="brandpulse: social listening with honest numbers.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")]
+UI_APP = Path(__file__).resolve().parent / "app.py"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _load(config: Path | None):  # type: ignore[no-untyped-def]
+    from ui.config import ConfigError, load_config
+
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _prepare_db(url: str) -> None:
+    from store.db import ensure_schema
+
+    try:
+        ensure_schema(url)
+    except Exception as exc:  # the message matters more than the type here
+        raise _fail(f"cannot open database {_mask(url)}: {exc.__class__.__name__}: {exc}") from None
+
+
+def _mask(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sync_brands(url: str, cfg) -> None:  # type: ignore[no-untyped-def]
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(url) as session:
+        repo.sync_brands(
+            session,
+            brands=[repo.BrandSpec(b.name, b.query, b.competitor_group) for b in cfg.brands],
+        )
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="where to write the example")] = Path("brandpulse.toml"),
+    force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+) -> None:
+    """Write a commented example configuration."""
+    from ui.config import EXAMPLE_CONFIG
+
+    if path.exists() and not force:
+        raise _fail(f"{path} exists; use --force to overwrite")
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    typer.echo(f"wrote {path}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOpt = None, revision: str = "head") -> None:
+    """Apply schema migrations (the CLI also does this automatically on first use)."""
+    from store.db import current_revision, upgrade
+
+    cfg = _load(config)
+    url = cfg.database_url
+    upgrade(url, revision)
+    typer.echo(f"{_mask(url)} at revision {current_revision(url)}")
+
+
+@db_app.command("current")
+def db_current(config: ConfigOpt = None) -> None:
+    """Show the schema revision of the database."""
+    from store.db import current_revision, head_revision
+
+    url = _load(config).database_url
+    typer.echo(f"{_mask(url)}: revision {current_revision(url)} (newest {head_revision()})")
+
+
+def _crawl(url: str, jobs, settings: dict[str, object] | None = None) -> None:  # type: ignore[no-untyped-def]
+    from crawler.run import crawl_in_subprocess
+    from store.db import session_scope
+    from store.feed import source_health
+
+    names = ", ".join(j.spider for j in jobs)
+    typer.echo(f"crawling {names} ...")
+    start = time.monotonic()
+    try:
+        crawl_in_subprocess(jobs, url, settings)
+    except RuntimeError as exc:
+        raise _fail(str(exc), code=1) from None
+    with session_scope(url) as session:
+        health = {h.spider: h for h in source_health(session)}
+    for job in jobs:
+        h = health.get(job.spider)
+        if h is None:
+            typer.secho(f"  {job.spider}: no crawl run recorded", fg=typer.colors.RED)
+            continue
+        colour = typer.colors.RED if h.items == 0 else None
+        typer.secho(
+            f"  {job.spider}: {h.items} items, {h.quarantined} quarantined, {h.errors} errors ({h.status})",
+            fg=colour,
+        )
+    typer.echo(f"crawl took {time.monotonic() - start:.1f} s")
+
+
+@app.command()
+def crawl(
+    config: ConfigOpt = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="only these spiders")] = None,
+) -> None:
+    """Crawl the sources listed in the configuration."""
+    from crawler.run import CrawlJob
+
+    cfg = _load(config)
+    url = cfg.database_url
+    _prepare_db(url)
+    _sync_brands(url, cfg)
+    jobs = [CrawlJob(s.spider, s.spider_args()) for s in cfg.sources if s.enabled and (not source or s.spider in source)]
+    if not jobs:
+        raise _fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
+    _crawl(url, jobs)
+
+
+def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    from ui.worker import label_mentions
+
+    bar = tqdm(total=0, unit="mention", desc="labeling", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    start = time.monotonic()
+    result = label_mentions(
+        url,
+        sentiment_model=None if cfg.model.sentiment == "default" else cfg.model.sentiment,
+        spam_model=None if cfg.model.spam == "default" else cfg.model.spam,
+        batch_size=cfg.model.batch_size,
+        spam_threshold=cfg.model.spam_threshold,
+        label_mapping=cfg.model.label_mapping,
+        limit=limit,
+        progress=progress,
+    )
+    bar.close()
+    secs = time.monotonic() - start
+    typer.echo(f"labeled {result.labeled} mentions with {result.model} ({result.model_version}) in {secs:.1f} s")
+
+
+@app.command()
+def label(
+    config: ConfigOpt = None,
+    limit: Annotated[int | None, typer.Option(help="label at most this many")] = None,
+) -> None:
+    """Label unlabeled mentions (language, sentiment, spam). Interrupted, it resumes where it stopped."""
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    _label(cfg.database_url, cfg, limit)
+
+
+@app.command()
+def run(config: ConfigOpt = None) -> None:
+    """Crawl the configured sources, then label what is new."""
+    crawl(config=config, source=None)
+    label(config=config, limit=None)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="output file")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or jsonl")] = "jsonl",
+    brand: Annotated[str | None, typer.Option(help="only this brand")] = None,
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
+    sentiment: Annotated[str | None, typer.Option(help="negative, neutral or positive")] = None,
+    include_spam: Annotated[bool, typer.Option("--include-spam", help="keep spam mentions")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Export labeled mentions, one row per (mention, brand)."""
+    from store.db import session_scope
+    from store.export import FORMATS, ExportFilter, export_frame, write_export
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+    if sentiment and sentiment not in ("negative", "neutral", "positive"):
+        raise _fail("--sentiment must be negative, neutral or positive")
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    flt = ExportFilter(brand=brand, since=_date(since, "--since"), until=_date(until, "--until"),
+                       sentiment=sentiment, include_spam=include_spam)
+    with session_scope(cfg.database_url) as session:
+        frame = export_frame(session, flt)
+    write_export(frame, fmt, out)
+    typer.echo(f"wrote {len(frame)} rows to {out}")
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{name} must be a date like 2026-01-31, not {value!r}") from None
+
+
+def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> None:
+    env = {**os.environ, "BRANDPULSE_DATABASE_URL": url}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(UI_APP),
+        "--server.address", host, "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]
+    if headless is not None:
+        cmd += ["--server.headless", str(headless).lower()]
+    typer.echo(f"dashboard on http://{host}:{port}  (Ctrl+C to stop)")
+    try:
+        subprocess.run(cmd, env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def ui(
+    config: ConfigOpt = None,
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8501,
+    headless: Annotated[bool | None, typer.Option(help="do not open a browser")] = None,
+) -> None:
+    """Start the dashboard (bound to 127.0.0.1 by default)."""
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    _serve_ui(cfg.database_url, host, port, headless)
+
+
+DEMO_BRANDS = (
+    ("Glow Lab", '"glow lab" OR glowlab OR 글로우랩 OR 光澤實驗室 NOT job', "skincare"),
+    ("Aqua Veil", '"aqua veil" OR aquaveil OR 아쿠아베일 OR 水紗', "skincare"),
+    ("Petal Theory", '"petal theory" OR 페탈띠어리 OR 花瓣理論', "skincare"),
+)
+
+
+@app.command()
+def demo(
+    no_ui: Annotated[bool, typer.Option("--no-ui", help="stop after the summary")] = False,
+    database_url: Annotated[str, typer.Option(help="where the demo data goes")] = "sqlite:///brandpulse-demo.db",
+    port: Annotated[int, typer.Option(help="dashboard port")] = 8501,
+    keep: Annotated[bool, typer.Option(help="keep an existing demo database instead of starting fresh")] = False,
+) -> None:
+    """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard."""
+    from crawler.sample_site.server import serve_sample_site
+    from sqlalchemy.engine import make_url
+
+    from crawler.run import CrawlJob
+    from store import repo
+    from store.db import session_scope
+    from ui.config import Config, ModelConfig
+
+    url = os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+    _prepare_db(url)
+    with session_scope(url) as session:
+        repo.sync_brands(session, brands=[repo.BrandSpec(*b) for b in DEMO_BRANDS])
+    with serve_sample_site() as site:
+        typer.echo(f"sample site on {site.base_url}")
+        jobs = [CrawlJob(name, args) for name, args in site.spider_args()]
+        # A local server needs no politeness delay; robots.txt is still obeyed.
+        _crawl(url, jobs, {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
+    _label(url, Config(model=ModelConfig()))
+    _print_summary(url)
+    if not no_ui:
+        _serve_ui(url, "127.0.0.1", port)
+
+
+def _print_summary(url: str) -> None:
+    from sqlalchemy import func, select
+
+    from store import repo
+    from store.db import session_scope
+    from store.kpi import share_of_voice
+    from store.models import Mention
+
+    with session_scope(url) as session:
+        counts = repo.counts(session)
+        voice = share_of_voice(session)
+        by_platform = session.execute(select(Mention.platform, func.count()).group_by(Mention.platform)).all()
+        by_lang = session.execute(select(Mention.lang, func.count()).group_by(Mention.lang)).all()
+        spam = session.execute(select(func.count()).where(Mention.is_spam.is_(True))).scalar_one()
+    typer.echo("")
+    typer.secho("summary", bold=True)
+    typer.echo(f"  posts {counts['posts']}, mentions {counts['mentions']} (spam {spam}), "
+               f"quarantined {counts['quarantined']}, crawl runs {counts['crawl_runs']}")
+    typer.echo("  by platform: " + ", ".join(f"{p} {n}" for p, n in sorted(by_platform)))
+    typer.echo("  by language: " + ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang, key=lambda r: -r[1])))
+    typer.echo(f"  {'brand':<14}{'mentions':>9}{'SOV %':>8}{'pos':>5}{'neg':>5}{'neu':>5}{'net':>7}{'spam':>6}")
+    for v in voice:
+        sov = f"{v.sov:.1f}" if v.sov is not None else "-"
+        net = f"{v.net_sentiment:+.0f}" if v.net_sentiment is not None else "-"
+        typer.echo(f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
+                   f"{net:>7}{v.spam_mentions:>6}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

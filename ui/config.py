@@ -1,0 +1,172 @@
+"""brandpulse.toml: brands, sources, database and model choices, validated at start.
+
+Environment overrides: ``BRANDPULSE_DATABASE_URL`` (database URL) and ``BRANDPULSE_CONFIG`` (config path).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from nlp.match import BrandQuery, QueryError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from store.db import database_url
+
+DEFAULT_CONFIG_PATH = Path("brandpulse.toml")
+KNOWN_SPIDERS = ("ptt", "vnexpress", "naver_comments")
+
+
+class ConfigError(ValueError):
+    """Invalid configuration; the message names the key and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BrandConfig(_Strict):
+    name: str = Field(min_length=1)
+    query: str = Field(min_length=1)
+    competitor_group: str | None = None
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        try:
+            BrandQuery.parse(value)
+        except QueryError as exc:
+            raise ValueError(f"invalid boolean query {value!r}: {exc}") from exc
+        return value
+
+
+class SourceConfig(_Strict):
+    spider: str
+    args: dict[str, str | int | list[str]] = Field(default_factory=dict)
+    enabled: bool = True
+
+    @field_validator("spider")
+    @classmethod
+    def _known_spider(cls, value: str) -> str:
+        if value not in KNOWN_SPIDERS:
+            raise ValueError(f"unknown spider {value!r}; known: {', '.join(KNOWN_SPIDERS)}")
+        return value
+
+    def spider_args(self) -> dict[str, str]:
+        """Arguments as Scrapy takes them (strings; lists joined by commas)."""
+        return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in self.args.items()}
+
+
+class DatabaseConfig(_Strict):
+    url: str | None = None
+
+
+class ModelConfig(_Strict):
+    sentiment: str = "default"
+    spam: str = "default"
+    batch_size: int = Field(default=64, ge=1, le=4096)
+    spam_threshold: float = Field(default=0.5, gt=0, lt=1)
+    label_mapping: dict[str, str] = Field(default_factory=dict)
+
+
+class Config(_Strict):
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    brands: list[BrandConfig] = Field(default_factory=list)
+    sources: list[SourceConfig] = Field(default_factory=list)
+
+    @field_validator("brands")
+    @classmethod
+    def _unique_brands(cls, value: list[BrandConfig]) -> list[BrandConfig]:
+        seen: set[str] = set()
+        for brand in value:
+            if brand.name.casefold() in seen:
+                raise ValueError(f"brand {brand.name!r} is listed twice")
+            seen.add(brand.name.casefold())
+        return value
+
+    @property
+    def database_url(self) -> str:
+        return database_url(self.database.url)
+
+
+def _format_errors(path: Path | str, exc: ValidationError) -> str:
+    lines = [f"invalid configuration in {path}:"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"  {key}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, Any], source: Path | str = "<config>") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(source, exc)) from None
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate the config; a missing default file means built-in defaults."""
+    explicit = path is not None or "BRANDPULSE_CONFIG" in os.environ
+    cfg_path = Path(path or os.environ.get("BRANDPULSE_CONFIG") or DEFAULT_CONFIG_PATH)
+    if not cfg_path.exists():
+        if explicit:
+            raise ConfigError(f"configuration file {cfg_path} does not exist (create one with `brandpulse init`)")
+        return Config()
+    try:
+        data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid configuration in {cfg_path}: TOML syntax error: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid configuration in {cfg_path}: not UTF-8 ({exc})") from None
+    return parse_config(data, cfg_path)
+
+
+EXAMPLE_CONFIG = """\
+# brandpulse configuration. Every key is optional; these are the defaults or examples.
+# BRANDPULSE_DATABASE_URL in the environment overrides [database].url.
+
+[database]
+# SQLite file by default (WAL mode); PostgreSQL: "postgresql+psycopg://user@host:5432/dbname"
+url = "sqlite:///brandpulse.db"
+
+[model]
+# "default" = the bundled multilingual model; or any Hugging Face sequence-classification model id or local path.
+sentiment = "default"
+spam = "default"
+batch_size = 64
+# A mention counts as spam when its spam probability is at least this.
+spam_threshold = 0.5
+# For models whose labels are LABEL_0, LABEL_1 ...: map them to negative/neutral/positive or spam/ham.
+# label_mapping = { LABEL_0 = "negative", LABEL_1 = "neutral", LABEL_2 = "positive" }
+
+# Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words for
+# Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in share of voice.
+[[brands]]
+name = "Glow Lab"
+query = '"glow lab" OR glowlab OR 글로우랩 OR 光澤實驗室 NOT job'
+competitor_group = "skincare"
+
+[[brands]]
+name = "Aqua Veil"
+query = '"aqua veil" OR aquaveil OR 아쿠아베일 OR 水紗'
+competitor_group = "skincare"
+
+# Sources: a spider and its arguments.
+[[sources]]
+spider = "ptt"
+args = { boards = ["MakeUp"], max_pages = 3 }
+
+[[sources]]
+spider = "vnexpress"
+args = { keywords = ["glow lab", "aqua veil"] }
+
+[[sources]]
+spider = "naver_comments"
+args = { articles = ["001,0014000001"] }
+"""
