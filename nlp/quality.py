@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 # One generic word carries no opinion: the usual ones in our markets' languages.
-GENERIC_WORDS = frozenset(
+_GENERIC = (
     """
     nice wow great cool ok okay lol lmao first love good yes yay amazing awesome beautiful perfect omg same
     đẹp hay ok oke quá tuyệt xinh thích chấm ib inbox
@@ -15,6 +15,8 @@ GENERIC_WORDS = frozenset(
     讚 推 好 棒 美 水 讚讚 好看 好用 朝聖 卡 +1 1 收到 同意
     """.split()
 )
+# Compared after NFKC (which also turns Hangul compatibility jamo like ㅋ into conjoining ones).
+GENERIC_WORDS = frozenset(unicodedata.normalize("NFKC", w).casefold() for w in _GENERIC)
 _MENTION = re.compile(r"^@[\w.\-]+$", re.UNICODE)
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
 

@@ -33,6 +33,7 @@ class ExportFilter:
     until: date | None = None
     sentiment: str | None = None
     include_spam: bool = False
+    only_spam: bool = False
     platform: str | None = None
     lang: str | None = None
     only_labeled: bool = False
@@ -66,7 +67,9 @@ def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: in
         conds.append(Brand.name == flt.brand)
     if flt.sentiment:
         conds.append(Mention.sentiment == flt.sentiment)
-    if not flt.include_spam:
+    if flt.only_spam:
+        conds.append(func.coalesce(Mention.is_spam, False).is_(True))
+    elif not flt.include_spam:
         conds.append(func.coalesce(Mention.is_spam, False).is_(False))
     if flt.platform:
         conds.append(Mention.platform == flt.platform)
@@ -82,6 +85,15 @@ def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: in
     frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
     frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
     return frame
+
+
+def facets(session: Session) -> tuple[list[str], list[str]]:
+    """The platforms and languages present in the store (for filter choices)."""
+    platforms = session.execute(select(Mention.platform).distinct().order_by(Mention.platform)).scalars().all()
+    langs = session.execute(
+        select(Mention.lang).where(Mention.lang.is_not(None)).distinct().order_by(Mention.lang)
+    ).scalars().all()
+    return list(platforms), list(langs)
 
 
 def write_export(frame: pd.DataFrame, fmt: str, out: str | Path | IO[bytes]) -> None:

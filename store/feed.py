@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from store.db import as_utc
+from store.kpi import period_filter
 from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
 
 
@@ -33,9 +34,11 @@ def negative_feed(
     *,
     brand: str | None = None,
     statuses: tuple[str, ...] = TRIAGE_STATUSES,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
     limit: int = 200,
 ) -> list[FeedMention]:
-    """Non-spam negative mentions that name a brand, newest first."""
+    """Non-spam negative mentions of a brand published in [since, until] (whole UTC days), newest first."""
     brands_of = (
         select(MentionBrand.mention_id, Brand.name)
         .join(Brand, Brand.id == MentionBrand.brand_id)
@@ -52,6 +55,7 @@ def negative_feed(
             Mention.sentiment == "negative",
             func.coalesce(Mention.is_spam, False).is_(False),
             Mention.triage_status.in_(statuses),
+            period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), since, until),
             Mention.id.in_(select(brands_of.c.mention_id).where(
                 (brands_of.c.name == brand) if brand else brands_of.c.name.is_not(None)
             )),

@@ -6,6 +6,7 @@ Upserts work on SQLite and PostgreSQL alike (``INSERT ... ON CONFLICT``).
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -71,6 +72,15 @@ def _insert(session: Session, table: Any) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+
+
+def _to_utc(value: datetime | None) -> datetime | None:
+    """Aware datetimes are stored as UTC (SQLite would keep a non-UTC wall-clock time as it is)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError(f"published_at must be an aware datetime, not {value!r}")
+    return value.astimezone(UTC)
 
 
 # ---------------------------------------------------------------- brands
@@ -194,7 +204,7 @@ def upsert_posts(session: Session, *, posts: Sequence[PostLike], crawl_run_id: i
             "url": p.url,
             "title": p.title,
             "author_id": authors.get((p.platform, p.author)) if p.author else None,
-            "published_at": p.published_at,
+            "published_at": _to_utc(p.published_at),
             "likes": p.likes or 0,
             "comments": p.comments or 0,
             "shares": p.shares or 0,
@@ -294,7 +304,7 @@ def upsert_mentions(
             "text": m.text,
             "text_hash": m.text_hash,
             "low_effort": bool(m.low_effort),
-            "published_at": m.published_at,
+            "published_at": _to_utc(m.published_at),
             "likes": m.likes or 0,
             "replies": m.replies or 0,
             "extra": json.dumps(m.extra, ensure_ascii=False, default=str) if m.extra else None,

@@ -1,0 +1,163 @@
+"""The dashboard in a real browser: `streamlit run ui/app.py` on a seeded database, headless Chromium.
+
+Needs Debian's chromium at /usr/bin/chromium (`make test` installs it); without it this test fails, never
+skips. Screenshots go to test-artifacts/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import seed_demo_db
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+STARTUP_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 45_000
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+
+
+def _require_chromium() -> Path:
+    """Debian's chromium; its absence fails the test, so a CI without a browser cannot pass silently."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium for this test).")
+    return CHROMIUM
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A seeded database and a dashboard server on a free port; the server is always stopped."""
+    facts = seed_demo_db(f"sqlite:///{tmp_path / 'browser.db'}")
+    port = _free_port()
+    env = {**os.environ, "BRANDPULSE_DATABASE_URL": facts["url"]}
+    env.pop("BRANDPULSE_CONFIG", None)
+    log = tmp_path / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
+                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=tmp_path,  # no brandpulse.toml there: the environment URL is the only configuration
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, proc, log)
+        yield base_url, facts
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_overview_charts_and_negative_feed_render_in_chromium(dashboard: tuple[str, dict[str, Any]]) -> None:
+    chromium = _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, facts = dashboard
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            # Tall enough that the whole overview (tiles, three charts, table) is in one screenshot: Streamlit
+            # scrolls inside its own container, so a full-page screenshot would not show more.
+            page = browser.new_page(viewport={"width": 1400, "height": 1700}, timezone_id="UTC")
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(base_url, wait_until="domcontentloaded")
+
+            main = page.get_by_test_id("stMain")
+            expect(main.get_by_text("Share of voice", exact=True).first).to_be_visible()
+            charts = main.get_by_test_id("stVegaLiteChart")
+            expect(charts).to_have_count(3)
+            for i in range(3):
+                # Vega draws each chart as an SVG with marks; an empty or failed chart has none.
+                expect(charts.nth(i).locator("svg.marks")).to_be_visible()
+                expect(charts.nth(i).locator("svg.marks path").first).to_be_attached()
+            tiles = main.get_by_test_id("stMetric")
+            sov_tile = tiles.filter(has_text="Share of voice").get_by_test_id("stMetricValue")
+            expect(sov_tile).to_have_text("60.0 %")
+            expect(tiles.filter(has_text="Mentions").get_by_test_id("stMetricValue")).to_have_text("6")
+            page.wait_for_timeout(500)  # let the donut's entry finish before the picture
+            page.screenshot(path=str(ARTIFACTS / "dashboard_overview.png"))
+
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Negative feed").click()
+            expect(page).to_have_url(f"{base_url}/negative_feed")
+            expect(main.get_by_text(facts["negative_text"], exact=True)).to_be_visible()
+            expect(main.get_by_text("3 negative mentions")).to_be_visible()
+            # A comment's markup is shown as the characters it is, never rendered as HTML.
+            expect(main.get_by_text(facts["html_looking_text"], exact=True)).to_be_visible()
+            expect(main.locator("b")).to_have_count(0)
+            page.screenshot(path=str(ARTIFACTS / "negative_feed.png"))
+        finally:
+            browser.close()
+
+
+def test_a_deep_link_as_the_first_request_still_gets_the_app_shell(
+    dashboard: tuple[str, dict[str, Any]],
+) -> None:
+    """A deep link as a fresh server's first request still runs inside the app: sidebar and navigation."""
+    chromium = _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, facts = dashboard
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(f"{base_url}/sources", wait_until="domcontentloaded")
+            expect(page.get_by_test_id("stMain").get_by_text("stored zero items")).to_be_visible()
+            expect(page.get_by_test_id("stSidebar").get_by_text("Period", exact=True)).to_be_visible()
+            nav = page.get_by_test_id("stSidebarNav").get_by_role("link")
+            # Our st.navigation titles (each link also holds its icon's name), not the legacy file names.
+            expect(nav).to_contain_text(["Overview", "Negative feed", "Explore & export", "Sources"])
+        finally:
+            browser.close()

@@ -1,0 +1,219 @@
+"""Cached reads behind the dashboard pages: thin wrappers over the store's query functions.
+
+Every function takes the database URL first so that caches of two databases never mix. Results are
+DataFrames or small frozen records (pickled by ``st.cache_data``); no SQL and no metric formulas live here.
+``clear_caches()`` runs after every write so the next render shows it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from store import export, feed, kpi, repo
+from store.db import database_url, ensure_schema, session_scope
+from store.models import TRIAGE_STATUSES
+
+TTL_SECONDS = 60
+
+# The sidebar's period choices: label → number of whole UTC days back from today (None = all time).
+PERIODS: dict[str, int | None] = {
+    "Last 7 days": 7,
+    "Last 30 days": 30,
+    "Last 90 days": 90,
+    "All time": None,
+}
+DEFAULT_PERIOD = "Last 30 days"
+
+SpamMode = Literal["exclude", "include", "only"]
+SPAM_MODES: tuple[SpamMode, ...] = ("exclude", "include", "only")
+
+
+# ---------------------------------------------------------------- configuration and period
+
+
+def app_database_url() -> str:
+    """The URL in force: ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``, else the default.
+
+    Raises ``ui.config.ConfigError`` for an invalid configuration file.
+    """
+    try:
+        from ui.config import load_config
+    except ImportError:
+        # ui.config needs nlp.match for brand-query validation; the dashboard only needs the URL, so it still
+        # starts (environment or default URL) while that module is missing.
+        return database_url()
+    return load_config().database_url
+
+
+def masked_url(url: str) -> str:
+    """The URL with any password replaced by ``***``, for display."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL fails later with a real error; never echo it raw
+        return "(invalid database URL)"
+
+
+def current_url() -> str:
+    """The URL the app resolved at the start of this run (``ui/app.py`` keeps it in session state)."""
+    return st.session_state.get("db_url") or app_database_url()
+
+
+@st.cache_resource(show_spinner=False)
+def ensure_ready(url: str) -> bool:
+    """Create or upgrade the schema once per URL per server process."""
+    ensure_schema(url)
+    return True
+
+
+def period_bounds(label: str, today: date | None = None) -> tuple[date | None, date]:
+    """(since, until) whole UTC days for a sidebar period label; ``since`` is None for all time.
+
+    >>> period_bounds("Last 7 days", date(2026, 1, 31))
+    (datetime.date(2026, 1, 25), datetime.date(2026, 1, 31))
+    """
+    today = today or datetime.now(UTC).date()
+    days = PERIODS[label]
+    return (None if days is None else today - timedelta(days=days - 1)), today
+
+
+def current_period() -> tuple[date | None, date]:
+    """The period chosen in the sidebar (kept in session state by ``ui/app.py``)."""
+    label = st.session_state.get("period", DEFAULT_PERIOD)
+    since, until = period_bounds(label if label in PERIODS else DEFAULT_PERIOD)
+    return since, until
+
+
+# ---------------------------------------------------------------- voice and engagement
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def brand_names(url: str) -> list[str]:
+    """All stored brands, by name."""
+    with session_scope(url) as session:
+        return [b.name for b in repo.list_brands(session)]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def comparison_set(url: str, brand: str) -> list[str]:
+    """The brand and its competitors (its share-of-voice comparison set)."""
+    with session_scope(url) as session:
+        return kpi.comparison_set(session, brand)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def voice(url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None) -> pd.DataFrame:
+    """``share_of_voice`` as a frame, one row per brand (columns = ``kpi.BrandVoice`` fields)."""
+    with session_scope(url) as session:
+        rows = kpi.share_of_voice(session, brands=brands, since=since, until=until)
+    columns = [f.name for f in dataclasses.fields(kpi.BrandVoice)]
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def sentiment_by_day(
+    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
+) -> pd.DataFrame:
+    """``net_sentiment_by_day`` as a frame (columns = ``kpi.SentimentPoint`` fields, ``day`` as a date)."""
+    with session_scope(url) as session:
+        rows = kpi.net_sentiment_by_day(session, brands=brands, since=since, until=until)
+    columns = [f.name for f in dataclasses.fields(kpi.SentimentPoint)]
+    frame = pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def engagement(
+    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
+) -> pd.DataFrame:
+    """``engagement_by_brand`` as a frame (columns = ``kpi.BrandEngagement`` fields)."""
+    with session_scope(url) as session:
+        rows = kpi.engagement_by_brand(session, brands=brands, since=since, until=until)
+    columns = [f.name for f in dataclasses.fields(kpi.BrandEngagement)]
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+
+
+# ---------------------------------------------------------------- negative feed and triage
+
+
+FEED_LIMIT = 200
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def negative_mentions(
+    url: str,
+    brand: str | None,
+    statuses: tuple[str, ...],
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = FEED_LIMIT,
+) -> list[feed.FeedMention]:
+    """Non-spam negative mentions published in [since, until] (whole UTC days), newest first."""
+    with session_scope(url) as session:
+        return feed.negative_feed(session, brand=brand, statuses=statuses, since=since, until=until, limit=limit)
+
+
+def save_triage_status(url: str, mention_id: int, status: str) -> None:
+    """Write a triage status, then drop cached reads so every page shows it."""
+    if status not in TRIAGE_STATUSES:
+        raise ValueError(f"unknown triage status {status!r}")
+    with session_scope(url) as session:
+        repo.set_triage_status(session, mention_id=mention_id, status=status)
+    clear_caches()
+
+
+# ---------------------------------------------------------------- sources
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def sources(url: str) -> list[feed.SourceHealth]:
+    """The last crawl run of each spider with its quarantine reasons."""
+    with session_scope(url) as session:
+        return feed.source_health(session)
+
+
+# ---------------------------------------------------------------- explore and export
+
+
+@dataclasses.dataclass(frozen=True)
+class FilterOptions:
+    platforms: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def filter_options(url: str) -> FilterOptions:
+    """Platforms and languages present in the store, for the Explore filters."""
+    with session_scope(url) as session:
+        platforms, languages = export.facets(session)
+    return FilterOptions(platforms=tuple(platforms), languages=tuple(languages))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def explore_frame(url: str, flt: export.ExportFilter, spam: SpamMode = "exclude") -> pd.DataFrame:
+    """The export rows for ``flt``; ``spam`` = exclude / include / only spam mentions."""
+    if spam not in SPAM_MODES:
+        raise ValueError(f"spam must be one of {SPAM_MODES}, not {spam!r}")
+    flt = dataclasses.replace(flt, include_spam=spam != "exclude", only_spam=spam == "only")
+    with session_scope(url) as session:
+        return export.export_frame(session, flt)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=12)
+def export_file(url: str, flt: export.ExportFilter, spam: SpamMode, fmt: str) -> bytes:
+    """The bytes of a download: ``explore_frame`` written by ``store.export.export_bytes``."""
+    return export.export_bytes(explore_frame(url, flt, spam), fmt)
+
+
+# ---------------------------------------------------------------- cache control
+
+
+def clear_caches() -> None:
+    """Drop every cached read (after a write). The schema flag in ``st.cache_resource`` stays."""
+    st.cache_data.clear()

@@ -1,0 +1,89 @@
+"""Negative feed: non-spam negative mentions, newest first, with a triage status that saves on change.
+
+Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML), and a source
+link is shown only for an http(s) URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from store.models import TRIAGE_STATUSES
+from ui import charts, queries
+
+
+STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
+ALL_BRANDS = "All brands"
+
+url = queries.current_url()
+since, until = queries.current_period()
+
+
+def _web_link(link: str | None) -> str | None:
+    """The URL if it is a plain http(s) link, else None."""
+    # A javascript: or data: URL from a crawled page must never become clickable.
+    link = (link or "").strip()
+    return link if link.lower().startswith(("http://", "https://")) else None
+
+
+def _save_status(mention_id: int, key: str) -> None:
+    """on_change of a status box: write it at once, so a rerun or another page sees the new status."""
+    status = st.session_state[key]
+    queries.save_triage_status(url, mention_id, status)
+    st.toast(f"Mention {mention_id}: {STATUS_LABELS[status]}")
+
+
+st.title("Negative feed")
+
+filters = st.columns([1, 2])
+brand_choice = filters[0].selectbox("Brand", [ALL_BRANDS, *queries.brand_names(url)], key="feed_brand")
+statuses = filters[1].multiselect(
+    "Triage status",
+    list(TRIAGE_STATUSES),
+    default=["new", "in_progress"],
+    format_func=STATUS_LABELS.get,
+    key="feed_statuses",
+)
+
+mentions = queries.negative_mentions(
+    url, None if brand_choice == ALL_BRANDS else brand_choice, tuple(statuses), since, until
+) if statuses else []
+count = len(mentions)
+st.subheader(f"{count} negative mention{'' if count == 1 else 's'}")
+if not statuses:
+    st.caption("Choose at least one triage status.")
+elif count >= queries.FEED_LIMIT:
+    st.caption(
+        f"Showing the newest {queries.FEED_LIMIT}; narrow the brand, status or period to see older ones."
+    )
+
+tz_name = st.context.timezone
+for m in mentions:
+    with st.container(border=True):
+        body, actions = st.columns([5, 1])
+        with body:
+            meta = " · ".join(
+                part for part in (
+                    charts.fmt_time(m.published_at, tz_name),
+                    m.platform,
+                    ", ".join(m.brands),
+                    f"by {m.author}" if m.author else None,
+                    m.lang,
+                ) if part
+            )
+            st.text(meta)
+            st.text(m.text)
+        with actions:
+            key = f"triage_{m.mention_id}"
+            st.selectbox(
+                "Status",
+                list(TRIAGE_STATUSES),
+                index=TRIAGE_STATUSES.index(m.triage_status),
+                format_func=STATUS_LABELS.get,
+                key=key,
+                on_change=_save_status,
+                args=(m.mention_id, key),
+            )
+            link = _web_link(m.url)
+            if link:
+                st.link_button("Open source", link)
