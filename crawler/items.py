@@ -1,8 +1,9 @@
 """Typed items that spiders yield and pipelines consume.
 
-A spider yields a ``PostItem`` for each parent thing (an article, a forum thread, a video) and a ``MentionItem``
-for each text item: the post's own text (``kind="post"``) and every comment or reply under it. Items carry raw
-values as the source gave them; the normalise pipeline turns them into clean, timezone-aware values.
+A spider yields a ``PostItem`` for each parent thing (an article, a forum thread, a video) and a
+``MentionItem`` for each text item: the post's own text (``kind="post"``) and every comment or reply under
+it. Items carry raw values as the source gave them; the normalise pipeline turns them into clean,
+timezone-aware values.
 """
 
 from __future__ import annotations

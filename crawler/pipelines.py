@@ -12,12 +12,12 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
-from nlp.match import BrandQuery
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import MentionItem, PostItem
+from nlp.match import BrandQuery
 from nlp.quality import is_low_effort, text_hash
 from store import repo
 from store.db import ensure_schema, session_scope
@@ -199,8 +199,11 @@ class StorePipeline:
             except Exception as exc:  # noqa: BLE001 - quarantined with its reason
                 with session_scope(self.database_url) as session:
                     repo.quarantine(
-                        session, source=self.source, reason=f"store_error: {exc.__class__.__name__}: {exc}"[:500],
-                        payload=dataclasses.asdict(item), crawl_run_id=self.run_id,
+                        session,
+                        source=self.source,
+                        reason=f"store_error: {exc.__class__.__name__}: {exc}"[:500],
+                        payload=dataclasses.asdict(item),
+                        crawl_run_id=self.run_id,
                     )
                 self.quarantined += 1
                 self.crawler.stats.inc_value("brandpulse/quarantined/store_error")
@@ -216,7 +219,12 @@ class StorePipeline:
         if self.run_id is not None:
             with session_scope(self.database_url) as session:
                 repo.finish_crawl_run(
-                    session, run_id=self.run_id, items=self.stored, quarantined=self.quarantined,
-                    errors=errors, status=status, stats=stats,
+                    session,
+                    run_id=self.run_id,
+                    items=self.stored,
+                    quarantined=self.quarantined,
+                    errors=errors,
+                    status=status,
+                    stats=stats,
                 )
         logger.info("stored %d items, quarantined %d, errors %d", self.stored, self.quarantined, errors)

@@ -24,7 +24,9 @@ class CrawlJob:
     args: dict[str, str] = field(default_factory=dict)
 
 
-def run_crawls(jobs: Sequence[CrawlJob], database_url: str, settings: dict[str, object] | None = None) -> None:
+def run_crawls(
+    jobs: Sequence[CrawlJob], database_url: str, settings: dict[str, object] | None = None
+) -> None:
     """Crawl every job in this process (blocks until all finish)."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -70,7 +72,9 @@ def crawl_in_subprocess(
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run brandpulse spiders into a database.")
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--jobs-json", required=True, help='{"jobs": [{"spider": ..., "args": {...}}], "settings": {}}')
+    parser.add_argument(
+        "--jobs-json", required=True, help='{"jobs": [{"spider": ..., "args": {...}}], "settings": {}}'
+    )
     ns = parser.parse_args(argv)
     spec = json.loads(ns.jobs_json)
     jobs = [CrawlJob(j["spider"], {k: str(v) for k, v in j.get("args", {}).items()}) for j in spec["jobs"]]

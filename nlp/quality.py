@@ -7,14 +7,13 @@ import re
 import unicodedata
 
 # One generic word carries no opinion: the usual ones in our markets' languages.
-_GENERIC = (
-    """
-    nice wow great cool ok okay lol lmao first love good yes yay amazing awesome beautiful perfect omg same
-    đẹp hay ok oke quá tuyệt xinh thích chấm ib inbox
-    좋아요 좋다 굿 최고 대박 ㅋㅋ ㅋㅋㅋ ㅎㅎ ㅎㅎㅎ 와 오 예쁘다 감사
-    讚 推 好 棒 美 水 讚讚 好看 好用 朝聖 卡 +1 1 收到 同意
-    """.split()
-)
+_GENERIC = [
+    "nice", "wow", "great", "cool", "ok", "okay", "lol", "lmao", "first", "love", "good", "yes", "yay",
+    "amazing", "awesome", "beautiful", "perfect", "omg", "same", "đẹp", "hay", "ok", "oke", "quá",
+    "tuyệt", "xinh", "thích", "chấm", "ib", "inbox",
+    "좋아요", "좋다", "굿", "최고", "대박", "ㅋㅋ", "ㅋㅋㅋ", "ㅎㅎ", "ㅎㅎㅎ", "와", "오", "예쁘다", "감사",
+    "讚", "推", "好", "棒", "美", "水", "讚讚", "好看", "好用", "朝聖", "卡", "收到", "同意", "+1", "1",
+]
 # Compared after NFKC (which also turns Hangul compatibility jamo like ㅋ into conjoining ones).
 GENERIC_WORDS = frozenset(unicodedata.normalize("NFKC", w).casefold() for w in _GENERIC)
 _MENTION = re.compile(r"^@[\w.\-]+$", re.UNICODE)

@@ -1,6 +1,7 @@
 """Labeled mentions as rows for analysts: one row per (mention, brand), written as CSV, Parquet or JSONL.
 
-The CLI ``brandpulse export`` and the dashboard's download buttons both use ``export_frame`` + ``write_export``.
+The CLI ``brandpulse export`` and the dashboard's download buttons both use ``export_frame`` and
+``write_export``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,29 @@ from store.models import Author, Brand, Mention, MentionBrand
 
 FORMATS = ("csv", "parquet", "jsonl")
 COLUMNS = [
-    "mention_id", "platform", "external_id", "kind", "url", "author", "published_at", "text", "lang", "brand",
-    "sentiment", "sentiment_score", "p_negative", "p_neutral", "p_positive", "spam_score", "is_spam", "likes",
-    "replies", "model", "model_version", "label_source", "triage_status",
+    "mention_id",
+    "platform",
+    "external_id",
+    "kind",
+    "url",
+    "author",
+    "published_at",
+    "text",
+    "lang",
+    "brand",
+    "sentiment",
+    "sentiment_score",
+    "p_negative",
+    "p_neutral",
+    "p_positive",
+    "spam_score",
+    "is_spam",
+    "likes",
+    "replies",
+    "model",
+    "model_version",
+    "label_source",
+    "triage_status",
 ]
 
 
@@ -39,7 +60,9 @@ class ExportFilter:
     only_labeled: bool = False
 
 
-def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: int | None = None) -> pd.DataFrame:
+def export_frame(
+    session: Session, flt: ExportFilter = ExportFilter(), limit: int | None = None
+) -> pd.DataFrame:
     """The export rows as a DataFrame, newest first. Mentions matching no brand have an empty brand."""
     score = case(
         (Mention.sentiment == "positive", Mention.p_positive),
@@ -49,17 +72,37 @@ def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: in
     )
     stmt = (
         select(
-            Mention.id, Mention.platform, Mention.external_id, Mention.kind, Mention.url, Author.handle,
-            Mention.published_at, Mention.text, Mention.lang, Brand.name, Mention.sentiment, score,
-            Mention.p_negative, Mention.p_neutral, Mention.p_positive, Mention.spam_score, Mention.is_spam,
-            Mention.likes, Mention.replies, Mention.model, Mention.model_version, Mention.label_source,
+            Mention.id,
+            Mention.platform,
+            Mention.external_id,
+            Mention.kind,
+            Mention.url,
+            Author.handle,
+            Mention.published_at,
+            Mention.text,
+            Mention.lang,
+            Brand.name,
+            Mention.sentiment,
+            score,
+            Mention.p_negative,
+            Mention.p_neutral,
+            Mention.p_positive,
+            Mention.spam_score,
+            Mention.is_spam,
+            Mention.likes,
+            Mention.replies,
+            Mention.model,
+            Mention.model_version,
+            Mention.label_source,
             Mention.triage_status,
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
         .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
         .outerjoin(Brand, Brand.id == MentionBrand.brand_id)
-        .where(period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), flt.since, flt.until))
+        .where(
+            period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), flt.since, flt.until)
+        )
         .order_by(Mention.published_at.desc(), Mention.id.desc())
     )
     conds = []
@@ -89,10 +132,16 @@ def export_frame(session: Session, flt: ExportFilter = ExportFilter(), limit: in
 
 def facets(session: Session) -> tuple[list[str], list[str]]:
     """The platforms and languages present in the store (for filter choices)."""
-    platforms = session.execute(select(Mention.platform).distinct().order_by(Mention.platform)).scalars().all()
-    langs = session.execute(
-        select(Mention.lang).where(Mention.lang.is_not(None)).distinct().order_by(Mention.lang)
-    ).scalars().all()
+    platforms = (
+        session.execute(select(Mention.platform).distinct().order_by(Mention.platform)).scalars().all()
+    )
+    langs = (
+        session.execute(
+            select(Mention.lang).where(Mention.lang.is_not(None)).distinct().order_by(Mention.lang)
+        )
+        .scalars()
+        .all()
+    )
     return list(platforms), list(langs)
 
 

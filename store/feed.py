@@ -46,8 +46,17 @@ def negative_feed(
     )
     stmt = (
         select(
-            Mention.id, Mention.published_at, Mention.platform, Mention.url, Author.handle, Mention.text,
-            Mention.lang, Mention.p_negative, Mention.likes, Mention.replies, Mention.triage_status,
+            Mention.id,
+            Mention.published_at,
+            Mention.platform,
+            Mention.url,
+            Author.handle,
+            Mention.text,
+            Mention.lang,
+            Mention.p_negative,
+            Mention.likes,
+            Mention.replies,
+            Mention.triage_status,
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
@@ -56,9 +65,11 @@ def negative_feed(
             func.coalesce(Mention.is_spam, False).is_(False),
             Mention.triage_status.in_(statuses),
             period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), since, until),
-            Mention.id.in_(select(brands_of.c.mention_id).where(
-                (brands_of.c.name == brand) if brand else brands_of.c.name.is_not(None)
-            )),
+            Mention.id.in_(
+                select(brands_of.c.mention_id).where(
+                    (brands_of.c.name == brand) if brand else brands_of.c.name.is_not(None)
+                )
+            ),
         )
         .order_by(func.coalesce(Mention.published_at, Mention.first_seen_at).desc(), Mention.id.desc())
         .limit(limit)
@@ -73,8 +84,17 @@ def negative_feed(
             names.setdefault(mid, []).append(name)
     return [
         FeedMention(
-            mention_id=r[0], published_at=as_utc(r[1]), platform=r[2], url=r[3], author=r[4], text=r[5],
-            lang=r[6], brands=tuple(sorted(names.get(r[0], []))), p_negative=r[7], likes=r[8], replies=r[9],
+            mention_id=r[0],
+            published_at=as_utc(r[1]),
+            platform=r[2],
+            url=r[3],
+            author=r[4],
+            text=r[5],
+            lang=r[6],
+            brands=tuple(sorted(names.get(r[0], []))),
+            p_negative=r[7],
+            likes=r[8],
+            replies=r[9],
             triage_status=r[10],
         )
         for r in rows
@@ -97,7 +117,9 @@ class SourceHealth:
 def source_health(session: Session) -> list[SourceHealth]:
     """The last crawl run of each spider, with its quarantine reasons."""
     last = select(CrawlRun.spider, func.max(CrawlRun.id).label("id")).group_by(CrawlRun.spider).subquery()
-    runs = session.execute(select(CrawlRun).join(last, last.c.id == CrawlRun.id).order_by(CrawlRun.spider)).scalars()
+    runs = session.execute(
+        select(CrawlRun).join(last, last.c.id == CrawlRun.id).order_by(CrawlRun.spider)
+    ).scalars()
     out = []
     for run in runs:
         reasons: dict[str, int] = {}
@@ -109,9 +131,15 @@ def source_health(session: Session) -> list[SourceHealth]:
             reasons[reason.split(":", 1)[0]] = reasons.get(reason.split(":", 1)[0], 0) + n
         out.append(
             SourceHealth(
-                spider=run.spider, last_run_id=run.id or 0, started_at=as_utc(run.started_at),
-                finished_at=as_utc(run.finished_at), status=run.status, items=run.items,
-                quarantined=run.quarantined, errors=run.errors, quarantine_reasons=reasons,
+                spider=run.spider,
+                last_run_id=run.id or 0,
+                started_at=as_utc(run.started_at),
+                finished_at=as_utc(run.finished_at),
+                status=run.status,
+                items=run.items,
+                quarantined=run.quarantined,
+                errors=run.errors,
+                quarantine_reasons=reasons,
             )
         )
     return out

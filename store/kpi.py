@@ -221,12 +221,15 @@ def _day(session: Session, col: Any) -> Any:
 
 
 def comment_weights(
-    session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT, post_ids: Sequence[int] | None = None
+    session: Session,
+    *,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    post_ids: Sequence[int] | None = None,
 ) -> Any:
     """A subquery of every stored comment with its quality weight q_c and reason flags.
 
-    q_c = (1 − p_spam) × d × low-effort weight; d = 0 for a repeat of an earlier comment's normalised text on the
-    same post. (The author factor is 1 here.)
+    q_c = (1 − p_spam) × d × low-effort weight; d = 0 for a repeat of an earlier comment's normalised text
+    on the same post. (The author factor is 1 here.)
     """
     rank = func.row_number().over(
         partition_by=(Mention.post_id, Mention.text_hash),
@@ -309,5 +312,3 @@ def engagement_by_brand(
         n, e, q = found.get(name, (0, 0, 0.0))
         out.append(BrandEngagement(name, n, e, q, _ratio(e, q)))
     return out
-
-

@@ -6,9 +6,9 @@ Upserts work on SQLite and PostgreSQL alike (``INSERT ... ON CONFLICT``).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import and_, case, func, literal, select, update
@@ -164,7 +164,9 @@ def quarantine(session: Session, *, source: str, reason: str, payload: Any, craw
 # ---------------------------------------------------------------- upserts
 
 
-def _upsert_authors(session: Session, rows: Iterable[tuple[str, str, int | None]]) -> dict[tuple[str, str], int]:
+def _upsert_authors(
+    session: Session, rows: Iterable[tuple[str, str, int | None]]
+) -> dict[tuple[str, str], int]:
     unique: dict[tuple[str, str], int | None] = {}
     for platform, handle, followers in rows:
         key = (platform, handle)
@@ -185,7 +187,9 @@ def _upsert_authors(session: Session, rows: Iterable[tuple[str, str, int | None]
     return {(p, h): id_ for id_, p, h in session.execute(stmt).all()}
 
 
-def upsert_posts(session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None) -> dict[str, int]:
+def upsert_posts(
+    session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None
+) -> dict[str, int]:
     """Insert or refresh posts (latest counts) and record a metric snapshot of each; returns key → id.
 
     Keys are ``"platform:external_id"``.
@@ -343,9 +347,7 @@ def upsert_mentions(
     ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
 
     names = brand_ids(session)
-    links = {
-        (ids[key], names[b]) for key, brands in brands_by_key.items() for b in brands if b in names
-    }
+    links = {(ids[key], names[b]) for key, brands in brands_by_key.items() for b in brands if b in names}
     if links:
         link = _insert(session, MentionBrand.__table__).values(
             [{"mention_id": m, "brand_id": b} for m, b in sorted(links)]
@@ -366,8 +368,9 @@ def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -
     sel = (
         select(comment.c.id, mb.c.brand_id)
         .select_from(
-            comment.join(parent, and_(parent.c.post_id == comment.c.post_id, parent.c.kind.in_(POST_KINDS)))
-            .join(mb, mb.c.mention_id == parent.c.id)
+            comment.join(
+                parent, and_(parent.c.post_id == comment.c.post_id, parent.c.kind.in_(POST_KINDS))
+            ).join(mb, mb.c.mention_id == parent.c.id)
         )
         .where(comment.c.post_id.in_(ids), comment.c.kind.not_in(POST_KINDS))
     )
@@ -473,7 +476,9 @@ def set_triage_status(session: Session, *, mention_id: int, status: str) -> None
     if status not in TRIAGE_STATUSES:
         raise ValueError(f"triage status must be one of {', '.join(TRIAGE_STATUSES)}, not {status!r}")
     result = session.execute(
-        update(Mention).where(Mention.id == mention_id).values(triage_status=status, triage_updated_at=utcnow())
+        update(Mention)
+        .where(Mention.id == mention_id)
+        .values(triage_status=status, triage_updated_at=utcnow())
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise KeyError(f"no mention with id {mention_id}")
@@ -494,5 +499,3 @@ def counts(session: Session) -> dict[str, int]:
     ):
         out[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
     return out
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -12,12 +13,17 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="brandpulse: social listening with honest numbers.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="brandpulse: social listening with honest numbers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
+]
 UI_APP = Path(__file__).resolve().parent / "app.py"
 
 
@@ -134,7 +140,11 @@ def crawl(
     url = cfg.database_url
     _prepare_db(url)
     _sync_brands(url, cfg)
-    jobs = [CrawlJob(s.spider, s.spider_args()) for s in cfg.sources if s.enabled and (not source or s.spider in source)]
+    jobs = [
+        CrawlJob(s.spider, s.spider_args())
+        for s in cfg.sources
+        if s.enabled and (not source or s.spider in source)
+    ]
     if not jobs:
         raise _fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
     _crawl(url, jobs)
@@ -165,7 +175,9 @@ def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-
     )
     bar.close()
     secs = time.monotonic() - start
-    typer.echo(f"labeled {result.labeled} mentions with {result.model} ({result.model_version}) in {secs:.1f} s")
+    typer.echo(
+        f"labeled {result.labeled} mentions with {result.model} ({result.model_version}) in {secs:.1f} s"
+    )
 
 
 @app.command()
@@ -207,8 +219,13 @@ def export(
         raise _fail("--sentiment must be negative, neutral or positive")
     cfg = _load(config)
     _prepare_db(cfg.database_url)
-    flt = ExportFilter(brand=brand, since=_date(since, "--since"), until=_date(until, "--until"),
-                       sentiment=sentiment, include_spam=include_spam)
+    flt = ExportFilter(
+        brand=brand,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        sentiment=sentiment,
+        include_spam=include_spam,
+    )
     with session_scope(cfg.database_url) as session:
         frame = export_frame(session, flt)
     write_export(frame, fmt, out)
@@ -227,17 +244,23 @@ def _date(value: str | None, name: str) -> date | None:
 def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> None:
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": url}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(UI_APP),
-        "--server.address", host, "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(UI_APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
     ]
     if headless is not None:
         cmd += ["--server.headless", str(headless).lower()]
     typer.echo(f"dashboard on http://{host}:{port}  (Ctrl+C to stop)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the dashboard, not with a traceback
         subprocess.run(cmd, env=env, check=False)
-    except KeyboardInterrupt:
-        pass
 
 
 @app.command()
@@ -263,15 +286,19 @@ DEMO_BRANDS = (
 @app.command()
 def demo(
     no_ui: Annotated[bool, typer.Option("--no-ui", help="stop after the summary")] = False,
-    database_url: Annotated[str, typer.Option(help="where the demo data goes")] = "sqlite:///brandpulse-demo.db",
+    database_url: Annotated[
+        str, typer.Option(help="where the demo data goes")
+    ] = "sqlite:///brandpulse-demo.db",
     port: Annotated[int, typer.Option(help="dashboard port")] = 8501,
-    keep: Annotated[bool, typer.Option(help="keep an existing demo database instead of starting fresh")] = False,
+    keep: Annotated[
+        bool, typer.Option(help="keep an existing demo database instead of starting fresh")
+    ] = False,
 ) -> None:
     """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard."""
-    from crawler.sample_site.server import serve_sample_site
     from sqlalchemy.engine import make_url
 
     from crawler.run import CrawlJob
+    from crawler.sample_site.server import serve_sample_site
     from store import repo
     from store.db import session_scope
     from ui.config import Config, ModelConfig
@@ -311,16 +338,24 @@ def _print_summary(url: str) -> None:
         spam = session.execute(select(func.count()).where(Mention.is_spam.is_(True))).scalar_one()
     typer.echo("")
     typer.secho("summary", bold=True)
-    typer.echo(f"  posts {counts['posts']}, mentions {counts['mentions']} (spam {spam}), "
-               f"quarantined {counts['quarantined']}, crawl runs {counts['crawl_runs']}")
+    typer.echo(
+        f"  posts {counts['posts']}, mentions {counts['mentions']} (spam {spam}), "
+        f"quarantined {counts['quarantined']}, crawl runs {counts['crawl_runs']}"
+    )
     typer.echo("  by platform: " + ", ".join(f"{p} {n}" for p, n in sorted(by_platform)))
-    typer.echo("  by language: " + ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang, key=lambda r: -r[1])))
-    typer.echo(f"  {'brand':<14}{'mentions':>9}{'SOV %':>8}{'pos':>5}{'neg':>5}{'neu':>5}{'net':>7}{'spam':>6}")
+    typer.echo(
+        "  by language: " + ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang, key=lambda r: -r[1]))
+    )
+    typer.echo(
+        f"  {'brand':<14}{'mentions':>9}{'SOV %':>8}{'pos':>5}{'neg':>5}{'neu':>5}{'net':>7}{'spam':>6}"
+    )
     for v in voice:
         sov = f"{v.sov:.1f}" if v.sov is not None else "-"
         net = f"{v.net_sentiment:+.0f}" if v.net_sentiment is not None else "-"
-        typer.echo(f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
-                   f"{net:>7}{v.spam_mentions:>6}")
+        typer.echo(
+            f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
+            f"{net:>7}{v.spam_mentions:>6}"
+        )
 
 
 def main() -> None:

@@ -10,9 +10,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from nlp.match import BrandQuery, QueryError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from nlp.match import BrandQuery, QueryError
 from store.db import database_url
 
 DEFAULT_CONFIG_PATH = Path("brandpulse.toml")
@@ -116,7 +116,9 @@ def load_config(path: Path | str | None = None) -> Config:
     cfg_path = Path(path or os.environ.get("BRANDPULSE_CONFIG") or DEFAULT_CONFIG_PATH)
     if not cfg_path.exists():
         if explicit:
-            raise ConfigError(f"configuration file {cfg_path} does not exist (create one with `brandpulse init`)")
+            raise ConfigError(
+                f"configuration file {cfg_path} does not exist (create one with `brandpulse init`)"
+            )
         return Config()
     try:
         data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
@@ -136,7 +138,8 @@ EXAMPLE_CONFIG = """\
 url = "sqlite:///brandpulse.db"
 
 [model]
-# "default" = the bundled multilingual model; or any Hugging Face sequence-classification model id or local path.
+# "default" = the bundled multilingual model, or any Hugging Face sequence-classification model
+# (hub id or local path).
 sentiment = "default"
 spam = "default"
 batch_size = 64
@@ -145,8 +148,9 @@ spam_threshold = 0.5
 # For models whose labels are LABEL_0, LABEL_1 ...: map them to negative/neutral/positive or spam/ham.
 # label_mapping = { LABEL_0 = "negative", LABEL_1 = "neutral", LABEL_2 = "positive" }
 
-# Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words for
-# Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in share of voice.
+# Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words
+# for Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in
+# share of voice.
 [[brands]]
 name = "Glow Lab"
 query = '"glow lab" OR glowlab OR 글로우랩 OR 光澤實驗室 NOT job'

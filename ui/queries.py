@@ -156,7 +156,9 @@ def negative_mentions(
 ) -> list[feed.FeedMention]:
     """Non-spam negative mentions published in [since, until] (whole UTC days), newest first."""
     with session_scope(url) as session:
-        return feed.negative_feed(session, brand=brand, statuses=statuses, since=since, until=until, limit=limit)
+        return feed.negative_feed(
+            session, brand=brand, statuses=statuses, since=since, until=until, limit=limit
+        )
 
 
 def save_triage_status(url: str, mention_id: int, status: str) -> None:

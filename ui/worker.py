@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nlp.classifier import TextClassifier
-
 from nlp import detect_language, load_classifier
+from nlp.classifier import TextClassifier
 from store import repo
 from store.db import ensure_schema, session_scope
 

@@ -29,7 +29,7 @@ def test_init_writes_an_example_that_validates(tmp_path: Path) -> None:
     [
         ('[[brands]]\nname = "X"\nquery = \'"glow lab" OR\'\n', "brands.0.query: invalid boolean query"),
         ('[[brands]]\nname = "X"\n', "brands.0.query: Field required"),
-        ('[model]\nspam_threshold = 2\n', "model.spam_threshold"),
+        ("[model]\nspam_threshold = 2\n", "model.spam_threshold"),
         ('[[sources]]\nspider = "reddit"\n', "sources.0.spider: unknown spider 'reddit'"),
         ('[databse]\nurl = "x"\n', "databse: unknown key"),
         ('[[brands]]\nname = "A"\nquery = "a"\n[[brands]]\nname = "a"\nquery = "b"\n', "listed twice"),

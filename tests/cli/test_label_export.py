@@ -68,7 +68,9 @@ def test_worker_labels_in_batches_and_resumes(store_url: str) -> None:
     assert not rows[0].is_spam and not rows[1].is_spam
 
 
-def test_export_command_writes_every_format(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_command_writes_every_format(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", store_url)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -78,16 +80,35 @@ def test_export_command_writes_every_format(store_url: str, tmp_path: Path, monk
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(TEXTS)
-    required = {"mention_id", "platform", "url", "author", "published_at", "text", "lang", "brand", "sentiment",
-                "sentiment_score", "spam_score", "is_spam", "likes", "replies", "model"}
+    required = {
+        "mention_id",
+        "platform",
+        "url",
+        "author",
+        "published_at",
+        "text",
+        "lang",
+        "brand",
+        "sentiment",
+        "sentiment_score",
+        "spam_score",
+        "is_spam",
+        "likes",
+        "replies",
+        "model",
+    }
     assert required <= set(rows[0])
     assert {r["brand"] for r in rows} == {"Glow Lab"}
     no_spam = tmp_path / "out.csv"
     assert runner.invoke(app, ["export", "-f", "csv", "-o", str(no_spam)]).exit_code == 0
     assert len(pd.read_csv(no_spam)) == sum(not r["is_spam"] for r in rows)
     pq = tmp_path / "out.parquet"
-    assert runner.invoke(app, ["export", "-f", "parquet", "-o", str(pq), "--sentiment", "negative",
-                               "--include-spam"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["export", "-f", "parquet", "-o", str(pq), "--sentiment", "negative", "--include-spam"]
+        ).exit_code
+        == 0
+    )
     assert set(pd.read_parquet(pq)["sentiment"]) == {"negative"}
     bad = runner.invoke(app, ["export", "-f", "xml", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "--format must be one of" in bad.output

@@ -15,8 +15,9 @@ normalise = NormalisePipeline()
 
 
 def m(text: object = "hello", **kw) -> MentionItem:  # type: ignore[no-untyped-def]
-    return MentionItem(platform=kw.pop("platform", "ptt"), external_id=kw.pop("external_id", "1"),
-                       text=text, **kw)  # type: ignore[arg-type]
+    return MentionItem(
+        platform=kw.pop("platform", "ptt"), external_id=kw.pop("external_id", "1"), text=text, **kw
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -49,8 +50,11 @@ def test_valid_items_pass_including_50kb_and_emoji_only() -> None:
 def test_normalise_cleans_text_times_and_quality_flags() -> None:
     taipei = timezone(timedelta(hours=8))
     item = normalise.process_item(
-        m("  Cafe\u0301 \x00great\x07 serum \n", published_at=datetime(2026, 3, 1, 20, 0, tzinfo=taipei),
-          external_id=" 42 ")
+        m(
+            "  Cafe\u0301 \x00great\x07 serum \n",
+            published_at=datetime(2026, 3, 1, 20, 0, tzinfo=taipei),
+            external_id=" 42 ",
+        )
     )
     assert item.text == "Café great serum"
     assert item.published_at == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -70,9 +74,20 @@ def test_normalise_cleans_text_times_and_quality_flags() -> None:
 
 @pytest.mark.parametrize(
     ("text", "low"),
-    [("😍🔥👍", True), ("@someone", True), ("nice", True), ("đẹp", True), ("讚", True), ("ㅋㅋㅋ", True),
-     (".", True), ("ib", True), ("Nice serum but pricey", False), ("這瓶精華很好用", False),
-     ("글로우랩 최고예요 진짜", False), ("@someone look at this serum", False)],
+    [
+        ("😍🔥👍", True),
+        ("@someone", True),
+        ("nice", True),
+        ("đẹp", True),
+        ("讚", True),
+        ("ㅋㅋㅋ", True),
+        (".", True),
+        ("ib", True),
+        ("Nice serum but pricey", False),
+        ("這瓶精華很好用", False),
+        ("글로우랩 최고예요 진짜", False),
+        ("@someone look at this serum", False),
+    ],
 )
 def test_low_effort_comments(text: str, low: bool) -> None:
     assert is_low_effort(text) is low

@@ -22,9 +22,18 @@ from store.models import Mention, MentionBrand, MetricSnapshot, Post
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def mention(ext: str, text: str, *, post: str | None = None, brands: list[str] | None = None, **kw) -> MentionItem:  # type: ignore[no-untyped-def]
-    m = MentionItem(platform="ptt", external_id=ext, text=text, post_external_id=post, brands=brands or [],
-                    published_at=kw.pop("published_at", T0), **kw)
+def mention(
+    ext: str, text: str, *, post: str | None = None, brands: list[str] | None = None, **kw
+) -> MentionItem:  # type: ignore[no-untyped-def]
+    m = MentionItem(
+        platform="ptt",
+        external_id=ext,
+        text=text,
+        post_external_id=post,
+        brands=brands or [],
+        published_at=kw.pop("published_at", T0),
+        **kw,
+    )
     m.text_hash = text_hash(text)
     m.low_effort = is_low_effort(text)
     return m
@@ -32,14 +41,33 @@ def mention(ext: str, text: str, *, post: str | None = None, brands: list[str] |
 
 def label(mention_id: int, sentiment: str, spam: float = 0.0) -> repo.MentionLabel:
     probs = {"negative": 0.0, "neutral": 0.0, "positive": 0.0, sentiment: 1.0}
-    return repo.MentionLabel(mention_id, "en", sentiment, probs["negative"], probs["neutral"], probs["positive"],
-                             spam, spam >= 0.5, "test-model", "1")
+    return repo.MentionLabel(
+        mention_id,
+        "en",
+        sentiment,
+        probs["negative"],
+        probs["neutral"],
+        probs["positive"],
+        spam,
+        spam >= 0.5,
+        "test-model",
+        "1",
+    )
 
 
 def test_migrations_create_every_table_and_match_the_models(db_url: str) -> None:
     assert current_revision(db_url) == head_revision()
-    assert {"brand", "author", "post", "mention", "mention_brand", "metric_snapshot", "crawl_run",
-            "quarantined_record", "alembic_version"} <= set(table_names(db_url))
+    assert {
+        "brand",
+        "author",
+        "post",
+        "mention",
+        "mention_brand",
+        "metric_snapshot",
+        "crawl_run",
+        "quarantined_record",
+        "alembic_version",
+    } <= set(table_names(db_url))
     with get_engine(db_url).connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
@@ -52,10 +80,21 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 
 def test_recrawl_upserts_without_duplicates_and_refreshes_counts(db_url: str) -> None:
-    post = PostItem(platform="ptt", external_id="P1", title="Glow Lab review", likes=5, comments=2,
-                    published_at=T0, author="alice", author_followers=100)
-    items = [mention("P1", "Glow Lab review body", post="P1", kind="post"),
-             mention("P1#1", "love it", post="P1", likes=1), mention("P1#2", "meh", post="P1")]
+    post = PostItem(
+        platform="ptt",
+        external_id="P1",
+        title="Glow Lab review",
+        likes=5,
+        comments=2,
+        published_at=T0,
+        author="alice",
+        author_followers=100,
+    )
+    items = [
+        mention("P1", "Glow Lab review body", post="P1", kind="post"),
+        mention("P1#1", "love it", post="P1", likes=1),
+        mention("P1#2", "meh", post="P1"),
+    ]
     with session_scope(db_url) as s:
         repo.sync_brands(s, brands=[repo.BrandSpec("Glow Lab", '"glow lab"', "skincare")])
         ids = repo.upsert_posts(s, posts=[post])
@@ -76,16 +115,28 @@ def test_recrawl_upserts_without_duplicates_and_refreshes_counts(db_url: str) ->
 
 def test_comments_under_a_brand_post_are_mentions_of_the_brand(db_url: str) -> None:
     with session_scope(db_url) as s:
-        repo.sync_brands(s, brands=[repo.BrandSpec("Glow Lab", '"glow lab"'), repo.BrandSpec("Aqua Veil", "aqua")])
+        repo.sync_brands(
+            s, brands=[repo.BrandSpec("Glow Lab", '"glow lab"'), repo.BrandSpec("Aqua Veil", "aqua")]
+        )
         ids = repo.upsert_posts(s, posts=[PostItem(platform="ptt", external_id="P1")])
-        repo.upsert_mentions(s, mentions=[mention("P1", "Glow Lab serum", post="P1", kind="post",
-                                                  brands=["Glow Lab"])], post_ids_by_key=ids)
+        repo.upsert_mentions(
+            s,
+            mentions=[mention("P1", "Glow Lab serum", post="P1", kind="post", brands=["Glow Lab"])],
+            post_ids_by_key=ids,
+        )
     with session_scope(db_url) as s:  # a later batch: the post is already stored
-        repo.upsert_mentions(s, mentions=[mention("P1#1", "so good", post="P1"),
-                                          mention("P1#2", "aqua is better", post="P1", brands=["Aqua Veil"])])
+        repo.upsert_mentions(
+            s,
+            mentions=[
+                mention("P1#1", "so good", post="P1"),
+                mention("P1#2", "aqua is better", post="P1", brands=["Aqua Veil"]),
+            ],
+        )
     with session_scope(db_url) as s:
         links = s.execute(
-            select(Mention.external_id, MentionBrand.brand_id).join(MentionBrand).order_by(Mention.external_id)
+            select(Mention.external_id, MentionBrand.brand_id)
+            .join(MentionBrand)
+            .order_by(Mention.external_id)
         ).all()
         names = {v: k for k, v in repo.brand_ids(s).items()}
         assert [(e, names[b]) for e, b in links] == sorted(
@@ -113,8 +164,9 @@ def test_changed_text_is_relabeled_and_triage_is_saved(db_url: str) -> None:
 def test_crawl_run_and_quarantine_are_recorded(db_url: str) -> None:
     with session_scope(db_url) as s:
         run = repo.start_crawl_run(s, spider="ptt")
-        repo.quarantine(s, source="ptt", reason="empty_text: mention has no text", payload={"x": 1},
-                        crawl_run_id=run)
+        repo.quarantine(
+            s, source="ptt", reason="empty_text: mention has no text", payload={"x": 1}, crawl_run_id=run
+        )
         repo.finish_crawl_run(s, run_id=run, items=3, quarantined=1, errors=0, stats={"a": 1})
     with session_scope(db_url) as s:
         assert repo.counts(s)["quarantined"] == 1
@@ -127,11 +179,15 @@ def test_crawl_run_and_quarantine_are_recorded(db_url: str) -> None:
 def _voice_example(s) -> None:  # type: ignore[no-untyped-def]
     """KPIS.md: A has 6 non-spam mentions (4 P, 1 N, 1 U) and 2 spam; B has 4 non-spam (1 P, 2 N, 1 U)."""
     repo.sync_brands(s, brands=[repo.BrandSpec("A", "alpha", "g"), repo.BrandSpec("B", "beta", "g")])
-    specs = [("A", "positive", 0)] * 4 + [("A", "negative", 0), ("A", "neutral", 0)] + [("A", "positive", 1)] * 2
+    specs = (
+        [("A", "positive", 0)] * 4 + [("A", "negative", 0), ("A", "neutral", 0)] + [("A", "positive", 1)] * 2
+    )
     specs += [("B", "positive", 0), ("B", "negative", 0), ("B", "negative", 0), ("B", "neutral", 0)]
     items = [mention(f"m{i}", f"text {i}", brands=[b]) for i, (b, _, _) in enumerate(specs)]
     ids = repo.upsert_mentions(s, mentions=items)
-    repo.write_labels(s, labels=[label(ids[f"ptt:m{i}"], sent, float(sp)) for i, (_, sent, sp) in enumerate(specs)])
+    repo.write_labels(
+        s, labels=[label(ids[f"ptt:m{i}"], sent, float(sp)) for i, (_, sent, sp) in enumerate(specs)]
+    )
 
 
 def test_share_of_voice_worked_example(db_url: str) -> None:
@@ -152,16 +208,31 @@ def test_quality_weighted_engagement_worked_example(db_url: str) -> None:
     """KPIS.md: 80 likes, 10 shares, 10 comments (2 spam, 1 duplicate, 7 clean) → QWE 70, inflation 1.43."""
     with session_scope(db_url) as s:
         repo.sync_brands(s, brands=[repo.BrandSpec("A", "alpha")])
-        ids = repo.upsert_posts(s, posts=[PostItem(platform="ptt", external_id="P", likes=80, shares=10,
-                                                   comments=10, published_at=T0, author="inf",
-                                                   author_followers=1000)])
+        ids = repo.upsert_posts(
+            s,
+            posts=[
+                PostItem(
+                    platform="ptt",
+                    external_id="P",
+                    likes=80,
+                    shares=10,
+                    comments=10,
+                    published_at=T0,
+                    author="inf",
+                    author_followers=1000,
+                )
+            ],
+        )
         texts = [f"clean comment number {i}" for i in range(7)] + ["clean comment number 0!!"]
         texts += ["win a prize here", "follow me for free gifts"]
         items = [mention("P", "alpha launch", post="P", kind="post", brands=["A"])]
-        items += [mention(f"c{i}", t, post="P", published_at=T0 + timedelta(minutes=i)) for i, t in enumerate(texts)]
+        items += [
+            mention(f"c{i}", t, post="P", published_at=T0 + timedelta(minutes=i)) for i, t in enumerate(texts)
+        ]
         mids = repo.upsert_mentions(s, mentions=items, post_ids_by_key=ids)
-        repo.write_labels(s, labels=[label(mids[f"ptt:c{i}"], "positive", 1.0 if i >= 8 else 0.0)
-                                     for i in range(10)])
+        repo.write_labels(
+            s, labels=[label(mids[f"ptt:c{i}"], "positive", 1.0 if i >= 8 else 0.0) for i in range(10)]
+        )
     with session_scope(db_url) as s:
         (e,) = engagement_by_brand(s, brands=["A"])
     assert (e.posts, e.engagement) == (1, 100)

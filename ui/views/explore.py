@@ -13,7 +13,6 @@ import streamlit as st
 from store.export import MIME_TYPES, ExportFilter
 from ui import queries
 
-
 DISPLAY_LIMIT = 1_000
 ANY = "Any"
 SPAM_LABELS = {"exclude": "Exclude spam", "include": "Include spam", "only": "Only spam"}

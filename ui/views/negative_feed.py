@@ -11,7 +11,6 @@ import streamlit as st
 from store.models import TRIAGE_STATUSES
 from ui import charts, queries
 
-
 STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
 ALL_BRANDS = "All brands"
 

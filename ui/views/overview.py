@@ -7,7 +7,6 @@ import streamlit as st
 from store.kpi import FORMULAS
 from ui import charts, queries
 
-
 url = queries.current_url()
 since, until = queries.current_period()
 

@@ -11,7 +11,6 @@ import streamlit as st
 
 from ui import charts, queries
 
-
 url = queries.current_url()
 
 st.title("Sources")
