@@ -37,3 +37,14 @@ BRANDPULSE_DATABASE_URL = os.environ.get("BRANDPULSE_DATABASE_URL", "sqlite:///b
 BRANDPULSE_BATCH_SIZE = 200
 # Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
 BRANDPULSE_MAX_TEXT_CHARS = 200_000
+
+# Scrapy's cookie middleware splits domains with tldextract, whose default first tries to download the public
+# suffix list. brandpulse never fetches data at run time: use the snapshot bundled with tldextract instead.
+def _offline_public_suffixes() -> None:
+    from scrapy.downloadermiddlewares import cookies
+    from tldextract import TLDExtract
+
+    cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+
+
+_offline_public_suffixes()

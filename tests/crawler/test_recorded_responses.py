@@ -1,0 +1,164 @@
+"""The page parsers over recorded responses: always over the hand-made recordings in tests/fixtures, and also
+over the real recorded responses when pytest gets ``--real-fixtures DIR`` (files as listed in FIXTURES.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.parsing import (
+    is_ptt_over18_page,
+    parse_ptt_article,
+    parse_ptt_index,
+    parse_vnexpress_article,
+)
+from tests.crawler.replay import FIXTURES
+
+
+@dataclass(frozen=True)
+class RecordedSet:
+    """Where one set of recordings lives and what its pages are known to contain."""
+
+    folder: Path
+    ptt_index: str
+    ptt_index_url: str
+    index_regular: int  # rows above the r-list-sep (deleted ones included)
+    index_pinned: int
+    index_prev: str
+    ptt_article: str
+    ptt_article_url: str
+    ptt_title: str
+    push_tags: dict[str, int]
+    push_months: set[str]  # UTC year-month of every push
+    empty_pushes: int  # a bare ":" push: an up-vote without words
+    ptt_over18: str
+    vnexpress_article: str
+    vnexpress_url: str
+    vnexpress_id: str
+    vnexpress_title: str
+    vnexpress_published: str
+    sha256_prefixes: dict[str, str]  # to notice an edited or different file
+
+
+HANDMADE = RecordedSet(
+    folder=FIXTURES,
+    ptt_index="ptt/index.html",
+    ptt_index_url="https://www.ptt.cc/bbs/MakeUp/index.html",
+    index_regular=3,
+    index_pinned=1,
+    index_prev="https://www.ptt.cc/bbs/MakeUp/index3104.html",
+    ptt_article="ptt/M.1735603200.A.1C3.html",
+    ptt_article_url="https://www.ptt.cc/bbs/MakeUp/M.1735603200.A.1C3.html",
+    ptt_title="[心得] 光澤實驗室 維C精華 用了一個月",
+    push_tags={"推": 4, "噓": 1, "→": 1},
+    push_months={"2024-12", "2025-01"},
+    empty_pushes=0,
+    ptt_over18="ptt/over18.html",
+    vnexpress_article="vnexpress/article_4800001.html",
+    vnexpress_url="https://vnexpress.net/serum-vitamin-c-glow-lab-gay-sot-gioi-tre-4800001.html",
+    vnexpress_id="4800001",
+    vnexpress_title="Serum vitamin C Glow Lab gây sốt giới trẻ",
+    vnexpress_published="2024-05-11T23:30:00+00:00",
+    sha256_prefixes={},
+)
+
+
+def real_set(folder: Path) -> RecordedSet:
+    return RecordedSet(
+        folder=folder,
+        ptt_index="ptt/board_index_Gossiping_2016-03-03.html",
+        ptt_index_url="https://www.ptt.cc/bbs/Gossiping/index.html",
+        index_regular=1,
+        index_pinned=5,
+        index_prev="https://www.ptt.cc/bbs/Gossiping/index12800.html",
+        ptt_article="ptt/article_Gossiping_2015-04-07_401_pushes.html",
+        ptt_article_url="https://www.ptt.cc/bbs/Gossiping/M.1428359140.A.34B.html",
+        ptt_title="[新聞] 柯下令 跑公文8天縮至1天",  # the full-width space is collapsed by clean_text
+        push_tags={"推": 230, "噓": 39, "→": 132},
+        push_months={"2015-04"},
+        empty_pushes=8,
+        ptt_over18="ptt/over18_notice_Gossiping_2016-03.html",
+        vnexpress_article="vnexpress/article_4220047_2021-01.html",
+        vnexpress_url="https://vnexpress.net/tuan-tra-trong-dem-am-2-do-c-4220047.html",
+        vnexpress_id="4220047",
+        vnexpress_title="Tuần tra trong đêm âm 2 độ C",
+        vnexpress_published="2021-01-12T17:00:00+00:00",
+        sha256_prefixes={
+            "ptt/article_Gossiping_2015-04-07_401_pushes.html": "aad8da6d235860ec",
+            "ptt/board_index_Gossiping_2016-03-03.html": "53b3e9afb1e2b6f6",
+            "ptt/over18_notice_Gossiping_2016-03.html": "f41f54fc6cb0fa04",
+            "vnexpress/article_4220047_2021-01.html": "4da26c6ca70bfd05",
+        },
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Parametrised over the folders that exist for this run: never a silent skip, always the hand-made set.
+    if "recorded" in metafunc.fixturenames:
+        sets, ids = [HANDMADE], ["handmade"]
+        real = metafunc.config.getoption("--real-fixtures")
+        if real:
+            sets.append(real_set(Path(real)))
+            ids.append("real")
+        metafunc.parametrize("recorded", sets, ids=ids)
+
+
+def read(recorded: RecordedSet, name: str) -> bytes:
+    path = recorded.folder / name
+    assert path.is_file(), f"missing recorded response {path}"
+    return path.read_bytes()
+
+
+def test_files_are_the_recorded_ones(recorded: RecordedSet, real_fixtures_dir: Path | None) -> None:
+    if recorded is not HANDMADE:
+        assert real_fixtures_dir == recorded.folder
+    for name, prefix in recorded.sha256_prefixes.items():
+        assert hashlib.sha256(read(recorded, name)).hexdigest().startswith(prefix), name
+    for name in (recorded.ptt_index, recorded.ptt_article, recorded.ptt_over18, recorded.vnexpress_article):
+        assert read(recorded, name)
+
+
+def test_ptt_index(recorded: RecordedSet) -> None:
+    rows, prev_url = parse_ptt_index(read(recorded, recorded.ptt_index), recorded.ptt_index_url)
+    assert sum(not r.pinned for r in rows) == recorded.index_regular
+    assert sum(r.pinned for r in rows) == recorded.index_pinned
+    assert prev_url == recorded.index_prev
+    for row in rows:
+        if not row.deleted:
+            assert row.url and row.url.startswith("https://www.ptt.cc/bbs/") and row.article_id in row.url
+            assert row.title and row.author
+
+
+def test_ptt_article_and_pushes(recorded: RecordedSet) -> None:
+    article, pushes = parse_ptt_article(read(recorded, recorded.ptt_article), recorded.ptt_article_url)
+    assert article.title == recorded.ptt_title
+    assert article.article_id and article.article_id in recorded.ptt_article_url
+    assert article.published_at is not None and article.text
+    assert "※ 發信站" not in article.text and "文章網址" not in article.text
+    assert len(pushes) == sum(recorded.push_tags.values())
+    assert Counter(p.tag for p in pushes) == recorded.push_tags
+    assert [p.n for p in pushes] == list(range(1, len(pushes) + 1))
+    assert all(p.userid for p in pushes)
+    assert sum(not p.content for p in pushes) == recorded.empty_pushes
+    assert not any(p.content.startswith(":") for p in pushes)
+    assert {f"{p.published_at:%Y-%m}" for p in pushes if p.published_at} == recorded.push_months
+    assert all(p.published_at and p.published_at >= article.published_at for p in pushes)
+
+
+def test_over18_gate_detection(recorded: RecordedSet) -> None:
+    assert is_ptt_over18_page(read(recorded, recorded.ptt_over18))
+    assert not is_ptt_over18_page(read(recorded, recorded.ptt_index))
+    assert not is_ptt_over18_page(read(recorded, recorded.ptt_article))
+
+
+def test_vnexpress_article_page(recorded: RecordedSet) -> None:
+    article = parse_vnexpress_article(read(recorded, recorded.vnexpress_article), recorded.vnexpress_url)
+    assert article.article_id == recorded.vnexpress_id
+    assert article.title == recorded.vnexpress_title
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == recorded.vnexpress_published
+    assert article.description and "\n" not in article.description

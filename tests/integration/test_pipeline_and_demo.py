@@ -1,0 +1,132 @@
+"""The whole pipeline on the bundled sample site: real Scrapy crawls over local HTTP into real databases,
+then the real model, then the CLI's export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.run import CrawlJob, crawl_in_subprocess
+from crawler.sample_site import data
+from crawler.sample_site.server import serve_sample_site
+from nlp.quality import text_hash
+from store import repo
+from store.db import ensure_schema, session_scope
+from store.models import CrawlRun, Mention, QuarantinedRecord
+from ui.cli import DEMO_BRANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+ANCHOR = datetime(2026, 3, 15, 9, 0, tzinfo=UTC)
+
+
+def _crawl_sample_site(url: str) -> None:
+    with serve_sample_site(now=ANCHOR) as site:
+        crawl_in_subprocess([CrawlJob(n, a) for n, a in site.spider_args()], url, LOCAL)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pipeline_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server_url")
+        from sqlalchemy import text
+
+        from store.db import get_engine
+
+        ensure_schema(url)
+        with get_engine(url).begin() as conn:  # the session-wide database may hold other tests' rows
+            conn.execute(
+                text(
+                    "TRUNCATE mention_brand, metric_snapshot, quarantined_record, mention, post, "
+                    "author, brand, crawl_run RESTART IDENTITY CASCADE"
+                )
+            )
+    ensure_schema(url)
+    with session_scope(url) as s:
+        repo.sync_brands(s, brands=[repo.BrandSpec(*b) for b in DEMO_BRANDS])
+    return url
+
+
+def test_recrawl_is_idempotent_and_bad_items_are_quarantined(pipeline_db: str) -> None:
+    url = pipeline_db
+    _crawl_sample_site(url)
+    with session_scope(url) as s:
+        first = repo.counts(s)
+        runs = s.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        reasons = s.execute(select(QuarantinedRecord.reason)).scalars().all()
+        platforms = dict(s.execute(select(Mention.platform, func.count()).group_by(Mention.platform)).all())
+    assert sorted(r.spider for r in runs) == ["naver_comments", "ptt", "vnexpress"]
+    assert all(r.status == "finished" and r.finished_at and r.items > 0 for r in runs)
+    assert set(platforms) == {"ptt", "vnexpress", "naver_news"}
+    malformed = [c for c in data.labelled_comments() if c.malformed == "empty_text"]
+    assert malformed, "the sample site seeds malformed comments"
+    assert sum(r.startswith("empty_text") for r in reasons) >= len(malformed)
+    assert first["quarantined"] == sum(r.quarantined for r in runs) == len(reasons)
+    assert first["mention_brand_links"] > 0
+
+    _crawl_sample_site(url)  # the same site again: no duplicates, one more crawl run per spider
+    with session_scope(url) as s:
+        second = repo.counts(s)
+        long_texts = s.execute(select(func.count()).where(func.length(Mention.text) >= 40_000)).scalar_one()
+    assert second["mentions"] == first["mentions"]
+    assert second["posts"] == first["posts"]
+    assert second["authors"] == first["authors"]
+    assert second["mention_brand_links"] == first["mention_brand_links"]
+    assert second["crawl_runs"] == 2 * first["crawl_runs"]
+    assert second["metric_snapshots"] == 2 * first["metric_snapshots"]
+    assert long_texts >= 1  # the 50 KB comment is stored whole
+
+
+def _brandpulse() -> str:
+    exe = Path(sys.executable).with_name("brandpulse")
+    assert exe.exists(), f"{exe} missing: install the project (make install)"
+    return str(exe)
+
+
+def test_demo_then_export(tmp_path: Path) -> None:
+    """`brandpulse demo --no-ui`, then `brandpulse export --format jsonl`: labeled mentions from several
+    platforms and languages, and most of the seeded spam flagged."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    demo = subprocess.run(
+        [_brandpulse(), "demo", "--no-ui", "--database-url", url],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "summary" in demo.stdout and "Glow Lab" in demo.stdout
+    out = tmp_path / "mentions.jsonl"
+    export = subprocess.run(
+        [_brandpulse(), "export", "--format", "jsonl", "--out", str(out), "--include-spam"],
+        cwd=tmp_path,
+        env={**env, "BRANDPULSE_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert export.returncode == 0, export.stdout + export.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and all(r["sentiment"] and r["model"] and r["lang"] for r in rows)
+    assert len({r["platform"] for r in rows}) >= 2
+    assert {"zh", "vi", "ko"} <= {r["lang"] for r in rows}
+    spam_keys = {text_hash(t) for t in data.seeded_spam_texts()} - {""}  # "." has no letters to compare
+    seeded = {r["mention_id"]: r["is_spam"] for r in rows if text_hash(r["text"]) in spam_keys}
+    assert len(seeded) >= 10
+    caught = sum(seeded.values()) / len(seeded)
+    assert caught >= 0.7, f"only {caught:.0%} of {len(seeded)} seeded spam mentions flagged"
+    with session_scope(url) as s:
+        flagged = s.execute(select(func.count()).where(Mention.is_spam.is_(True))).scalar_one()
+        total = s.execute(select(func.count()).select_from(Mention)).scalar_one()
+    assert flagged < 0.5 * total  # spam is flagged, not everything
