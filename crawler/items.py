@@ -30,6 +30,8 @@ class PostItem:
     shares: int | None = None
     saves: int | None = None
     views: int | None = None
+    impressions: int | None = None
+    reach: int | None = None
 
 
 @dataclass
@@ -49,6 +51,9 @@ class MentionItem:
     post_external_id: str | None = None
     parent_external_id: str | None = None
     lang: str | None = None
+    # Labels that came with the data (file imports); kept as given, marked "imported".
+    sentiment: str | None = None
+    spam_score: float | None = None
     # Extra source fields worth keeping (e.g. PTT push tag, VnExpress reactions).
     extra: dict[str, Any] = field(default_factory=dict)
     # Set by pipelines, not by spiders.

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 class CrawlJob:
     spider: str
     args: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def available_spiders() -> tuple[str, ...]:
+    """Names of every spider of the project (what ``scrapy list`` prints)."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    return tuple(sorted(SpiderLoader.from_settings(get_project_settings()).list()))
 
 
 def run_crawls(

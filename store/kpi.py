@@ -8,15 +8,15 @@ P / N / U and from mention counts; a mention that names two brands counts for bo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import Float, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from store.models import Author, Brand, Mention, MentionBrand, Post
+from store.models import Author, Brand, Campaign, Mention, MentionBrand, Post
 
 POST_KINDS = ("post", "article")
 
@@ -255,6 +255,35 @@ def comment_weights(
     return select(base, q.label("q")).subquery("comment_weight")
 
 
+def post_quality(session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT) -> Any:
+    """A subquery of every post: engagement E_p, stored comments C_p, qualified share s_p, QWE_p = s_p × E_p.
+
+    s_p = Σ q_c / C_p, and 1 ("unverified") when no comments are stored.
+    """
+    cw = comment_weights(session, low_effort_weight=low_effort_weight)
+    per_post = (
+        select(cw.c.post_id, func.sum(cw.c.q).label("sum_q"), func.count().label("c"))
+        .group_by(cw.c.post_id)
+        .subquery("per_post")
+    )
+    e_p = Post.likes + Post.comments + Post.shares + Post.saves
+    c_p = func.coalesce(per_post.c.c, 0)
+    s_p = case((c_p == 0, 1.0), else_=per_post.c.sum_q / cast(per_post.c.c, Float))
+    return (
+        select(
+            Post.id.label("post_id"),
+            Post.author_id.label("author_id"),
+            e_p.label("engagement"),
+            c_p.label("comments_stored"),
+            s_p.label("qualified_share"),
+            (s_p * e_p).label("qwe"),
+        )
+        .select_from(Post)
+        .outerjoin(per_post, per_post.c.post_id == Post.id)
+        .subquery("post_quality")
+    )
+
+
 @dataclass(frozen=True)
 class BrandEngagement:
     brand: str
@@ -273,34 +302,28 @@ def engagement_by_brand(
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
 ) -> list[BrandEngagement]:
     """Raw engagement and quality-weighted engagement (QWE) of each brand's posts."""
-    cw = comment_weights(session, low_effort_weight=low_effort_weight)
-    per_post = (
-        select(cw.c.post_id, func.sum(cw.c.q).label("sum_q"), func.count().label("c"))
-        .group_by(cw.c.post_id)
-        .subquery("per_post")
-    )
-    e_p = Post.likes + Post.comments + Post.shares + Post.saves
-    s_p = case((func.coalesce(per_post.c.c, 0) == 0, 1.0), else_=per_post.c.sum_q / cast(per_post.c.c, Float))
-    brand_posts = (
+    pq = post_quality(session, low_effort_weight=low_effort_weight)
+    in_period = period_filter(func.coalesce(Post.published_at, Post.updated_at), since, until)
+    by_text = (
         select(Post.id.label("post_id"), Brand.name.label("brand"))
         .select_from(Post)
         .join(Mention, and_(Mention.post_id == Post.id, Mention.kind.in_(POST_KINDS)))
         .join(MentionBrand, MentionBrand.mention_id == Mention.id)
         .join(Brand, Brand.id == MentionBrand.brand_id)
-        .where(period_filter(func.coalesce(Post.published_at, Post.updated_at), since, until))
-        .distinct()
-        .subquery("brand_post")
+        .where(in_period)
     )
+    by_campaign = (
+        select(Post.id.label("post_id"), Brand.name.label("brand"))
+        .select_from(Post)
+        .join(Campaign, Campaign.post_id == Post.id)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(in_period)
+    )
+    brand_posts = by_text.union(by_campaign).subquery("brand_post")  # UNION also removes repeats
     stmt = (
-        select(
-            brand_posts.c.brand,
-            func.count(Post.id),
-            func.sum(e_p),
-            func.sum(s_p * e_p),
-        )
+        select(brand_posts.c.brand, func.count(pq.c.post_id), func.sum(pq.c.engagement), func.sum(pq.c.qwe))
         .select_from(brand_posts)
-        .join(Post, Post.id == brand_posts.c.post_id)
-        .outerjoin(per_post, per_post.c.post_id == Post.id)
+        .join(pq, pq.c.post_id == brand_posts.c.post_id)
         .group_by(brand_posts.c.brand)
     )
     if brands is not None:
@@ -312,3 +335,168 @@ def engagement_by_brand(
         n, e, q = found.get(name, (0, 0, 0.0))
         out.append(BrandEngagement(name, n, e, q, _ratio(e, q)))
     return out
+
+
+def qw_net_sentiment(
+    session: Session,
+    *,
+    brand: str,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+) -> float | None:
+    """Σ q_c × s_c / Σ q_c × 100 over the brand's labeled mentions (s_c = +1, 0, −1).
+
+    q_c is the comment weight of ``comment_weights``; a mention outside any post's comments (a post body, an
+    article) has q = (1 − p_spam) × low-effort weight.
+    """
+    cw = comment_weights(session, low_effort_weight=low_effort_weight)
+    q_free = (1.0 - func.coalesce(Mention.spam_score, 0.0)) * case(
+        (Mention.low_effort.is_(True), low_effort_weight), else_=1.0
+    )
+    q = func.coalesce(cw.c.q, q_free)
+    s_c = case((Mention.sentiment == "positive", 1.0), (Mention.sentiment == "negative", -1.0), else_=0.0)
+    row = session.execute(
+        select(func.sum(q * s_c), func.sum(q))
+        .select_from(Mention)
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .join(Brand, Brand.id == MentionBrand.brand_id)
+        .outerjoin(cw, cw.c.mention_id == Mention.id)
+        .where(
+            Brand.name == brand, Mention.sentiment.is_not(None), period_filter(_mention_time(), since, until)
+        )
+    ).one()
+    return _pct(float(row[0] or 0.0), float(row[1] or 0.0))
+
+
+@dataclass(frozen=True)
+class CampaignPerformance:
+    campaign: str
+    influencer: str
+    posts: int
+    followers: int | None
+    engagement: int
+    qwe: float
+    er: float | None
+    qw_er: float | None
+    cost: float
+    cpe: float | None
+    cpe_qwe: float | None
+    cpm: float | None
+    ctr: float | None
+    conversion_rate: float | None
+    roi: float | None
+    roas: float | None
+
+
+def campaign_performance(
+    session: Session,
+    *,
+    brand: str,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+) -> list[CampaignPerformance]:
+    """One row per (campaign, influencer) of the brand, raw and quality-weighted side by side.
+
+    ER by followers is the mean of per-post E / F × 100 (QW-ER likewise with QWE); cost, impressions, clicks,
+    conversions and revenue are summed over the campaign's rows. A campaign row counts when its post was
+    published in the period, or, with no post date, when its start date is in the period.
+    """
+    pq = post_quality(session, low_effort_weight=low_effort_weight)
+    followers = Author.followers
+    per_post_er = case((followers > 0, pq.c.engagement * 100.0 / followers), else_=None)
+    per_post_qwer = case((followers > 0, pq.c.qwe * 100.0 / followers), else_=None)
+    when = func.coalesce(Post.published_at, Campaign.starts_on)
+    stmt = (
+        select(
+            Campaign.name,
+            Campaign.influencer,
+            func.count(func.distinct(Campaign.post_id)),
+            func.max(followers),
+            func.sum(func.coalesce(pq.c.engagement, 0)),
+            func.sum(func.coalesce(pq.c.qwe, 0.0)),
+            func.avg(per_post_er),
+            func.avg(per_post_qwer),
+            func.sum(Campaign.cost),
+            func.sum(Campaign.impressions),
+            func.sum(Campaign.clicks),
+            func.sum(Campaign.conversions),
+            func.sum(Campaign.revenue),
+        )
+        .select_from(Campaign)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .outerjoin(Post, Post.id == Campaign.post_id)
+        .outerjoin(pq, pq.c.post_id == Campaign.post_id)
+        .outerjoin(Author, Author.id == Post.author_id)
+        .where(Brand.name == brand, or_(when.is_(None), period_filter(when, since, until)))
+        .group_by(Campaign.name, Campaign.influencer)
+        .order_by(Campaign.name, Campaign.influencer)
+    )
+    out = []
+    for name, infl, posts, fol, e, qwe, er, qwer, cost, imp, clicks, conv, rev in session.execute(stmt).all():
+        e, qwe, cost = int(e or 0), float(qwe or 0.0), float(cost or 0.0)
+        out.append(
+            CampaignPerformance(
+                campaign=name,
+                influencer=infl,
+                posts=int(posts or 0),
+                followers=int(fol) if fol is not None else None,
+                engagement=e,
+                qwe=qwe,
+                er=float(er) if er is not None else None,
+                qw_er=float(qwer) if qwer is not None else None,
+                cost=cost,
+                cpe=_ratio(cost, e),
+                cpe_qwe=_ratio(cost, qwe),
+                cpm=_ratio(cost * 1000.0, float(imp or 0)),
+                ctr=_pct(float(clicks or 0), float(imp or 0)),
+                conversion_rate=_pct(float(conv or 0), float(clicks or 0)),
+                roi=_pct(float(rev or 0.0) - cost, cost) if rev is not None else None,
+                roas=_ratio(float(rev), cost) if rev is not None else None,
+            )
+        )
+    return out
+
+
+def brand_report(
+    session: Session,
+    *,
+    brand: str,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+) -> dict[str, Any]:
+    """Every headline figure of a brand for a period (what ``brandpulse kpi --json`` prints)."""
+    group = comparison_set(session, brand)
+    voice = {v.brand: v for v in share_of_voice(session, brands=group, since=since, until=until)}[brand]
+    (eng,) = engagement_by_brand(
+        session, brands=[brand], since=since, until=until, low_effort_weight=low_effort_weight
+    )
+    return {
+        "brand": brand,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "mentions": voice.mentions,
+        "spam_mentions": voice.spam_mentions,
+        "spam_rate": voice.spam_rate,
+        "sov": voice.sov,
+        "sov_engagement": voice.sov_engagement,
+        "sov_reach": voice.sov_reach,
+        "positive_pct": voice.positive_pct,
+        "negative_pct": voice.negative_pct,
+        "net_sentiment": voice.net_sentiment,
+        "net_sentiment_sov": voice.net_sentiment_sov,
+        "engagement": eng.engagement,
+        "qwe": eng.qwe,
+        "inflation": eng.inflation,
+        "qw_net_sentiment": qw_net_sentiment(
+            session, brand=brand, since=since, until=until, low_effort_weight=low_effort_weight
+        ),
+        "campaigns": [
+            asdict(c)
+            for c in campaign_performance(
+                session, brand=brand, since=since, until=until, low_effort_weight=low_effort_weight
+            )
+        ],
+    }

@@ -60,7 +60,33 @@ class Post(SQLModel, table=True):
     shares: int = 0
     saves: int = 0
     views: int | None = None
+    impressions: int | None = None
+    reach: int | None = None
     updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class Campaign(SQLModel, table=True):
+    """One influencer post of a campaign with what it cost and earned (imported from the user's files)."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (
+        UniqueConstraint("name", "influencer", "platform", "post_ref", name="uq_campaign_post"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    influencer: str
+    platform: str
+    post_ref: str  # the post's external id, else its URL, as given
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    cost: float = 0.0
+    currency: str | None = None
+    impressions: int | None = None
+    clicks: int | None = None
+    conversions: int | None = None
+    revenue: float | None = None
+    starts_on: datetime | None = Field(default=None, sa_column=_ts())
+    ends_on: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class Mention(SQLModel, table=True):

@@ -19,6 +19,7 @@ from store.models import (
     TRIAGE_STATUSES,
     Author,
     Brand,
+    Campaign,
     CrawlRun,
     Mention,
     MentionBrand,
@@ -44,6 +45,8 @@ class PostLike(Protocol):
     shares: int | None
     saves: int | None
     views: int | None
+    impressions: int | None
+    reach: int | None
 
 
 class MentionLike(Protocol):
@@ -63,6 +66,9 @@ class MentionLike(Protocol):
     brands: list[str]
     text_hash: str | None
     low_effort: bool
+    lang: str | None
+    sentiment: str | None
+    spam_score: float | None
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -188,11 +194,12 @@ def _upsert_authors(
 
 
 def upsert_posts(
-    session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None
+    session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None, snapshot: str = "always"
 ) -> dict[str, int]:
     """Insert or refresh posts (latest counts) and record a metric snapshot of each; returns key → id.
 
-    Keys are ``"platform:external_id"``.
+    Keys are ``"platform:external_id"``. ``snapshot="changed"`` records a snapshot only for new posts and
+    changed counts (file imports: importing the same file again changes nothing).
     """
     if not posts:
         return {}
@@ -214,9 +221,22 @@ def upsert_posts(
             "shares": p.shares or 0,
             "saves": p.saves or 0,
             "views": p.views,
+            "impressions": getattr(p, "impressions", None),
+            "reach": getattr(p, "reach", None),
             "updated_at": now,
         }
     table = Post.__table__
+    before: dict[tuple[str, str], tuple[Any, ...]] = {}
+    if snapshot == "changed":
+        counted = ("likes", "comments", "shares", "saves", "views")
+        for platform in {k[0] for k in by_key}:
+            exts = [k[1] for k in by_key if k[0] == platform]
+            for row in session.execute(
+                select(table.c.external_id, *(table.c[c] for c in counted)).where(
+                    table.c.platform == platform, table.c.external_id.in_(exts)
+                )
+            ).all():
+                before[(platform, row[0])] = tuple(row[1:])
     stmt = _insert(session, table).values(list(by_key.values()))
     ex = stmt.excluded
     stmt = stmt.on_conflict_do_update(
@@ -231,11 +251,21 @@ def upsert_posts(
             "shares": ex.shares,
             "saves": ex.saves,
             "views": func.coalesce(ex.views, table.c.views),
+            "impressions": func.coalesce(ex.impressions, table.c.impressions),
+            "reach": func.coalesce(ex.reach, table.c.reach),
             "updated_at": ex.updated_at,
         },
     ).returning(table.c.id, table.c.platform, table.c.external_id)
     ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
     followers = {(p.platform, p.external_id): p.author_followers for p in posts}
+    if snapshot == "changed":
+        by_key = {
+            k: v
+            for k, v in by_key.items()
+            if before.get(k) != (v["likes"], v["comments"], v["shares"], v["saves"], v["views"])
+        }
+        if not by_key:
+            return ids
     session.execute(
         _insert(session, MetricSnapshot.__table__).values(
             [
@@ -315,6 +345,7 @@ def upsert_mentions(
             "triage_status": "new",
             "first_seen_at": now,
             "updated_at": now,
+            **_imported_labels(m, now),
         }
         brands_by_key[key] = list(m.brands)
     table = Mention.__table__
@@ -340,8 +371,15 @@ def upsert_mentions(
             "replies": ex.replies,
             "extra": func.coalesce(ex.extra, table.c.extra),
             "updated_at": ex.updated_at,
-            "labeled_at": unless_changed(table.c.labeled_at),
-            "sentiment": unless_changed(table.c.sentiment),
+            "labeled_at": func.coalesce(ex.labeled_at, unless_changed(table.c.labeled_at)),
+            "sentiment": func.coalesce(ex.sentiment, unless_changed(table.c.sentiment)),
+            "lang": func.coalesce(ex.lang, table.c.lang),
+            "p_negative": func.coalesce(ex.p_negative, table.c.p_negative),
+            "p_neutral": func.coalesce(ex.p_neutral, table.c.p_neutral),
+            "p_positive": func.coalesce(ex.p_positive, table.c.p_positive),
+            "spam_score": func.coalesce(ex.spam_score, table.c.spam_score),
+            "is_spam": func.coalesce(ex.is_spam, table.c.is_spam),
+            "label_source": func.coalesce(ex.label_source, table.c.label_source),
         },
     ).returning(table.c.id, table.c.platform, table.c.external_id)
     ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
@@ -357,6 +395,43 @@ def upsert_mentions(
     if touched_posts:
         link_comments_to_post_brands(session, post_ids=touched_posts)
     return ids
+
+
+IMPORTED = "imported"
+
+
+def _imported_labels(m: MentionLike, now: datetime) -> dict[str, Any]:
+    """Columns for labels given with the data: kept as given and marked imported.
+
+    A mention with both labels and a language is fully labeled; otherwise the worker fills in only what is
+    missing.
+    """
+    sentiment = getattr(m, "sentiment", None)
+    spam = getattr(m, "spam_score", None)
+    out: dict[str, Any] = {
+        "lang": getattr(m, "lang", None),
+        "sentiment": None,
+        "p_negative": None,
+        "p_neutral": None,
+        "p_positive": None,
+        "spam_score": None,
+        "is_spam": None,
+        "label_source": None,
+        "labeled_at": None,
+    }
+    if sentiment is not None:
+        out.update(
+            sentiment=sentiment,
+            label_source=IMPORTED,
+            **{
+                f"p_{name}": 1.0 if name == sentiment else 0.0 for name in ("negative", "neutral", "positive")
+            },
+        )
+    if spam is not None:
+        out.update(spam_score=float(spam), is_spam=float(spam) >= 0.5, label_source=IMPORTED)
+    if sentiment is not None and spam is not None and out["lang"]:
+        out["labeled_at"] = now
+    return out
 
 
 def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -> None:
@@ -376,6 +451,8 @@ def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -
     )
     stmt = _insert(session, mb).from_select(["mention_id", "brand_id"], sel).on_conflict_do_nothing()
     session.execute(stmt)
+    # A post that is part of a brand's campaign belongs to that brand, with every mention under it.
+    link_posts_to_campaign_brands(session, post_ids=ids)
 
 
 def relink_brands(session: Session, *, matcher: Any) -> int:
@@ -394,6 +471,107 @@ def relink_brands(session: Session, *, matcher: Any) -> int:
     if post_ids_all:
         link_comments_to_post_brands(session, post_ids=post_ids_all)
     return session.execute(select(func.count()).select_from(MentionBrand)).scalar_one()
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One influencer post of a campaign as the user's file gives it."""
+
+    name: str
+    brand: str
+    influencer: str
+    platform: str
+    post_external_id: str | None
+    post_url: str | None
+    cost: float
+    currency: str | None = None
+    impressions: int | None = None
+    clicks: int | None = None
+    conversions: int | None = None
+    revenue: float | None = None
+    starts_on: datetime | None = None
+    ends_on: datetime | None = None
+
+
+def upsert_campaigns(session: Session, *, rows: Sequence[CampaignRow]) -> int:
+    """Store campaign rows (unique per campaign, influencer and post), joined to stored posts where found.
+
+    The joined posts belong to the campaign's brand, and so does every mention under them.
+    """
+    names = brand_ids(session)
+    values = []
+    for r in rows:
+        cond = (
+            Post.external_id == r.post_external_id
+            if r.post_external_id is not None
+            else Post.url == r.post_url
+        )
+        found = session.execute(select(Post.id).where(Post.platform == r.platform, cond)).first()
+        values.append(
+            {
+                "name": r.name,
+                "brand_id": names[r.brand],
+                "influencer": r.influencer,
+                "platform": r.platform,
+                "post_ref": r.post_external_id or r.post_url,
+                "post_id": found[0] if found else None,
+                "cost": r.cost,
+                "currency": r.currency,
+                "impressions": r.impressions,
+                "clicks": r.clicks,
+                "conversions": r.conversions,
+                "revenue": r.revenue,
+                "starts_on": _to_utc(r.starts_on),
+                "ends_on": _to_utc(r.ends_on),
+            }
+        )
+    if not values:
+        return 0
+    stmt = _insert(session, Campaign.__table__).values(values)
+    ex = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["name", "influencer", "platform", "post_ref"],
+        set_={
+            c: getattr(ex, c)
+            for c in (
+                "brand_id",
+                "post_id",
+                "cost",
+                "currency",
+                "impressions",
+                "clicks",
+                "conversions",
+                "revenue",
+                "starts_on",
+                "ends_on",
+            )
+        },
+    )
+    session.execute(stmt)
+    post_ids_found = {v["post_id"] for v in values if v["post_id"] is not None}
+    if post_ids_found:
+        link_posts_to_campaign_brands(session, post_ids=post_ids_found)
+    return len(values)
+
+
+def link_posts_to_campaign_brands(session: Session, *, post_ids: Iterable[int]) -> None:
+    """Link every mention under a campaign post (its own text included) to the campaign's brand."""
+    ids = list(post_ids)
+    camp = Campaign.__table__
+    m = Mention.__table__
+    sel = (
+        select(m.c.id, camp.c.brand_id)
+        .select_from(m.join(camp, camp.c.post_id == m.c.post_id))
+        .where(m.c.post_id.in_(ids))
+    )
+    session.execute(
+        _insert(session, MentionBrand.__table__)
+        .from_select(["mention_id", "brand_id"], sel)
+        .on_conflict_do_nothing()
+    )
 
 
 # ---------------------------------------------------------------- labels and triage
@@ -430,22 +608,34 @@ def count_unlabeled(session: Session) -> int:
     ).scalar_one()
 
 
-def write_labels(session: Session, *, labels: Sequence[MentionLabel]) -> None:
+def write_labels(
+    session: Session, *, labels: Sequence[MentionLabel], overwrite_imported: bool = False
+) -> None:
+    """Write the worker's labels. Labels given with imported data are kept unless ``overwrite_imported``."""
     now = utcnow()
+    t = Mention.__table__
+    imported = and_(t.c.label_source == IMPORTED, literal(not overwrite_imported))
+
+    def keep_sentiment(col: Any, new: Any) -> Any:
+        return case((and_(imported, t.c.sentiment.is_not(None)), col), else_=new)
+
+    def keep_spam(col: Any, new: Any) -> Any:
+        return case((and_(imported, t.c.spam_score.is_not(None)), col), else_=new)
+
     session.connection().execute(
-        update(Mention.__table__)
-        .where(Mention.__table__.c.id == _bind("b_id"))
+        update(t)
+        .where(t.c.id == _bind("b_id"))
         .values(
-            lang=_bind("b_lang"),
-            sentiment=_bind("b_sentiment"),
-            p_negative=_bind("b_pn"),
-            p_neutral=_bind("b_pu"),
-            p_positive=_bind("b_pp"),
-            spam_score=_bind("b_spam"),
-            is_spam=_bind("b_is_spam"),
+            lang=func.coalesce(t.c.lang, _bind("b_lang")),
+            sentiment=keep_sentiment(t.c.sentiment, _bind("b_sentiment")),
+            p_negative=keep_sentiment(t.c.p_negative, _bind("b_pn")),
+            p_neutral=keep_sentiment(t.c.p_neutral, _bind("b_pu")),
+            p_positive=keep_sentiment(t.c.p_positive, _bind("b_pp")),
+            spam_score=keep_spam(t.c.spam_score, _bind("b_spam")),
+            is_spam=keep_spam(t.c.is_spam, _bind("b_is_spam")),
             model=_bind("b_model"),
             model_version=_bind("b_version"),
-            label_source="model",
+            label_source=case((imported, IMPORTED), else_="model"),
             labeled_at=now,
         ),
         [

@@ -20,6 +20,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+import_app = typer.Typer(
+    help="Import platform exports, posts and campaign results (CSV, JSONL, XLSX).", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
@@ -356,6 +360,129 @@ def _print_summary(url: str) -> None:
             f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
             f"{net:>7}{v.spam_mentions:>6}"
         )
+
+
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", "-m", help="rename a column: --map 'Comment ID=external_id' (repeatable)"),
+]
+
+
+def _column_map(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise _fail(f"--map takes FILE_COLUMN=OUR_COLUMN, not {pair!r}")
+        src, dst = pair.split("=", 1)
+        out[src.strip()] = dst.strip()
+    return out
+
+
+def _run_import(kind: str, file: Path, pairs: list[str] | None, config: Path | None) -> None:
+    from ui import imports
+
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    _sync_brands(cfg.database_url, cfg)
+    func = {
+        "mentions": imports.import_mentions,
+        "posts": imports.import_posts,
+        "campaigns": imports.import_campaigns,
+    }[kind]
+    try:
+        result = func(cfg.database_url, file, _column_map(pairs))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{file.name}: {result.rows} rows, {result.stored} stored, {result.quarantined} quarantined")
+    for reason, n in result.reasons.most_common(10):
+        typer.secho(f"  quarantined {n} × {reason}", fg=typer.colors.YELLOW)
+    if result.brands_created:
+        typer.echo(f"  new brands: {', '.join(result.brands_created)}")
+
+
+@import_app.command("mentions")
+def import_mentions(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Comments and mentions: platform, external_id, text; optional url, author, author_followers,
+    published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands."""
+    _run_import("mentions", file, mapping, config)
+
+
+@import_app.command("posts")
+def import_posts(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Posts: platform, external_id, url, author, author_followers, published_at, text, likes, comments,
+    shares, saves, views, impressions, reach; optional brands (';'-separated)."""
+    _run_import("posts", file, mapping, config)
+
+
+@import_app.command("campaigns")
+def import_campaigns(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
+    impressions, clicks, conversions, revenue, start, end."""
+    _run_import("campaigns", file, mapping, config)
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@app.command()
+def kpi(
+    brand: Annotated[str, typer.Option(help="the brand")],
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Share of voice, sentiment, raw and quality-weighted engagement and campaign results of a brand."""
+    import json
+
+    from store.db import session_scope
+    from store.kpi import brand_report
+
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    _sync_brands(cfg.database_url, cfg)
+    d_since, d_until = _date(since, "--since"), _date(until, "--until")
+    try:
+        with session_scope(cfg.database_url) as session:
+            report = brand_report(session, brand=brand, since=d_since, until=d_until)
+    except KeyError:
+        raise _fail(
+            f"unknown brand {brand!r}: configure it in brandpulse.toml or import data naming it"
+        ) from None
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    period = f"{since or 'start'} .. {until or 'now'}"
+    typer.secho(f"{brand}  ({period})", bold=True)
+    for key, value in report.items():
+        if key not in ("brand", "since", "until", "campaigns"):
+            typer.echo(f"  {key:<20}{_fmt(value):>14}")
+    if report["campaigns"]:
+        cols = [
+            "campaign",
+            "influencer",
+            "posts",
+            "engagement",
+            "qwe",
+            "er",
+            "qw_er",
+            "cost",
+            "cpe",
+            "cpe_qwe",
+            "roi",
+            "roas",
+        ]
+        typer.echo("")
+        typer.echo("  " + "".join(f"{c:>12}" for c in cols))
+        for row in report["campaigns"]:
+            typer.echo("  " + "".join(f"{_fmt(row[c])[:11]:>12}" for c in cols))
 
 
 def main() -> None:

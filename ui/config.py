@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from crawler.run import available_spiders
 from nlp.match import BrandQuery, QueryError
 from store.db import database_url
 
 DEFAULT_CONFIG_PATH = Path("brandpulse.toml")
-KNOWN_SPIDERS = ("ptt", "vnexpress", "naver_comments")
 
 
 class ConfigError(ValueError):
@@ -50,8 +50,9 @@ class SourceConfig(_Strict):
     @field_validator("spider")
     @classmethod
     def _known_spider(cls, value: str) -> str:
-        if value not in KNOWN_SPIDERS:
-            raise ValueError(f"unknown spider {value!r}; known: {', '.join(KNOWN_SPIDERS)}")
+        known = available_spiders()
+        if value not in known:
+            raise ValueError(f"unknown spider {value!r}; known: {', '.join(known)}")
         return value
 
     def spider_args(self) -> dict[str, str]:

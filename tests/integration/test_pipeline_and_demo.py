@@ -20,6 +20,7 @@ from nlp.quality import text_hash
 from store import repo
 from store.db import ensure_schema, session_scope
 from store.models import CrawlRun, Mention, QuarantinedRecord
+from tests.dbutil import empty_postgres_tables
 from ui.cli import DEMO_BRANDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,18 +39,8 @@ def pipeline_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = f"sqlite:///{tmp_path / 'crawl.db'}"
     else:
         url = request.getfixturevalue("postgres_server_url")
-        from sqlalchemy import text
-
-        from store.db import get_engine
-
         ensure_schema(url)
-        with get_engine(url).begin() as conn:  # the session-wide database may hold other tests' rows
-            conn.execute(
-                text(
-                    "TRUNCATE mention_brand, metric_snapshot, quarantined_record, mention, post, "
-                    "author, brand, crawl_run RESTART IDENTITY CASCADE"
-                )
-            )
+        empty_postgres_tables(url)  # the session-wide database may hold other tests' rows
     ensure_schema(url)
     with session_scope(url) as s:
         repo.sync_brands(s, brands=[repo.BrandSpec(*b) for b in DEMO_BRANDS])

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
 
-from store.db import ensure_schema, get_engine
+from store.db import ensure_schema
+from tests.dbutil import empty_postgres_tables
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -24,12 +24,4 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: 
     url = request.getfixturevalue("postgres_server_url")
     ensure_schema(url)
     yield url
-    # Empty the tables for the next test (cheaper than a database per test).
-    engine = get_engine(url)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "TRUNCATE mention_brand, metric_snapshot, quarantined_record, mention, post, author, brand, "
-                "crawl_run RESTART IDENTITY CASCADE"
-            )
-        )
+    empty_postgres_tables(url)
