@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
@@ -220,39 +220,169 @@ def _day(session: Session, col: Any) -> Any:
     return func.strftime("%Y-%m-%d", col)
 
 
+@dataclass(frozen=True)
+class QualitySettings:
+    """The configurable parts of the comment quality weight (KPI reference defaults)."""
+
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT
+    author_factor: float = 0.5  # a(c) for an author showing any of the signals below
+    repeat_text_min: int = 3  # the same text posted this many times by one author
+    burst_min: int = 5  # this many comments by one author within one burst window
+    burst_seconds: int = 600
+    cross_post_min: int = 5  # comments on this many different posts by one author within one window
+    cross_post_seconds: int = 3600
+
+
+DEFAULT_QUALITY = QualitySettings()
+REASON_CODES = ("spam", "duplicate", "low_effort", "repeat_text", "burst", "cross_post")
+
+
+def _epoch(session: Session, col: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", col))
+    return cast(func.strftime("%s", col), Integer)
+
+
+def _author_flags(session: Session, qs: QualitySettings) -> Any:
+    """One row per author with a 0/1 column per signal (repeat_text, burst, cross_post)."""
+    t = func.coalesce(Mention.published_at, Mention.first_seen_at)
+    comments = and_(Mention.author_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+    repeat = (
+        select(Mention.author_id.label("author_id"))
+        .where(comments, Mention.text_hash.is_not(None), Mention.text_hash != "")
+        .group_by(Mention.author_id, Mention.text_hash)
+        .having(func.count() >= qs.repeat_text_min)
+    )
+    burst_bucket = cast(_epoch(session, t) / qs.burst_seconds, Integer)
+    burst = (
+        select(Mention.author_id.label("author_id"))
+        .where(comments, t.is_not(None))
+        .group_by(Mention.author_id, burst_bucket)
+        .having(func.count() >= qs.burst_min)
+    )
+    cross_bucket = cast(_epoch(session, t) / qs.cross_post_seconds, Integer)
+    cross = (
+        select(Mention.author_id.label("author_id"))
+        .where(comments, t.is_not(None))
+        .group_by(Mention.author_id, cross_bucket)
+        .having(func.count(func.distinct(Mention.post_id)) >= qs.cross_post_min)
+    )
+    rows = union_all(
+        select(
+            repeat.subquery().c.author_id, literal(1).label("r"), literal(0).label("b"), literal(0).label("x")
+        ),
+        select(burst.subquery().c.author_id, literal(0), literal(1), literal(0)),
+        select(cross.subquery().c.author_id, literal(0), literal(0), literal(1)),
+    ).subquery("author_signal")
+    return (
+        select(
+            rows.c.author_id,
+            func.max(rows.c.r).label("repeat_text"),
+            func.max(rows.c.b).label("burst"),
+            func.max(rows.c.x).label("cross_post"),
+        )
+        .group_by(rows.c.author_id)
+        .subquery("author_flags")
+    )
+
+
 def comment_weights(
     session: Session,
     *,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
     post_ids: Sequence[int] | None = None,
+    quality: QualitySettings | None = None,
 ) -> Any:
-    """A subquery of every stored comment with its quality weight q_c and reason flags.
+    """A subquery of every stored comment with its quality weight q_c and one 0/1 column per reason code.
 
-    q_c = (1 − p_spam) × d × low-effort weight; d = 0 for a repeat of an earlier comment's normalised text
-    on the same post. (The author factor is 1 here.)
+    q_c = (1 − p_spam) × a × d × w: a = the author factor for an author who posts the same text many times,
+    comments in bursts or across many posts in a short window; d = 0 for a repeat of an earlier comment's
+    normalised text on the same post; w = the low-effort weight for emoji-only, lone-@mention or one-word
+    comments.
     """
+    qs = quality or QualitySettings(low_effort_weight=low_effort_weight)
+    flags = _author_flags(session, qs)
     rank = func.row_number().over(
         partition_by=(Mention.post_id, Mention.text_hash),
         order_by=(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id),
     )
-    base = select(
-        Mention.id.label("mention_id"),
-        Mention.post_id.label("post_id"),
-        func.coalesce(Mention.spam_score, 0.0).label("p_spam"),
-        case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), 1), else_=0).label(
-            "duplicate"
-        ),
-        case((Mention.low_effort.is_(True), 1), else_=0).label("low_effort"),
-    ).where(Mention.post_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+    base = (
+        select(
+            Mention.id.label("mention_id"),
+            Mention.post_id.label("post_id"),
+            func.coalesce(Mention.spam_score, 0.0).label("p_spam"),
+            case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), 1), else_=0).label(
+                "duplicate"
+            ),
+            case((Mention.low_effort.is_(True), 1), else_=0).label("low_effort"),
+            func.coalesce(flags.c.repeat_text, 0).label("repeat_text"),
+            func.coalesce(flags.c.burst, 0).label("burst"),
+            func.coalesce(flags.c.cross_post, 0).label("cross_post"),
+        )
+        .select_from(Mention)
+        .outerjoin(flags, flags.c.author_id == Mention.author_id)
+        .where(Mention.post_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+    )
     if post_ids is not None:
         base = base.where(Mention.post_id.in_(list(post_ids)))
     base = base.subquery("cw_base")
+    flagged_author = or_(base.c.repeat_text == 1, base.c.burst == 1, base.c.cross_post == 1)
     q = (
         (1.0 - cast(base.c.p_spam, Float))
+        * case((flagged_author, qs.author_factor), else_=1.0)
         * case((base.c.duplicate == 1, 0.0), else_=1.0)
-        * case((base.c.low_effort == 1, low_effort_weight), else_=1.0)
+        * case((base.c.low_effort == 1, qs.low_effort_weight), else_=1.0)
     )
-    return select(base, q.label("q")).subquery("comment_weight")
+    spam = case((base.c.p_spam >= 0.5, 1), else_=0)
+    return select(base, spam.label("spam"), q.label("q")).subquery("comment_weight")
+
+
+@dataclass(frozen=True)
+class CommentWeight:
+    mention_id: int
+    published_at: datetime | None
+    author: str | None
+    text: str
+    sentiment: str | None
+    spam_score: float | None
+    weight: float
+    reasons: tuple[str, ...]
+
+
+def post_comment_weights(
+    session: Session, *, post_id: int, quality: QualitySettings | None = None
+) -> list[CommentWeight]:
+    """Each stored comment of a post with its weight q_c and the reason codes of every discount."""
+    cw = comment_weights(session, post_ids=[post_id], quality=quality)
+    rows = session.execute(
+        select(
+            Mention.id,
+            Mention.published_at,
+            Author.handle,
+            Mention.text,
+            Mention.sentiment,
+            Mention.spam_score,
+            cw.c.q,
+            *(cw.c[code] for code in REASON_CODES),
+        )
+        .select_from(cw)
+        .join(Mention, Mention.id == cw.c.mention_id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .order_by(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id)
+    ).all()
+    return [
+        CommentWeight(
+            mention_id=r[0],
+            published_at=r[1],
+            author=r[2],
+            text=r[3],
+            sentiment=r[4],
+            spam_score=r[5],
+            weight=float(r[6]),
+            reasons=tuple(code for code, flag in zip(REASON_CODES, r[7:], strict=True) if flag),
+        )
+        for r in rows
+    ]
 
 
 def post_quality(session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT) -> Any:

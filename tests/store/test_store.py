@@ -253,3 +253,62 @@ def test_negative_feed_and_export(db_url: str) -> None:
         assert set(export_frame(s, ExportFilter(sentiment="negative"))["brand"]) == {"A", "B"}
         for fmt in ("csv", "parquet", "jsonl"):
             assert len(export_bytes(frame, fmt)) > 100
+
+
+def test_comment_weights_carry_reason_codes(db_url: str) -> None:
+    """Author signals (bursts, the same text many times), duplicates, low effort and spam each discount q_c."""
+    from store.kpi import post_comment_weights
+
+    with session_scope(db_url) as s:
+        ids = repo.upsert_posts(s, posts=[PostItem(platform="ptt", external_id=f"P{i}") for i in range(3)])
+        items = [
+            mention(
+                f"b{i}",
+                f"burst comment {i} about serum",
+                post="P0",
+                author="burster",
+                published_at=T0 + timedelta(minutes=i),
+            )
+            for i in range(5)
+        ]
+        items += [
+            mention(
+                f"r{i}",
+                "cheap serum link in bio",
+                post=f"P{i}",
+                author="repeater",
+                published_at=T0 + timedelta(days=i),
+            )
+            for i in range(3)
+        ]
+        items += [
+            mention("e1", "😍😍", post="P0", author="fan", published_at=T0 + timedelta(hours=5)),
+            mention(
+                "s1",
+                "great texture honestly",
+                post="P0",
+                author="other",
+                published_at=T0 + timedelta(hours=6),
+            ),
+            mention(
+                "d1",
+                "Great texture, honestly!",
+                post="P0",
+                author="third",
+                published_at=T0 + timedelta(hours=7),
+            ),
+        ]
+        mids = repo.upsert_mentions(s, mentions=items, post_ids_by_key=ids)
+        repo.write_labels(s, labels=[label(mids["ptt:s1"], "positive", 0.9)])
+        post0 = ids["ptt:P0"]
+    with session_scope(db_url) as s:
+        weights = {w.text: w for w in post_comment_weights(s, post_id=post0)}
+    assert weights["burst comment 0 about serum"].reasons == ("burst",)
+    assert weights["burst comment 0 about serum"].weight == pytest.approx(0.5)
+    assert weights["cheap serum link in bio"].reasons == ("repeat_text",)
+    assert weights["😍😍"].reasons == ("low_effort",)
+    assert weights["😍😍"].weight == pytest.approx(0.5)
+    assert weights["great texture honestly"].reasons == ("spam",)
+    assert weights["great texture honestly"].weight == pytest.approx(0.1)
+    assert weights["Great texture, honestly!"].reasons == ("duplicate",)
+    assert weights["Great texture, honestly!"].weight == 0.0
