@@ -16,6 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.health import judge_crawl
 from crawler.items import MentionItem, PostItem
 from nlp.match import BrandQuery
 from nlp.quality import is_low_effort, text_hash
@@ -131,6 +132,8 @@ class StorePipeline:
         self.run_id: int | None = None
         self.stored = 0
         self.quarantined = 0
+        self.mentions_seen = 0
+        self.missing = {"published_at": 0, "author": 0}
         self.source = "unknown"
 
     @classmethod
@@ -158,6 +161,10 @@ class StorePipeline:
             self.posts.append(item)
         else:
             self.mentions.append(item)
+            self.mentions_seen += 1
+            for name in self.missing:
+                if getattr(item, name) in (None, ""):
+                    self.missing[name] += 1
         if len(self.posts) + len(self.mentions) >= self.batch_size:
             self.flush()
         return item
@@ -213,8 +220,20 @@ class StorePipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Runs after every pipeline has closed, when Scrapy knows why the crawl ended."""
-        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         errors = int(stats.get("log_count/ERROR", 0))
+        health = judge_crawl(
+            stored=self.stored,
+            quarantined=self.quarantined,
+            errors=errors,
+            responses=int(stats.get("response_received_count", 0)),
+            mentions=self.mentions_seen,
+            missing=self.missing,
+        )
+        stats["brandpulse/health"] = health.as_dict()
+        for check in health.checks:
+            if not check.ok:
+                logger.warning("crawl health: %s failed: %s", check.name, check.detail)
         status = "finished" if reason == "finished" else f"stopped: {reason}"
         if self.run_id is not None:
             with session_scope(self.database_url) as session:

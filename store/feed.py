@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -112,6 +114,18 @@ class SourceHealth:
     quarantined: int
     errors: int
     quarantine_reasons: dict[str, int]
+    health: str = "unknown"  # ok | warning | failed, from the crawl's health checks
+    failed_checks: tuple[str, ...] = ()
+
+
+def _health(stats_json: str | None) -> dict[str, Any]:
+    """The health verdict the crawl stored in its stats (see crawler.health)."""
+    try:
+        health = json.loads(stats_json or "{}").get("brandpulse/health") or {}
+    except (ValueError, AttributeError):
+        return {}
+    failed = tuple(f"{c['name']}: {c['detail']}" for c in health.get("checks", []) if not c.get("ok"))
+    return {"health": health.get("status", "unknown"), "failed_checks": failed}
 
 
 def source_health(session: Session) -> list[SourceHealth]:
@@ -140,6 +154,7 @@ def source_health(session: Session) -> list[SourceHealth]:
                 quarantined=run.quarantined,
                 errors=run.errors,
                 quarantine_reasons=reasons,
+                **_health(run.stats),
             )
         )
     return out

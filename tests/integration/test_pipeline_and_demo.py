@@ -57,6 +57,9 @@ def test_recrawl_is_idempotent_and_bad_items_are_quarantined(pipeline_db: str) -
         platforms = dict(s.execute(select(Mention.platform, func.count()).group_by(Mention.platform)).all())
     assert sorted(r.spider for r in runs) == ["naver_comments", "ptt", "vnexpress"]
     assert all(r.status == "finished" and r.finished_at and r.items > 0 for r in runs)
+    assert all(json.loads(r.stats)["brandpulse/health"]["status"] == "ok" for r in runs), [
+        r.stats for r in runs
+    ]
     assert set(platforms) == {"ptt", "vnexpress", "naver_news"}
     malformed = [c for c in data.labelled_comments() if c.malformed == "empty_text"]
     assert malformed, "the sample site seeds malformed comments"

@@ -28,6 +28,11 @@ for run in runs:
             "errors and quarantine reasons below.",
             icon=":material/error:",
         )
+    elif run.health == "warning":
+        st.warning(
+            f"{run.spider}: the last run's health checks failed: " + "; ".join(run.failed_checks),
+            icon=":material/warning:",
+        )
 
 tz_name = st.context.timezone
 table = pd.DataFrame(
@@ -38,6 +43,7 @@ table = pd.DataFrame(
             "started": charts.fmt_time(run.started_at, tz_name),
             "finished": charts.fmt_time(run.finished_at, tz_name),
             "status": run.status,
+            "health": run.health,
             "items": run.items,
             "quarantined": run.quarantined,
             "errors": run.errors,
