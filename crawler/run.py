@@ -36,10 +36,17 @@ def available_spiders() -> tuple[str, ...]:
 
 
 def run_crawls(
-    jobs: Sequence[CrawlJob], database_url: str, settings: dict[str, object] | None = None
+    jobs: Sequence[CrawlJob],
+    database_url: str,
+    settings: dict[str, object] | None = None,
+    jobdir: str | None = None,
 ) -> None:
-    """Crawl every job in this process (blocks until all finish)."""
-    from scrapy.crawler import CrawlerProcess
+    """Crawl every job in this process (blocks until all finish).
+
+    With ``jobdir``, each spider keeps its state in ``jobdir/<spider>`` (Scrapy's JOBDIR): a crawl stopped
+    midway (Ctrl+C once, or SIGTERM) resumes where it stopped when started again with the same folder.
+    """
+    from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -49,7 +56,12 @@ def run_crawls(
         project.set(key, value, priority="cmdline")
     process = CrawlerProcess(project)
     for job in jobs:
-        process.crawl(job.spider, **job.args)
+        if jobdir:
+            own = project.copy()
+            own.set("JOBDIR", str(Path(jobdir) / job.spider), priority="cmdline")
+            process.crawl(Crawler(process.spider_loader.load(job.spider), own), **job.args)
+        else:
+            process.crawl(job.spider, **job.args)
     process.start()
 
 
@@ -59,10 +71,15 @@ def crawl_in_subprocess(
     settings: dict[str, object] | None = None,
     *,
     quiet: bool = True,
+    jobdir: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``run_crawls`` in a child process; raises ``RuntimeError`` with its log tail when it fails."""
     payload = json.dumps(
-        {"jobs": [{"spider": j.spider, "args": j.args} for j in jobs], "settings": settings or {}}
+        {
+            "jobs": [{"spider": j.spider, "args": j.args} for j in jobs],
+            "settings": settings or {},
+            "jobdir": jobdir,
+        }
     )
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": database_url}
     if quiet:
@@ -89,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ns = parser.parse_args(argv)
     spec = json.loads(ns.jobs_json)
     jobs = [CrawlJob(j["spider"], {k: str(v) for k, v in j.get("args", {}).items()}) for j in spec["jobs"]]
-    run_crawls(jobs, ns.database_url, spec.get("settings"))
+    run_crawls(jobs, ns.database_url, spec.get("settings"), spec.get("jobdir"))
 
 
 if __name__ == "__main__":

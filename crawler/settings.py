@@ -38,6 +38,20 @@ BRANDPULSE_BATCH_SIZE = 200
 # Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
 BRANDPULSE_MAX_TEXT_CHARS = 200_000
 
+# Distributed crawling: with BRANDPULSE_REDIS_URL set, every crawler process shares one Redis scheduler
+# queue and duplicate filter (scrapy-redis), so several machines work through one job, each page fetched
+# once. BRANDPULSE_CRAWL_JOB names the job (its Redis keys); the state persists so workers can join later.
+BRANDPULSE_REDIS_URL = os.environ.get("BRANDPULSE_REDIS_URL")
+if BRANDPULSE_REDIS_URL:
+    _job = os.environ.get("BRANDPULSE_CRAWL_JOB", "default")
+    SCHEDULER = "scrapy_redis.scheduler.Scheduler"
+    DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
+    SCHEDULER_PERSIST = True
+    SCHEDULER_QUEUE_KEY = f"brandpulse:{_job}:%(spider)s:requests"
+    SCHEDULER_DUPEFILTER_KEY = f"brandpulse:{_job}:%(spider)s:dupefilter"
+    REDIS_URL = BRANDPULSE_REDIS_URL
+
+
 # Scrapy's cookie middleware splits domains with tldextract, whose default first tries to download the public
 # suffix list. brandpulse never fetches data at run time: use the snapshot bundled with tldextract instead.
 def _offline_public_suffixes() -> None:

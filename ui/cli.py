@@ -105,7 +105,7 @@ def db_current(config: ConfigOpt = None) -> None:
     typer.echo(f"{_mask(url)}: revision {current_revision(url)} (newest {head_revision()})")
 
 
-def _crawl(url: str, jobs, settings: dict[str, object] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _crawl(url: str, jobs, settings: dict[str, object] | None = None, jobdir: str | None = None) -> None:  # type: ignore[no-untyped-def]
     from crawler.run import crawl_in_subprocess
     from store.db import session_scope
     from store.feed import source_health
@@ -114,7 +114,7 @@ def _crawl(url: str, jobs, settings: dict[str, object] | None = None) -> None:  
     typer.echo(f"crawling {names} ...")
     start = time.monotonic()
     try:
-        crawl_in_subprocess(jobs, url, settings)
+        crawl_in_subprocess(jobs, url, settings, jobdir=jobdir)
     except RuntimeError as exc:
         raise _fail(str(exc), code=1) from None
     with session_scope(url) as session:
@@ -136,6 +136,9 @@ def _crawl(url: str, jobs, settings: dict[str, object] | None = None) -> None:  
 def crawl(
     config: ConfigOpt = None,
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="only these spiders")] = None,
+    jobdir: Annotated[
+        Path | None, typer.Option(help="keep crawl state here; a stopped crawl resumes when run again")
+    ] = None,
 ) -> None:
     """Crawl the sources listed in the configuration."""
     from crawler.run import CrawlJob
@@ -151,7 +154,7 @@ def crawl(
     ]
     if not jobs:
         raise _fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
-    _crawl(url, jobs)
+    _crawl(url, jobs, jobdir=str(jobdir) if jobdir else None)
 
 
 def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -195,11 +198,38 @@ def label(
     _label(cfg.database_url, cfg, limit)
 
 
+def _interval(value: str) -> float:
+    """'30m' → 1800 seconds (s, m, h, d)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        number, unit = float(value[:-1]), value[-1].lower()
+        if unit not in units or number <= 0:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise _fail(f"--every takes a duration like 30m, 2h or 1d, not {value!r}") from None
+    return number * units[unit]
+
+
 @app.command()
-def run(config: ConfigOpt = None) -> None:
-    """Crawl the configured sources, then label what is new."""
-    crawl(config=config, source=None)
-    label(config=config, limit=None)
+def run(
+    config: ConfigOpt = None,
+    every: Annotated[str | None, typer.Option(help="repeat at this interval, e.g. 30m, 2h")] = None,
+    jobdir: Annotated[Path | None, typer.Option(help="keep crawl state here (resumable)")] = None,
+) -> None:
+    """Crawl the configured sources, then label what is new; with --every, again and again."""
+    pause = _interval(every) if every else None
+    while True:
+        started = time.monotonic()
+        crawl(config=config, source=None, jobdir=jobdir)
+        label(config=config, limit=None)
+        if pause is None:
+            return
+        wait = max(0.0, pause - (time.monotonic() - started))
+        typer.echo(f"next run in {wait / 60:.1f} min (Ctrl+C to stop)")
+        try:
+            time.sleep(wait)
+        except KeyboardInterrupt:
+            return
 
 
 @app.command()
