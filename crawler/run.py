@@ -40,13 +40,13 @@ def run_crawls(
     database_url: str,
     settings: dict[str, object] | None = None,
     jobdir: str | None = None,
-) -> None:
-    """Crawl every job in this process (blocks until all finish).
+) -> list[str]:
+    """Crawl every job in this process (blocks until all finish); returns the crawls that could not run.
 
     With ``jobdir``, each spider keeps its state in ``jobdir/<spider>`` (Scrapy's JOBDIR): a crawl stopped
     midway (Ctrl+C once, or SIGTERM) resumes where it stopped when started again with the same folder.
     """
-    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -55,14 +55,15 @@ def run_crawls(
     for key, value in (settings or {}).items():
         project.set(key, value, priority="cmdline")
     process = CrawlerProcess(project)
+    failures: list[str] = []
     for job in jobs:
+        crawler = process.create_crawler(job.spider)
         if jobdir:
-            own = project.copy()
-            own.set("JOBDIR", str(Path(jobdir) / job.spider), priority="cmdline")
-            process.crawl(Crawler(process.spider_loader.load(job.spider), own), **job.args)
-        else:
-            process.crawl(job.spider, **job.args)
+            crawler.settings.set("JOBDIR", str(Path(jobdir) / job.spider), priority="cmdline")
+        deferred = process.crawl(crawler, **job.args)
+        deferred.addErrback(lambda failure, name=job.spider: failures.append(f"{name}: {failure.value!r}"))
     process.start()
+    return failures
 
 
 def crawl_in_subprocess(
@@ -106,7 +107,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ns = parser.parse_args(argv)
     spec = json.loads(ns.jobs_json)
     jobs = [CrawlJob(j["spider"], {k: str(v) for k, v in j.get("args", {}).items()}) for j in spec["jobs"]]
-    run_crawls(jobs, ns.database_url, spec.get("settings"), spec.get("jobdir"))
+    failures = run_crawls(jobs, ns.database_url, spec.get("settings"), spec.get("jobdir"))
+    if failures:
+        # A spider that cannot start (bad arguments, missing key) must fail the command, not pass silently.
+        sys.exit("crawls that could not run: " + "; ".join(failures))
 
 
 if __name__ == "__main__":
