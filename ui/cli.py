@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -139,22 +139,38 @@ def crawl(
     jobdir: Annotated[
         Path | None, typer.Option(help="keep crawl state here; a stopped crawl resumes when run again")
     ] = None,
+    full: Annotated[bool, typer.Option("--full", help="crawl everything, not only what is new")] = False,
 ) -> None:
-    """Crawl the sources listed in the configuration."""
+    """Crawl the sources listed in the configuration (incrementally: what is new since the last crawl)."""
     from crawler.run import CrawlJob
 
     cfg = _load(config)
     url = cfg.database_url
     _prepare_db(url)
     _sync_brands(url, cfg)
-    jobs = [
-        CrawlJob(s.spider, s.spider_args())
-        for s in cfg.sources
-        if s.enabled and (not source or s.spider in source)
-    ]
+    last = {} if full else _last_crawl_starts(url)
+    jobs = []
+    for s in cfg.sources:
+        if s.enabled and (not source or s.spider in source):
+            args = s.spider_args()
+            if s.spider in last and "since" not in args:
+                # An hour of overlap: comments posted while the last crawl ran are not missed.
+                args["since"] = (last[s.spider] - timedelta(hours=1)).isoformat()
+            jobs.append(CrawlJob(s.spider, args))
     if not jobs:
         raise _fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
     _crawl(url, jobs, jobdir=str(jobdir) if jobdir else None)
+
+
+def _last_crawl_starts(url: str) -> dict[str, datetime]:
+    """When each spider's last finished crawl started (the incremental crawl's ``since``)."""
+    from store.db import session_scope
+    from store.feed import source_health
+
+    with session_scope(url) as session:
+        return {
+            h.spider: h.started_at for h in source_health(session) if h.status == "finished" and h.started_at
+        }
 
 
 def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -220,7 +236,7 @@ def run(
     pause = _interval(every) if every else None
     while True:
         started = time.monotonic()
-        crawl(config=config, source=None, jobdir=jobdir)
+        crawl(config=config, source=None, jobdir=jobdir, full=False)
         label(config=config, limit=None)
         if pause is None:
             return
@@ -513,6 +529,71 @@ def kpi(
         typer.echo("  " + "".join(f"{c:>12}" for c in cols))
         for row in report["campaigns"]:
             typer.echo("  " + "".join(f"{_fmt(row[c])[:11]:>12}" for c in cols))
+
+
+@app.command()
+def alerts(
+    now: Annotated[
+        str | None, typer.Option(help="as of this ISO time, e.g. 2026-03-10T12:00:00Z (default: now)")
+    ] = None,
+    k: Annotated[float, typer.Option(help="standard deviations above the trailing 7-day mean")] = 2.0,
+    webhook: Annotated[
+        str | None,
+        typer.Option(envvar="BRANDPULSE_ALERT_WEBHOOK", help="Slack-compatible incoming webhook URL"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON array")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Volume and negative-share spikes per brand and source, and sources that stored nothing or quarantined
+    too much; posts them to a webhook when given (exit code 1 when a post fails)."""
+    import json
+    from datetime import UTC, datetime
+    from urllib.parse import urlsplit
+
+    from store.alerts import AlertSettings, current_alerts, send_webhook
+    from store.db import session_scope
+
+    try:
+        at = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    except ValueError:
+        raise _fail(f"--now: {now!r} is not an ISO time like 2026-03-10T12:00:00Z") from None
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    if k <= 0:
+        raise _fail("--k must be positive")
+    cfg = _load(config)
+    _prepare_db(cfg.database_url)
+    with session_scope(cfg.database_url) as session:
+        found = current_alerts(session, now=at, settings=AlertSettings(k=k))
+    if as_json:
+        typer.echo(json.dumps([a.to_dict() for a in found], ensure_ascii=False))
+    elif not found:
+        typer.echo(f"No alerts as of {at.isoformat()} (k = {k:g}).")
+    else:
+        count = f"{len(found)} alert{'' if len(found) == 1 else 's'}"
+        typer.secho(f"{count} as of {at.isoformat()} (k = {k:g})", bold=True)
+        for alert in found:
+            typer.secho(f"  {alert.title}", fg=typer.colors.RED, bold=True)
+            typer.echo(f"    {alert.summary}")
+            for m in alert.drivers:
+                text = " ".join(m.text.split())[:100]
+                line = f"    - [{m.mention_id}] {text} ({m.engagement} engagements) {m.url or ''}"
+                typer.echo(line.rstrip())
+    if not (webhook and found):
+        return
+    host = urlsplit(webhook).hostname or "?"  # the full URL is a secret (it holds the webhook's token)
+    try:
+        results = send_webhook(webhook, found)
+    except ValueError as exc:
+        raise _fail(f"--webhook: {exc}") from None
+    for r in results:
+        what = f"{r.alerts} alert{'' if r.alerts == 1 else 's'}"
+        if r.ok:
+            typer.echo(f"webhook {host}: {r.status} ({what})", err=True)
+        else:
+            message = f"webhook {host} failed: {r.error} ({what} not delivered)"
+            typer.secho(message, fg=typer.colors.RED, err=True)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
 
 
 def main() -> None:

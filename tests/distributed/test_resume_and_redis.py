@@ -145,3 +145,26 @@ def test_two_processes_share_one_crawl_through_redis(tmp_path: Path) -> None:
     finally:
         for key in client.scan_iter(f"brandpulse:{job}:*"):
             client.delete(key)
+
+
+def test_crawl_command_is_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`brandpulse crawl` passes the last crawl's start as `since`; --full crawls everything again."""
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    url = _db(tmp_path, "incremental.db")
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    with serve_forum(pages=3) as forum:
+        args = ", ".join(f'{k} = "{v}"' for k, v in forum.generic_args().items())
+        (tmp_path / "brandpulse.toml").write_text(f'[[sources]]\nspider = "generic"\nargs = {{ {args} }}\n')
+        runner = CliRunner()
+        for extra in ([], [], ["--full"]):
+            result = runner.invoke(app, ["crawl", *extra])
+            assert result.exit_code == 0, result.output
+    with session_scope(url) as s:
+        stats = [json.loads(r) for r in s.execute(select(CrawlRun.stats).order_by(CrawlRun.id)).scalars()]
+    skipped = [st.get("brandpulse/skipped_old", 0) for st in stats]
+    assert skipped == [0, 15, 0]  # the second crawl skipped the 15 comments it already had
+    assert len(_mention_ids(url)) == 15
