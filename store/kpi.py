@@ -16,6 +16,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, sel
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
+from store.db import as_utc
 from store.models import Author, Brand, Campaign, Mention, MentionBrand, Post
 
 POST_KINDS = ("post", "article")
@@ -503,6 +504,7 @@ def qw_net_sentiment(
 class CampaignPerformance:
     campaign: str
     influencer: str
+    currency: str | None
     posts: int
     followers: int | None
     engagement: int
@@ -542,6 +544,7 @@ def campaign_performance(
         select(
             Campaign.name,
             Campaign.influencer,
+            Campaign.currency,
             func.count(func.distinct(Campaign.post_id)),
             func.max(followers),
             func.sum(func.coalesce(pq.c.engagement, 0)),
@@ -553,6 +556,7 @@ def campaign_performance(
             func.sum(Campaign.clicks),
             func.sum(Campaign.conversions),
             func.sum(Campaign.revenue),
+            func.sum(Post.views),
         )
         .select_from(Campaign)
         .join(Brand, Brand.id == Campaign.brand_id)
@@ -560,16 +564,21 @@ def campaign_performance(
         .outerjoin(pq, pq.c.post_id == Campaign.post_id)
         .outerjoin(Author, Author.id == Post.author_id)
         .where(Brand.name == brand, or_(when.is_(None), period_filter(when, since, until)))
-        .group_by(Campaign.name, Campaign.influencer)
-        .order_by(Campaign.name, Campaign.influencer)
+        # Costs in different currencies are never added up: one row per currency.
+        .group_by(Campaign.name, Campaign.influencer, Campaign.currency)
+        .order_by(Campaign.name, Campaign.influencer, Campaign.currency)
     )
     out = []
-    for name, infl, posts, fol, e, qwe, er, qwer, cost, imp, clicks, conv, rev in session.execute(stmt).all():
+    for row in session.execute(stmt).all():
+        name, infl, currency, posts, fol, e, qwe, er, qwer, cost, imp, clicks, conv, rev, views = row
         e, qwe, cost = int(e or 0), float(qwe or 0.0), float(cost or 0.0)
+        # CTR per impressions, or per views where the campaign file gives no impressions.
+        ctr_base = float(imp) if imp else float(views or 0)
         out.append(
             CampaignPerformance(
                 campaign=name,
                 influencer=infl,
+                currency=currency,
                 posts=int(posts or 0),
                 followers=int(fol) if fol is not None else None,
                 engagement=e,
@@ -580,7 +589,7 @@ def campaign_performance(
                 cpe=_ratio(cost, e),
                 cpe_qwe=_ratio(cost, qwe),
                 cpm=_ratio(cost * 1000.0, float(imp or 0)),
-                ctr=_pct(float(clicks or 0), float(imp or 0)),
+                ctr=_pct(float(clicks or 0), ctr_base) if clicks is not None else None,
                 conversion_rate=_pct(float(conv or 0), float(clicks or 0)),
                 roi=_pct(float(rev or 0.0) - cost, cost) if rev is not None else None,
                 roas=_ratio(float(rev), cost) if rev is not None else None,
@@ -630,3 +639,79 @@ def brand_report(
             )
         ],
     }
+
+
+@dataclass(frozen=True)
+class CampaignPost:
+    """One campaign row with its post (None when the post is not stored) and the post's raw and QW figures."""
+
+    brand: str
+    campaign: str
+    influencer: str
+    platform: str
+    post_ref: str
+    post_id: int | None
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    engagement: int | None
+    comments_stored: int
+    qualified_share: float | None
+    qwe: float | None
+    inflation: float | None
+
+
+def campaign_posts(
+    session: Session, *, brand: str | None, since: date | None, until: date | None
+) -> list[CampaignPost]:
+    """The campaign rows behind ``campaign_performance`` with their posts (same period rule) and each post's
+    raw and quality-weighted figures, for the drill-down."""
+    pq = post_quality(session)
+    when = func.coalesce(Post.published_at, Campaign.starts_on)
+    stmt = (
+        select(
+            Brand.name,
+            Campaign.name,
+            Campaign.influencer,
+            Campaign.platform,
+            Campaign.post_ref,
+            Campaign.post_id,
+            Post.url,
+            Post.title,
+            Post.published_at,
+            pq.c.engagement,
+            pq.c.comments_stored,
+            pq.c.qualified_share,
+            pq.c.qwe,
+        )
+        .select_from(Campaign)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .outerjoin(Post, Post.id == Campaign.post_id)
+        .outerjoin(pq, pq.c.post_id == Campaign.post_id)
+        .where(or_(when.is_(None), period_filter(when, since, until)))
+        .order_by(Brand.name, Campaign.name, Campaign.influencer, Post.published_at, Campaign.id)
+    )
+    if brand is not None:
+        stmt = stmt.where(Brand.name == brand)
+    out = []
+    for row in session.execute(stmt).all():
+        b, name, infl, platform, ref, post_id, link, title, published, e, c, s_p, qwe = row
+        out.append(
+            CampaignPost(
+                brand=b,
+                campaign=name,
+                influencer=infl,
+                platform=platform,
+                post_ref=ref,
+                post_id=post_id,
+                url=link,
+                title=title,
+                published_at=as_utc(published),
+                engagement=int(e) if e is not None else None,
+                comments_stored=int(c or 0),
+                qualified_share=float(s_p) if s_p is not None else None,
+                qwe=float(qwe) if qwe is not None else None,
+                inflation=(e / qwe) if e is not None and qwe else None,
+            )
+        )
+    return out

@@ -226,3 +226,48 @@ def seed_demo_db(url: str) -> dict[str, Any]:
         "zero_item_spider": "naver_comments",
         "crawl_runs": {"ptt": runs["ptt"], "vnexpress": runs["vnexpress"], "naver_comments": naver_last},
     }
+
+
+def seed_mention_series(
+    url: str,
+    *,
+    brand: str,
+    platform: str,
+    now: datetime,
+    daily: list[tuple[int, int]],
+    competitor_group: str | None = None,
+) -> list[list[int]]:
+    """Labeled, non-spam mentions of ``brand`` on ``platform``, a given number per 24-hour window before now.
+
+    ``daily[i] = (mentions, negative)`` for the window (now − (i + 1) days, now − i days]: index 0 is the last
+    24 h. In a window the j-th mention is published j + 5 minutes before the window's end (so a ``now`` a few
+    minutes later still puts it in the same window), has j likes (the last ones are the most engaged) and is
+    negative for j < negative, neutral otherwise. Returns the mention ids per window, in j order.
+    """
+    ensure_schema(url)
+    slug = brand.lower().replace(" ", "-")
+    items: list[tuple[int, MentionItem]] = []
+    for i, (count, negative) in enumerate(daily):
+        for j in range(count):
+            item = MentionItem(
+                platform=platform,
+                external_id=f"{slug}-{i}-{j}",
+                text=f"{brand} on {platform}, day -{i}, mention {j}",
+                url=f"https://{platform}.example/{slug}/{i}/{j}",
+                author=f"{slug}_fan_{i}_{j}",
+                published_at=now - i * timedelta(days=1) - timedelta(minutes=j + 5),
+                likes=j,
+                replies=0,
+                brands=[brand],
+                lang="en",
+                sentiment="negative" if j < negative else "neutral",
+                spam_score=0.0,
+            )
+            items.append((i, item))
+    with session_scope(url) as session:
+        repo.sync_brands(session, brands=[repo.BrandSpec(brand, f'"{brand}"', competitor_group)])
+        ids = repo.upsert_mentions(session, mentions=[m for _, m in items])
+    out: list[list[int]] = [[] for _ in daily]
+    for i, m in items:
+        out[i].append(ids[f"{m.platform}:{m.external_id}"])
+    return out

@@ -58,7 +58,9 @@ _sidebar(url)
 page = st.navigation(
     [
         st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),
+        st.Page("views/campaigns.py", title="Influencers & campaigns", icon=":material/campaign:"),
         st.Page("views/negative_feed.py", title="Negative feed", icon=":material/report:"),
+        st.Page("views/alerts.py", title="Alerts", icon=":material/notifications_active:"),
         st.Page("views/explore.py", title="Explore & export", icon=":material/table_view:"),
         st.Page("views/sources.py", title="Sources", icon=":material/dns:"),
     ]

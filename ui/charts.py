@@ -39,6 +39,27 @@ def fmt_ratio(value: float | None) -> str:
     return MISSING if value is None or pd.isna(value) else f"{value:.2f}×"
 
 
+def fmt_share(value: float | None) -> str:
+    """A share on 0…1 with two decimals: ``0.7`` → ``"0.70"``."""
+    return MISSING if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def fmt_value(value: float | None, unit: str = "") -> str:
+    """Up to two decimals and an optional unit: ``4.4286`` → ``"4.43"``; ``(60.0, "%")`` → ``"60 %"``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation character, so a name shows as itself in a markdown element."""
+    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)
+
+
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def fmt_time(value: datetime | None, tz_name: str | None = None) -> str:
     """A stored UTC time shown in the viewer's timezone (UTC when the browser did not say)."""
     if value is None:
@@ -135,3 +156,42 @@ def engagement_chart(engagement: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=300)
     )
+
+
+SPIKE_LAST = "24 h"
+
+
+def spike_chart(baseline: list[float], value: float, threshold: float, unit: str = "") -> alt.Chart:
+    """Bars of the baseline's daily figures (oldest first) and the last 24 h, with the alert threshold."""
+    n = len(baseline)
+    data = pd.DataFrame(
+        {
+            "window": [f"−{n - i} d" for i in range(n)] + [SPIKE_LAST],
+            "value": [*baseline, value],
+            "part": ["baseline"] * n + [SPIKE_LAST],
+        }
+    )
+    order = list(data["window"])
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("window:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            y=alt.Y("value:Q", title=unit or "value"),
+            color=alt.Color(
+                "part:N",
+                legend=None,
+                scale=alt.Scale(domain=["baseline", SPIKE_LAST], range=["#9aa5b1", "#e76f51"]),
+            ),
+            tooltip=[
+                alt.Tooltip("window:N", title="Window"),
+                alt.Tooltip("value:Q", title=unit or "Value", format=",.2f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"threshold": [threshold]}))
+        .mark_rule(strokeDash=[4, 4], color="#264653")
+        .encode(y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Alert threshold", format=",.2f")])
+    )
+    return alt.layer(bars, rule).properties(height=160)

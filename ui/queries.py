@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
 
+from store import alerts as alert_rules
 from store import export, feed, kpi, repo
 from store.db import database_url, ensure_schema, session_scope
 from store.models import TRIAGE_STATUSES
@@ -211,6 +212,89 @@ def explore_frame(url: str, flt: export.ExportFilter, spam: SpamMode = "exclude"
 def export_file(url: str, flt: export.ExportFilter, spam: SpamMode, fmt: str) -> bytes:
     """The bytes of a download: ``explore_frame`` written by ``store.export.export_bytes``."""
     return export.export_bytes(explore_frame(url, flt, spam), fmt)
+
+
+# ---------------------------------------------------------------- influencers & campaigns
+
+
+# Tooltips of the campaign table and the post drill-down (KPIS.md: "Influencer and campaign performance").
+CAMPAIGN_FORMULAS = {
+    "posts": "campaign posts of this influencer published in the period (by post date, else campaign start)",
+    "followers": "F = followers of the posting account (latest stored count)",
+    "engagement": "E = Σ over the campaign's posts of likes + comments + shares + saves (raw)",
+    "qwe": "QWE = Σ over posts of s_p × E_p; s_p = Σ comment weights q_c / stored comments C_p "
+    "(1, unverified, when none are stored); q_c = (1 − p_spam) × author factor × duplicate (0/1) "
+    "× low-effort weight",
+    "er": "ER = E / F × 100 per post; the mean of per-post rates for the period",
+    "qw_er": "QW-ER = QWE / F × 100 per post; the mean of per-post rates for the period",
+    "cost": "Σ cost of the campaign rows; one row per currency, never added across currencies",
+    "currency": "the currency of cost and revenue, as imported",
+    "cpe": "CPE = cost / E",
+    "cpe_qwe": "CPE on QWE = cost / QWE: what one real engagement cost (the honest CPE)",
+    "cpm": "CPM = cost / impressions × 1000",
+    "ctr": "CTR = clicks / impressions × 100 (per views where impressions are unknown)",
+    "conversion_rate": "conversion rate = conversions / clicks × 100",
+    "roi": "ROI = (revenue − cost) / cost × 100",
+    "roas": "ROAS = revenue / cost",
+    "post_engagement": "E_p = the post's likes + comments + shares + saves",
+    "comments_stored": "C_p = comments of the post stored by brandpulse (a crawl may store only some)",
+    "qualified_share": "s_p = Σ q_c / C_p: the share of the post's comments that look real "
+    "(1, unverified, when none are stored)",
+    "post_qwe": "QWE_p = s_p × E_p",
+    "inflation": "inflation = raw E / QWE: how much the raw number overstates real engagement",
+    "weight": "q_c = (1 − p_spam) × a × d × w: a = author factor (repeat text, bursts, cross-posting), "
+    "d = 0 for a near-duplicate of an earlier comment on the post, w = low-effort weight",
+    "reasons": "why a comment's weight is below 1: spam (p_spam ≥ 0.5), duplicate (repeat of an earlier "
+    "comment on the post), low_effort (emoji-only, lone @mention, one word), repeat_text / burst / "
+    "cross_post (the author posts the same text many times, in bursts, or across many posts)",
+}
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def campaigns(url: str, brand: str, since: date | None, until: date | None) -> pd.DataFrame:
+    """``campaign_performance`` as a frame, one row per (campaign, influencer): ``CampaignPerformance``."""
+    with session_scope(url) as session:
+        rows = kpi.campaign_performance(session, brand=brand, since=since, until=until)
+    columns = [f.name for f in dataclasses.fields(kpi.CampaignPerformance)]
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def campaign_posts(
+    url: str, brand: str | None, since: date | None, until: date | None
+) -> list[kpi.CampaignPost]:
+    """The campaign rows of a brand (every brand for None) in the period, each with its post's figures."""
+    with session_scope(url) as session:
+        return kpi.campaign_posts(session, brand=brand, since=since, until=until)
+
+
+def campaign_brands(url: str, since: date | None, until: date | None) -> list[str]:
+    """Brands with campaign rows in the period, by name."""
+    return sorted({p.brand for p in campaign_posts(url, None, since, until)})
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def comment_weights(url: str, post_id: int) -> pd.DataFrame:
+    """``post_comment_weights`` as a frame; ``reasons`` joined with commas ("" = no discount)."""
+    with session_scope(url) as session:
+        rows = kpi.post_comment_weights(session, post_id=post_id)
+    columns = [f.name for f in dataclasses.fields(kpi.CommentWeight)]
+    frame = pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+    frame["reasons"] = frame["reasons"].map(", ".join)
+    return frame
+
+
+# ---------------------------------------------------------------- alerts
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def current_alerts(
+    url: str, now: datetime, k: float = alert_rules.DEFAULT_SETTINGS.k
+) -> list[alert_rules.Alert]:
+    """Every alert as of ``now`` (spikes, then source health), with the other thresholds at their defaults."""
+    settings = dataclasses.replace(alert_rules.DEFAULT_SETTINGS, k=k)
+    with session_scope(url) as session:
+        return alert_rules.current_alerts(session, now=now, settings=settings)
 
 
 # ---------------------------------------------------------------- cache control

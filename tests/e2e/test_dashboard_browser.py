@@ -161,3 +161,79 @@ def test_a_deep_link_as_the_first_request_still_gets_the_app_shell(
             expect(nav).to_contain_text(["Overview", "Negative feed", "Explore & export", "Sources"])
         finally:
             browser.close()
+
+
+def _header_tooltips(page: Any, grid: Any, wanted: str) -> list[str]:
+    """Hover along a dataframe's header row (a canvas) until the column tooltip ``wanted`` shows."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    seen: list[str] = []
+    tooltip = page.get_by_test_id("stDataFrameTooltipContent")
+    # The widest columns are the ones to find, so 60 px steps are enough; a tooltip shows after ~0.6 s.
+    for x in range(int(box["x"]) + 10, int(box["x"] + box["width"]), 60):
+        page.mouse.move(x, box["y"] + 17)
+        for _ in range(10):
+            page.wait_for_timeout(100)
+            if tooltip.count():
+                break
+        seen.extend(t for t in tooltip.all_inner_texts() if t not in seen)
+        if wanted in seen:
+            break
+    return seen
+
+
+def test_influencers_and_campaigns_renders_with_formula_tooltips(
+    dashboard: tuple[str, dict[str, Any]],
+) -> None:
+    chromium = _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    from store import repo
+    from store.db import session_scope
+    from tests.factories import PTT_POST
+    from ui.queries import CAMPAIGN_FORMULAS
+
+    base_url, facts = dashboard
+    # Glow Lab's seeded PTT post (E = 100, QWE = 51, 1,200 followers) is now a paid one: CPE on QWE 350 / 51.
+    with session_scope(facts["url"]) as session:
+        repo.upsert_campaigns(session, rows=[repo.CampaignRow(
+            "Serum launch", "Glow Lab", "mei_chen", "ptt", PTT_POST, None, cost=350.0, currency="USD",
+            impressions=20_000, clicks=400, conversions=20, revenue=1050.0,
+        )])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100}, timezone_id="UTC")
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(base_url, wait_until="domcontentloaded")
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Influencers & campaigns").click()
+            expect(page).to_have_url(f"{base_url}/campaigns")
+
+            main = page.get_by_test_id("stMain")
+            expect(main.get_by_role("heading", name="Influencers & campaigns")).to_be_visible()
+            grids = main.get_by_test_id("stDataFrame")
+            expect(grids).to_have_count(2)  # the campaign table and the post's comments
+            table, comments = grids.nth(0), grids.nth(1)
+            expect(table).to_be_visible()
+            # The grids draw on a canvas; their accessible table carries the cell values.
+            expect(table.get_by_test_id("glide-cell-0-0")).to_have_text("Serum launch")
+            expect(table.get_by_test_id("glide-cell-1-0")).to_have_text("mei_chen")
+            expect(comments.get_by_text("spam, duplicate", exact=True)).to_be_attached()
+            tiles = main.get_by_test_id("stMetric")
+            for label, value in (("Raw engagement", "100"), ("QWE", "51"), ("Qualified share", "0.51")):
+                tile = tiles.filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+                expect(tile.get_by_test_id("stMetricValue")).to_have_text(value)
+
+            # Each column header of the campaign table shows its formula on hover (the picture keeps one).
+            seen = _header_tooltips(page, table, CAMPAIGN_FORMULAS["cpe_qwe"])
+            assert CAMPAIGN_FORMULAS["cpe_qwe"] in seen and set(seen) <= set(CAMPAIGN_FORMULAS.values()), seen
+            expect(page.get_by_test_id("stDataFrameTooltipContent")).to_be_visible()
+            page.wait_for_timeout(500)  # the tooltip fades in
+            page.screenshot(path=str(ARTIFACTS / "campaigns.png"))
+            # So does a tile's help icon.
+            qwe_tile = tiles.filter(has=page.get_by_test_id("stMetricLabel").get_by_text("QWE", exact=True))
+            qwe_tile.get_by_test_id("stTooltipHoverTarget").hover()
+            expect(page.get_by_test_id("stTooltipContent")).to_have_text(CAMPAIGN_FORMULAS["post_qwe"])
+        finally:
+            browser.close()

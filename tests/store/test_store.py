@@ -256,7 +256,7 @@ def test_negative_feed_and_export(db_url: str) -> None:
 
 
 def test_comment_weights_carry_reason_codes(db_url: str) -> None:
-    """Author signals (bursts, the same text many times), duplicates, low effort and spam each discount q_c."""
+    """Author signals (bursts, the same text many times), duplicates, low effort and spam discount q_c."""
     from store.kpi import post_comment_weights
 
     with session_scope(db_url) as s:
