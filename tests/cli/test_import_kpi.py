@@ -275,3 +275,29 @@ def test_bad_rows_are_quarantined_with_row_and_column(cli_db: str, tmp_path: Pat
         assert s.execute(select(Mention.text).where(Mention.external_id == "r1")).scalar_one() == "hello"
     missing = runner.invoke(app, ["import", "mentions", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_xlsx_import_and_run_interval(cli_db: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["platform", "external_id", "text", "likes", "published_at"])
+    sheet.append(["facebook", 1001, "Aqua Veil sunscreen stings my eyes", 4, "2026-03-03T08:00:00Z"])
+    sheet.append(["facebook", 1002, "", 1, None])
+    sheet.append(["facebook", 1003, "Love the Aqua Veil tint", "lots", None])
+    path = tmp_path / "facebook.xlsx"
+    book.save(path)
+    out = _invoke("import", "mentions", str(path))
+    assert "3 rows, 1 stored, 2 quarantined" in out
+    with session_scope(cli_db) as s:
+        assert s.execute(select(Mention.external_id)).scalars().all() == [
+            "1001"
+        ]  # a float cell, kept as an id
+        reasons = sorted(s.execute(select(QuarantinedRecord.reason)).scalars())
+    assert reasons == [
+        "row 3: empty_text: mention has no text",
+        "row 4: column likes: 'lots' is not a number",
+    ]
+    bad = runner.invoke(app, ["run", "--every", "soon"])
+    assert bad.exit_code == 2 and "--every takes a duration like 30m" in bad.output
