@@ -1,0 +1,266 @@
+"""Comment classifiers: sentiment (negative/neutral/positive) and spam (spam/ham).
+
+``load_classifier(task)`` gives the bundled default model: MiniLM embedding + character n-grams + a linear
+head shipped in ``nlp/models/default``. ``load_classifier(task, "org/model" or "/local/folder")`` gives any
+Hugging Face sequence-classification model, its labels mapped onto ours through ``map_id2label``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Before transformers is imported anywhere: models load from local files or the local cache only.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from nlp.encoder import MAX_CHARS, MAX_TOKENS, get_encoder, pick_device, quiet_transformers  # noqa: E402
+from nlp.features import DEFAULT_DIR, CharFeatures, latin_share, preprocess  # noqa: E402
+from nlp.labels import TASK_LABELS, map_id2label  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One text's label, the probability of that label, and the probabilities of all the task's labels."""
+
+    label: str
+    score: float
+    probs: dict[str, float]
+
+
+class TextClassifier(ABC):
+    """A loaded classifier for one task; ``predict`` keeps the input order."""
+
+    task: str
+    model_id: str
+    version: str
+    labels: tuple[str, ...]
+
+    @abstractmethod
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (len(texts), len(self.labels)), rows in input order."""
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Label every text; the result is in input order."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return []
+        probs = self.predict_proba(texts)
+        out = []
+        for row in probs:
+            best = int(np.argmax(row))
+            out.append(
+                Prediction(
+                    label=self.labels[best],
+                    score=float(row[best]),
+                    probs={lab: float(p) for lab, p in zip(self.labels, row, strict=True)},
+                )
+            )
+        return out
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} task={self.task} model={self.model_id} version={self.version}>"
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class LinearHead:
+    """The shipped head of the default model: weights + feature settings, no training data needed."""
+
+    def __init__(self, config: dict, arrays: dict[str, np.ndarray]) -> None:
+        self.config = config
+        self.labels = tuple(config["labels"])
+        feats = config["features"]
+        self.embed_weight = float(feats["embed_weight"])
+        self.embed_gate = feats.get("embed_gate")
+        self.chars = CharFeatures(
+            n_features=int(feats["char"]["n_features"]),
+            ngram_range=tuple(feats["char"]["ngram_range"]),
+            idf=arrays["idf"].astype(np.float32),
+        )
+        self.coef_embed = arrays["coef_embed"].astype(np.float32)  # (k, 384)
+        self.coef_char = arrays["coef_char"].astype(np.float32)  # (k, n_features)
+        self.intercept = arrays["intercept"].astype(np.float32)  # (k,)
+        self.temperature = float(config.get("temperature", 1.0))
+
+    @classmethod
+    def load(cls, folder: Path, task: str) -> LinearHead:
+        config = json.loads((folder / f"{task}.json").read_text(encoding="utf-8"))
+        with np.load(folder / f"{task}.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        return cls(config, arrays)
+
+    def save(self, folder: Path, task: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            folder / f"{task}.npz",
+            idf=self.chars.idf.astype(np.float16),
+            coef_embed=self.coef_embed.astype(np.float16),
+            coef_char=self.coef_char.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+        )
+        (folder / f"{task}.json").write_text(
+            json.dumps(self.config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    def logits(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Raw scores from preprocessed texts and their MiniLM embeddings (before temperature)."""
+        chars = self.chars.transform(clean_texts)
+        emb = embeddings * self.embed_weight
+        if self.embed_gate == "latin_share":
+            emb = emb * latin_share(clean_texts)
+        return np.asarray(chars @ self.coef_char.T) + emb @ self.coef_embed.T + self.intercept
+
+    def proba(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        return _softmax(self.logits(clean_texts, embeddings) / self.temperature)
+
+
+class DefaultClassifier(TextClassifier):
+    """The bundled model: shared MiniLM encoder + this task's linear head."""
+
+    def __init__(
+        self, task: str, folder: Path = DEFAULT_DIR, *, batch_size: int = 64, device: str | None = None
+    ) -> None:
+        self.task = task
+        self.head = LinearHead.load(folder, task)
+        self.labels = self.head.labels
+        self.version = str(self.head.config["version"])
+        self.model_id = str(self.head.config.get("model_id", "brandpulse-default"))
+        self.batch_size = batch_size
+        self.encoder = get_encoder(device)  # shared across tasks within the process
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        clean = [preprocess(t) for t in texts]
+        emb = self.encoder.encode_shared(clean, batch_size=self.batch_size)
+        probs = self.head.proba(clean, emb)
+        # Nothing left after preprocessing (empty, whitespace, invisible characters) is no evidence at all;
+        # the head would answer with whatever the embedding of "" happens to be near (spam, 0.7).
+        empty_label = self.head.config.get("empty_text_label")
+        if empty_label in self.labels:
+            for i, text in enumerate(clean):
+                if not text:
+                    probs[i] = 0.0
+                    probs[i, self.labels.index(empty_label)] = 1.0
+        return probs
+
+
+class HFClassifier(TextClassifier):
+    """Any Hugging Face sequence-classification model; its labels are mapped onto the task's labels."""
+
+    def __init__(
+        self,
+        task: str,
+        model: str,
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+        label_mapping: dict[str, str] | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+        self.task = task
+        self.labels = TASK_LABELS[task]
+        try:
+            config = AutoConfig.from_pretrained(model)
+        except OSError as exc:
+            raise OSError(
+                f"cannot load model {model!r}: not a local model folder and not in the local Hugging Face "
+                f"cache (downloads from the hub are off here: HF_HUB_OFFLINE=1). {exc}"
+            ) from exc
+        # Map labels before loading weights, so a model we cannot use fails fast with a clear message.
+        self.id2ours = map_id2label({int(k): v for k, v in config.id2label.items()}, task, label_mapping)
+        self.device = pick_device(device)
+        with quiet_transformers():
+            self.tokenizer = AutoTokenizer.from_pretrained(model)
+            self.model = AutoModelForSequenceClassification.from_pretrained(model).to(self.device).eval()
+        self.batch_size = batch_size
+        self.model_id = model
+        self.version = _hf_version(model, config)
+        self._torch = torch
+        # Column index in our label order for each model output; several outputs may sum into one label
+        # ("1 star" and "2 stars" are both negative), and labels the model lacks keep probability 0.
+        self._index = np.array([self.labels.index(self.id2ours[i]) for i in range(len(self.id2ours))])
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        torch = self._torch
+        clipped = [t[:MAX_CHARS] for t in texts]
+        enc = self.tokenizer(clipped, truncation=True, max_length=MAX_TOKENS)
+        ids = enc["input_ids"]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+        pad = self.tokenizer.pad_token_id or 0
+        has_types = "token_type_ids" in enc
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                width = max(len(ids[i]) for i in batch)
+                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, i in enumerate(batch):
+                    input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[row, : len(ids[i])] = 1
+                kwargs = {"input_ids": input_ids.to(self.device), "attention_mask": mask.to(self.device)}
+                if has_types:
+                    kwargs["token_type_ids"] = torch.zeros_like(input_ids).to(self.device)
+                logits = self.model(**kwargs).logits.float()
+                if logits.shape[-1] == 1:  # a single-logit binary head: sigmoid, not softmax
+                    p1 = torch.sigmoid(logits)
+                    probs = torch.cat([1 - p1, p1], dim=-1)
+                else:
+                    probs = torch.softmax(logits, dim=-1)
+                probs_np = probs.cpu().numpy()
+                for row, i in enumerate(batch):
+                    np.add.at(out[i], self._index, probs_np[row])
+        return out
+
+
+def _hf_version(model: str, config: object) -> str:
+    commit = getattr(config, "_commit_hash", None)
+    if commit:
+        return str(commit)[:12]
+    cfg = Path(model) / "config.json"
+    if cfg.is_file():
+        return "local-" + hashlib.sha1(cfg.read_bytes()).hexdigest()[:12]
+    return "unknown"
+
+
+_cache: dict[tuple, TextClassifier] = {}
+_cache_lock = threading.Lock()
+
+
+def load_classifier(
+    task: str,
+    model: str | None = None,
+    *,
+    batch_size: int = 64,
+    device: str | None = None,
+    label_mapping: dict[str, str] | None = None,
+) -> TextClassifier:
+    """A classifier for ``task`` ("sentiment" or "spam").
+
+    ``model`` None or "default": the bundled default model. Otherwise a Hugging Face model id (from the
+    local cache only: hub downloads are off) or a local folder; its ``config.id2label`` is mapped onto the
+    task's labels (``label_mapping`` for generic names like LABEL_0), and a label set that cannot be mapped
+    raises LabelMappingError here, at load time.
+    """
+    if task not in TASK_LABELS:
+        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASK_LABELS)}")
+    if model in (None, "", "default"):
+        key: tuple = (task, "default", batch_size, device)
+        with _cache_lock:
+            if key not in _cache:
+                _cache[key] = DefaultClassifier(task, batch_size=batch_size, device=device)
+            return _cache[key]
+    return HFClassifier(task, str(model), batch_size=batch_size, device=device, label_mapping=label_mapping)
