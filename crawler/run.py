@@ -82,6 +82,10 @@ def crawl_in_subprocess(
             "jobdir": jobdir,
         }
     )
+    from store.db import absolute_sqlite_url
+
+    # The child runs in the project folder: a relative SQLite path must not change meaning.
+    database_url = absolute_sqlite_url(database_url)
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": database_url}
     if quiet:
         env.setdefault("BRANDPULSE_LOG_LEVEL", "WARNING")

@@ -22,8 +22,24 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url(configured: str | None = None) -> str:
-    """The URL in force: the environment variable wins over the configuration, which wins over the default."""
-    return os.environ.get("BRANDPULSE_DATABASE_URL") or configured or DEFAULT_DATABASE_URL
+    """The URL in force: the environment variable wins over the configuration, which wins over the default.
+
+    A relative SQLite path is made absolute (from the current folder), so the crawler and dashboard
+    processes, which run elsewhere, open the same file.
+    """
+    return absolute_sqlite_url(
+        os.environ.get("BRANDPULSE_DATABASE_URL") or configured or DEFAULT_DATABASE_URL
+    )
+
+
+def absolute_sqlite_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return url
+    path = Path(parsed.database).expanduser()
+    if path.is_absolute():
+        return url
+    return parsed.set(database=str(path.resolve())).render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -122,8 +122,7 @@ def _crawl(url: str, jobs, settings: dict[str, object] | None = None, jobdir: st
     for job in jobs:
         h = health.get(job.spider)
         if h is None:
-            typer.secho(f"  {job.spider}: no crawl run recorded", fg=typer.colors.RED)
-            continue
+            raise _fail(f"  {job.spider}: no crawl run recorded in {_mask(url)}", code=1)
         colour = typer.colors.RED if h.items == 0 else None
         typer.secho(
             f"  {job.spider}: {h.items} items, {h.quarantined} quarantined, {h.errors} errors ({h.status})",
@@ -350,10 +349,10 @@ def demo(
     from crawler.run import CrawlJob
     from crawler.sample_site.server import serve_sample_site
     from store import repo
-    from store.db import session_scope
+    from store.db import absolute_sqlite_url, session_scope
     from ui.config import Config, ModelConfig
 
-    url = os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url)
+    url = absolute_sqlite_url(os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url))
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not keep:
         for suffix in ("", "-wal", "-shm"):

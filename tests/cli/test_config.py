@@ -50,7 +50,9 @@ def test_invalid_configuration_names_the_key(tmp_path: Path, toml: str, expected
 def test_environment_overrides_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[database]\nurl = "sqlite:///from-config.db"\n', encoding="utf-8")
-    assert load_config(path).database_url == "sqlite:///from-config.db"
+    monkeypatch.chdir(tmp_path)
+    # A relative SQLite path is resolved once, so every process of brandpulse opens the same file.
+    assert load_config(path).database_url == f"sqlite:///{tmp_path / 'from-config.db'}"
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", "postgresql+psycopg://u@h/db")
     assert load_config(path).database_url == "postgresql+psycopg://u@h/db"
 

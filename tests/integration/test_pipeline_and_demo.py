@@ -89,10 +89,11 @@ def _brandpulse() -> str:
 def test_demo_then_export(tmp_path: Path) -> None:
     """`brandpulse demo --no-ui`, then `brandpulse export --format jsonl`: labeled mentions from several
     platforms and languages, and most of the seeded spam flagged."""
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    url = "sqlite:///brandpulse-demo.db"  # the default, relative to the folder the user runs it in
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env.pop("BRANDPULSE_DATABASE_URL", None)
     demo = subprocess.run(
-        [_brandpulse(), "demo", "--no-ui", "--database-url", url],
+        [_brandpulse(), "demo", "--no-ui"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -120,7 +121,8 @@ def test_demo_then_export(tmp_path: Path) -> None:
     assert len(seeded) >= 10
     caught = sum(seeded.values()) / len(seeded)
     assert caught >= 0.7, f"only {caught:.0%} of {len(seeded)} seeded spam mentions flagged"
-    with session_scope(url) as s:
+    assert (tmp_path / "brandpulse-demo.db").exists()
+    with session_scope(f"sqlite:///{tmp_path / 'brandpulse-demo.db'}") as s:
         flagged = s.execute(select(func.count()).where(Mention.is_spam.is_(True))).scalar_one()
         total = s.execute(select(func.count()).select_from(Mention)).scalar_one()
     assert flagged < 0.5 * total  # spam is flagged, not everything
