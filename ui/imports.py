@@ -163,20 +163,8 @@ def _str(row: dict[str, Any], col: str, required: bool = False) -> str | None:
     return str(value).strip()
 
 
-def _int(row: dict[str, Any], col: str) -> int | None:
-    value = row.get(col)
-    if _blank(value):
-        return None
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise RowError(col, f"{value!r} is not a number") from None
-    if not number.is_integer() or number < 0:
-        raise RowError(col, f"{value!r} is not a non-negative whole number")
-    return int(number)
-
-
 def _float(row: dict[str, Any], col: str) -> float | None:
+    """A non-negative number ("1,234" allowed); blank is None."""
     value = row.get(col)
     if _blank(value):
         return None
@@ -187,6 +175,16 @@ def _float(row: dict[str, Any], col: str) -> float | None:
     if number < 0:
         raise RowError(col, f"{value!r} is negative")
     return number
+
+
+def _int(row: dict[str, Any], col: str) -> int | None:
+    """A non-negative whole number (a count); blank is None."""
+    number = _float(row, col)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise RowError(col, f"{row.get(col)!r} is not a whole number")
+    return int(number)
 
 
 def _datetime(row: dict[str, Any], col: str) -> datetime | None:
