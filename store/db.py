@@ -62,8 +62,10 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        # Sessions in UTC, so dates and day buckets mean the same as on SQLite.
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+        # Sessions in UTC, so dates and day buckets mean the same as on SQLite. No JIT: compiling the KPI
+        # queries' plans took longer (up to 2.5 s at 1M mentions) than running them (benchmarks/README.md).
+        options = "-c timezone=UTC -c jit=off"
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     return engine
 
 

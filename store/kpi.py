@@ -7,17 +7,27 @@ P / N / U and from mention counts; a mention that names two brands counts for bo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, union_all
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from store.db import as_utc
-from store.models import Author, Brand, Campaign, Mention, MentionBrand, Post
+from store.models import (
+    SIGNAL_BURST_SECONDS,
+    SIGNAL_CROSS_POST_SECONDS,
+    Author,
+    AuthorSignal,
+    Brand,
+    Campaign,
+    Mention,
+    MentionBrand,
+    Post,
+)
 
 POST_KINDS = ("post", "article")
 
@@ -37,6 +47,12 @@ FORMULAS = {
     "q_c = (1 − p_spam) × duplicate (0/1) × low-effort weight",
     "inflation": "raw engagement / quality-weighted engagement",
 }
+
+
+def _ids(ids: Sequence[int] | Select[Any]) -> Any:
+    """Ids for ``IN``: a list as given, a select as a subquery (the database never ships the ids to us)."""
+    # correlate(None): the select names tables of the query it sits in, and must not be tied to them.
+    return ids.correlate(None) if isinstance(ids, Select) else list(ids)
 
 
 def _pct(num: float, den: float) -> float | None:
@@ -229,72 +245,126 @@ class QualitySettings:
     author_factor: float = 0.5  # a(c) for an author showing any of the signals below
     repeat_text_min: int = 3  # the same text posted this many times by one author
     burst_min: int = 5  # this many comments by one author within one burst window
-    burst_seconds: int = 600
+    burst_seconds: int = SIGNAL_BURST_SECONDS
     cross_post_min: int = 5  # comments on this many different posts by one author within one window
-    cross_post_seconds: int = 3600
+    cross_post_seconds: int = SIGNAL_CROSS_POST_SECONDS
 
 
 DEFAULT_QUALITY = QualitySettings()
 REASON_CODES = ("spam", "duplicate", "low_effort", "repeat_text", "burst", "cross_post")
 
 
-def _epoch(session: Session, col: Any) -> Any:
+def _bucket(session: Session, col: Any, seconds: int) -> Any:
+    """floor(epoch seconds of ``col`` / ``seconds``): the same integer window number on both backends.
+
+    PostgreSQL: ``date_part`` (a double; ``extract`` gives a slower numeric) and ``floor`` (a cast to integer
+    would round, putting a time in the second half of a window into the next one). SQLite: integer division
+    of whole epoch seconds, which floors for times after 1970.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        return func.floor(func.extract("epoch", col))
-    return cast(func.strftime("%s", col), Integer)
+        return func.floor(func.date_part("epoch", col, type_=Float) / float(seconds))
+    return cast(func.strftime("%s", col), Integer) // seconds
+
+
+def signal_maxima(
+    session: Session,
+    *,
+    burst_seconds: int = SIGNAL_BURST_SECONDS,
+    cross_post_seconds: int = SIGNAL_CROSS_POST_SECONDS,
+    author_ids: Sequence[int] | None = None,
+) -> Select[Any]:
+    """Per author with comments: the most copies of one text, the most comments in one burst window and the
+    most distinct posts in one cross-post window (windows are fixed UTC buckets of the given length).
+
+    An author shows a signal when its maximum reaches the threshold, so thresholds apply at read time.
+    """
+    t = func.coalesce(Mention.published_at, Mention.first_seen_at)
+    comments = and_(Mention.author_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+    if author_ids is not None:
+        comments = and_(comments, Mention.author_id.in_(list(author_ids)))
+    same = (
+        select(Mention.author_id.label("author_id"), func.count().label("n"))
+        .where(comments, Mention.text_hash.is_not(None), Mention.text_hash != "")
+        .group_by(Mention.author_id, Mention.text_hash)
+        .subquery()
+    )
+    burst = (
+        select(Mention.author_id.label("author_id"), func.count().label("n"))
+        .where(comments, t.is_not(None))
+        .group_by(Mention.author_id, _bucket(session, t, burst_seconds))
+        .subquery()
+    )
+    cross = (
+        select(Mention.author_id.label("author_id"), func.count(func.distinct(Mention.post_id)).label("n"))
+        .where(comments, t.is_not(None))
+        .group_by(Mention.author_id, _bucket(session, t, cross_post_seconds))
+        .subquery()
+    )
+    zero = literal(0)
+    rows = union_all(
+        select(same.c.author_id, same.c.n.label("s"), zero.label("b"), zero.label("x")),
+        select(burst.c.author_id, zero, burst.c.n, zero),
+        select(cross.c.author_id, zero, zero, cross.c.n),
+    ).subquery("signal_counts")
+    return select(
+        rows.c.author_id,
+        func.max(rows.c.s).label("same_text_max"),
+        func.max(rows.c.b).label("burst_max"),
+        func.max(rows.c.x).label("cross_post_max"),
+    ).group_by(rows.c.author_id)
+
+
+def refresh_author_signals(session: Session, *, author_ids: Iterable[int] | None = None) -> None:
+    """Recompute the ``author_signal`` rollup for these authors (every author when None).
+
+    The store calls it after every write of mentions, for the authors written; QWE then reads an author's
+    signals from one row instead of aggregating all stored comments on every query.
+    """
+    table = AuthorSignal.__table__
+    ids = None if author_ids is None else sorted({int(a) for a in author_ids if a is not None})
+    if ids is not None and not ids:
+        return
+    delete = table.delete()
+    session.execute(delete if ids is None else delete.where(table.c.author_id.in_(ids)))
+    src = signal_maxima(session, author_ids=ids).subquery()
+    session.execute(
+        table.insert().from_select(
+            ["author_id", "same_text_max", "burst_max", "cross_post_max"],
+            select(src.c.author_id, src.c.same_text_max, src.c.burst_max, src.c.cross_post_max),
+        )
+    )
 
 
 def _author_flags(session: Session, qs: QualitySettings) -> Any:
-    """One row per author with a 0/1 column per signal (repeat_text, burst, cross_post)."""
-    t = func.coalesce(Mention.published_at, Mention.first_seen_at)
-    comments = and_(Mention.author_id.is_not(None), Mention.kind.not_in(POST_KINDS))
-    repeat = (
-        select(Mention.author_id.label("author_id"))
-        .where(comments, Mention.text_hash.is_not(None), Mention.text_hash != "")
-        .group_by(Mention.author_id, Mention.text_hash)
-        .having(func.count() >= qs.repeat_text_min)
-    )
-    burst_bucket = cast(_epoch(session, t) / qs.burst_seconds, Integer)
-    burst = (
-        select(Mention.author_id.label("author_id"))
-        .where(comments, t.is_not(None))
-        .group_by(Mention.author_id, burst_bucket)
-        .having(func.count() >= qs.burst_min)
-    )
-    cross_bucket = cast(_epoch(session, t) / qs.cross_post_seconds, Integer)
-    cross = (
-        select(Mention.author_id.label("author_id"))
-        .where(comments, t.is_not(None))
-        .group_by(Mention.author_id, cross_bucket)
-        .having(func.count(func.distinct(Mention.post_id)) >= qs.cross_post_min)
-    )
-    rows = union_all(
-        select(
-            repeat.subquery().c.author_id, literal(1).label("r"), literal(0).label("b"), literal(0).label("x")
-        ),
-        select(burst.subquery().c.author_id, literal(0), literal(1), literal(0)),
-        select(cross.subquery().c.author_id, literal(0), literal(0), literal(1)),
-    ).subquery("author_signal")
-    return (
-        select(
-            rows.c.author_id,
-            func.max(rows.c.r).label("repeat_text"),
-            func.max(rows.c.b).label("burst"),
-            func.max(rows.c.x).label("cross_post"),
-        )
-        .group_by(rows.c.author_id)
-        .subquery("author_flags")
-    )
+    """One row per author with a 0/1 column per signal (repeat_text, burst, cross_post).
+
+    Read from the ``author_signal`` rollup when the windows are the ones it holds, else computed from every
+    stored comment (slow on a large store).
+    """
+    if (qs.burst_seconds, qs.cross_post_seconds) == (SIGNAL_BURST_SECONDS, SIGNAL_CROSS_POST_SECONDS):
+        src: Any = AuthorSignal.__table__
+    else:
+        src = signal_maxima(
+            session, burst_seconds=qs.burst_seconds, cross_post_seconds=qs.cross_post_seconds
+        ).subquery()
+    flag = lambda col, least: case((col >= least, 1), else_=0)  # noqa: E731
+    return select(
+        src.c.author_id,
+        flag(src.c.same_text_max, qs.repeat_text_min).label("repeat_text"),
+        flag(src.c.burst_max, qs.burst_min).label("burst"),
+        flag(src.c.cross_post_max, qs.cross_post_min).label("cross_post"),
+    ).subquery("author_flags")
 
 
 def comment_weights(
     session: Session,
     *,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
-    post_ids: Sequence[int] | None = None,
+    post_ids: Sequence[int] | Select[Any] | None = None,
     quality: QualitySettings | None = None,
 ) -> Any:
-    """A subquery of every stored comment with its quality weight q_c and one 0/1 column per reason code.
+    """A subquery of the stored comments (of ``post_ids`` if given) with their quality weight q_c and one 0/1
+    column per reason code.
 
     q_c = (1 − p_spam) × a × d × w: a = the author factor for an author who posts the same text many times,
     comments in bursts or across many posts in a short window; d = 0 for a repeat of an earlier comment's
@@ -302,6 +372,7 @@ def comment_weights(
     comments.
     """
     qs = quality or QualitySettings(low_effort_weight=low_effort_weight)
+    in_posts = None if post_ids is None else Mention.post_id.in_(_ids(post_ids))
     flags = _author_flags(session, qs)
     rank = func.row_number().over(
         partition_by=(Mention.post_id, Mention.text_hash),
@@ -324,8 +395,8 @@ def comment_weights(
         .outerjoin(flags, flags.c.author_id == Mention.author_id)
         .where(Mention.post_id.is_not(None), Mention.kind.not_in(POST_KINDS))
     )
-    if post_ids is not None:
-        base = base.where(Mention.post_id.in_(list(post_ids)))
+    if in_posts is not None:
+        base = base.where(in_posts)
     base = base.subquery("cw_base")
     flagged_author = or_(base.c.repeat_text == 1, base.c.burst == 1, base.c.cross_post == 1)
     q = (
@@ -386,12 +457,20 @@ def post_comment_weights(
     ]
 
 
-def post_quality(session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT) -> Any:
-    """A subquery of every post: engagement E_p, stored comments C_p, qualified share s_p, QWE_p = s_p × E_p.
+def post_quality(
+    session: Session,
+    *,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    post_ids: Sequence[int] | Select[Any] | None = None,
+) -> Any:
+    """A subquery of every post (of ``post_ids`` if given): engagement E_p, stored comments C_p, qualified
+    share s_p, QWE_p = s_p × E_p.
 
-    s_p = Σ q_c / C_p, and 1 ("unverified") when no comments are stored.
+    s_p = Σ q_c / C_p, and 1 ("unverified") when no comments are stored. Pass ``post_ids`` whenever only some
+    posts are needed: the comment weights (a window over each post's comments) are then computed for those
+    posts' comments only.
     """
-    cw = comment_weights(session, low_effort_weight=low_effort_weight)
+    cw = comment_weights(session, low_effort_weight=low_effort_weight, post_ids=post_ids)
     per_post = (
         select(cw.c.post_id, func.sum(cw.c.q).label("sum_q"), func.count().label("c"))
         .group_by(cw.c.post_id)
@@ -400,7 +479,7 @@ def post_quality(session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFF
     e_p = Post.likes + Post.comments + Post.shares + Post.saves
     c_p = func.coalesce(per_post.c.c, 0)
     s_p = case((c_p == 0, 1.0), else_=per_post.c.sum_q / cast(per_post.c.c, Float))
-    return (
+    stmt = (
         select(
             Post.id.label("post_id"),
             Post.author_id.label("author_id"),
@@ -411,8 +490,10 @@ def post_quality(session: Session, *, low_effort_weight: float = DEFAULT_LOW_EFF
         )
         .select_from(Post)
         .outerjoin(per_post, per_post.c.post_id == Post.id)
-        .subquery("post_quality")
     )
+    if post_ids is not None:
+        stmt = stmt.where(Post.id.in_(_ids(post_ids)))
+    return stmt.subquery("post_quality")
 
 
 @dataclass(frozen=True)
@@ -433,32 +514,32 @@ def engagement_by_brand(
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
 ) -> list[BrandEngagement]:
     """Raw engagement and quality-weighted engagement (QWE) of each brand's posts."""
-    pq = post_quality(session, low_effort_weight=low_effort_weight)
     in_period = period_filter(func.coalesce(Post.published_at, Post.updated_at), since, until)
+    named = Brand.name.in_(list(brands)) if brands is not None else true()
     by_text = (
         select(Post.id.label("post_id"), Brand.name.label("brand"))
         .select_from(Post)
         .join(Mention, and_(Mention.post_id == Post.id, Mention.kind.in_(POST_KINDS)))
         .join(MentionBrand, MentionBrand.mention_id == Mention.id)
         .join(Brand, Brand.id == MentionBrand.brand_id)
-        .where(in_period)
+        .where(in_period, named)
     )
     by_campaign = (
         select(Post.id.label("post_id"), Brand.name.label("brand"))
         .select_from(Post)
         .join(Campaign, Campaign.post_id == Post.id)
         .join(Brand, Brand.id == Campaign.brand_id)
-        .where(in_period)
+        .where(in_period, named)
     )
-    brand_posts = by_text.union(by_campaign).subquery("brand_post")  # UNION also removes repeats
+    brand_posts = by_text.union(by_campaign).cte("brand_post")  # UNION also removes repeats
+    # The brands and the period are applied first so that only these posts' comments get weighed.
+    pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=select(brand_posts.c.post_id))
     stmt = (
         select(brand_posts.c.brand, func.count(pq.c.post_id), func.sum(pq.c.engagement), func.sum(pq.c.qwe))
         .select_from(brand_posts)
         .join(pq, pq.c.post_id == brand_posts.c.post_id)
         .group_by(brand_posts.c.brand)
     )
-    if brands is not None:
-        stmt = stmt.where(brand_posts.c.brand.in_(list(brands)))
     found = {b: (int(n or 0), int(e or 0), float(q or 0.0)) for b, n, e, q in session.execute(stmt).all()}
     names = list(brands) if brands is not None else [n for (n,) in session.execute(select(Brand.name)).all()]
     out = []
@@ -481,7 +562,22 @@ def qw_net_sentiment(
     q_c is the comment weight of ``comment_weights``; a mention outside any post's comments (a post body, an
     article) has q = (1 − p_spam) × low-effort weight.
     """
-    cw = comment_weights(session, low_effort_weight=low_effort_weight)
+    in_period = period_filter(_mention_time(), since, until)
+    # Weights only for the comments of posts under which the brand has labeled comments (a comment's
+    # duplicate rank is over its post's comments; other mentions take q_free).
+    posts = (
+        select(Mention.post_id)
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .join(Brand, Brand.id == MentionBrand.brand_id)
+        .where(
+            Brand.name == brand,
+            Mention.post_id.is_not(None),
+            Mention.kind.not_in(POST_KINDS),
+            Mention.sentiment.is_not(None),
+            in_period,
+        )
+    )
+    cw = comment_weights(session, low_effort_weight=low_effort_weight, post_ids=posts)
     q_free = (1.0 - func.coalesce(Mention.spam_score, 0.0)) * case(
         (Mention.low_effort.is_(True), low_effort_weight), else_=1.0
     )
@@ -493,9 +589,7 @@ def qw_net_sentiment(
         .join(MentionBrand, MentionBrand.mention_id == Mention.id)
         .join(Brand, Brand.id == MentionBrand.brand_id)
         .outerjoin(cw, cw.c.mention_id == Mention.id)
-        .where(
-            Brand.name == brand, Mention.sentiment.is_not(None), period_filter(_mention_time(), since, until)
-        )
+        .where(Brand.name == brand, Mention.sentiment.is_not(None), in_period)
     ).one()
     return _pct(float(row[0] or 0.0), float(row[1] or 0.0))
 
@@ -535,7 +629,12 @@ def campaign_performance(
     conversions and revenue are summed over the campaign's rows. A campaign row counts when its post was
     published in the period, or, with no post date, when its start date is in the period.
     """
-    pq = post_quality(session, low_effort_weight=low_effort_weight)
+    own_posts = (
+        select(Campaign.post_id)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(Brand.name == brand, Campaign.post_id.is_not(None))
+    )
+    pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=own_posts)
     followers = Author.followers
     per_post_er = case((followers > 0, pq.c.engagement * 100.0 / followers), else_=None)
     per_post_qwer = case((followers > 0, pq.c.qwe * 100.0 / followers), else_=None)
@@ -666,7 +765,10 @@ def campaign_posts(
 ) -> list[CampaignPost]:
     """The campaign rows behind ``campaign_performance`` with their posts (same period rule) and each post's
     raw and quality-weighted figures, for the drill-down."""
-    pq = post_quality(session)
+    rows = select(Campaign.post_id).where(Campaign.post_id.is_not(None))
+    if brand is not None:
+        rows = rows.join(Brand, Brand.id == Campaign.brand_id).where(Brand.name == brand)
+    pq = post_quality(session, post_ids=rows)  # the campaign posts' comments only
     when = func.coalesce(Post.published_at, Campaign.starts_on)
     stmt = (
         select(

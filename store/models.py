@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -21,6 +21,10 @@ def _ts(nullable: bool = True, index: bool = False) -> Column:
 
 
 TRIAGE_STATUSES = ("new", "in_progress", "resolved")
+
+# The times the KPI queries filter on (a mention or post with no published time counts from when it was seen).
+MENTION_TIME = "coalesce(published_at, first_seen_at)"
+POST_TIME = "coalesce(published_at, updated_at)"
 
 
 class Brand(SQLModel, table=True):
@@ -47,7 +51,10 @@ class Post(SQLModel, table=True):
     """A parent post (article, thread, video) and its latest engagement counts."""
 
     __tablename__ = "post"
-    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_post_platform_external_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_post_platform_external_id"),
+        Index("ix_post_time", text(POST_TIME)),
+    )
     id: int | None = Field(default=None, primary_key=True)
     platform: str
     external_id: str
@@ -97,6 +104,10 @@ class Mention(SQLModel, table=True):
         UniqueConstraint("platform", "external_id", name="uq_mention_platform_external_id"),
         Index("ix_mention_unlabeled", "labeled_at", "id"),
         Index("ix_mention_post_hash", "post_id", "text_hash"),
+        # KPI queries (migration 0003): a post's own text, the period filter, the duplicate rank per post.
+        Index("ix_mention_kind_post", "kind", "post_id"),
+        Index("ix_mention_time", text(MENTION_TIME)),
+        Index("ix_mention_post_rank", "post_id", "text_hash", text(MENTION_TIME), "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(index=True)
@@ -132,8 +143,30 @@ class Mention(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
+# The windows of the author signals kept in ``author_signal`` (QWE's default burst and cross-post windows).
+SIGNAL_BURST_SECONDS = 600
+SIGNAL_CROSS_POST_SECONDS = 3600
+
+
+class AuthorSignal(SQLModel, table=True):
+    """Per author, the counts behind QWE's author factor, kept up to date by the store on every mention write.
+
+    ``same_text_max``: most comments with one normalised text; ``burst_max``: most comments in one
+    ``SIGNAL_BURST_SECONDS`` window; ``cross_post_max``: most distinct posts commented in one
+    ``SIGNAL_CROSS_POST_SECONDS`` window (fixed UTC windows).
+    """
+
+    __tablename__ = "author_signal"
+    author_id: int = Field(foreign_key="author.id", primary_key=True)
+    same_text_max: int = 0
+    burst_max: int = 0
+    cross_post_max: int = 0
+
+
 class MentionBrand(SQLModel, table=True):
     __tablename__ = "mention_brand"
+    # A brand's mentions read from the index alone (KPI queries, migration 0003).
+    __table_args__ = (Index("ix_mention_brand_brand_mention", "brand_id", "mention_id"),)
     mention_id: int = Field(foreign_key="mention.id", primary_key=True)
     brand_id: int = Field(foreign_key="brand.id", primary_key=True, index=True)
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from store.kpi import refresh_author_signals
 from store.models import (
     TRIAGE_STATUSES,
     Author,
@@ -394,6 +395,8 @@ def upsert_mentions(
     touched_posts = {v["post_id"] for v in by_key.values() if v["post_id"] is not None}
     if touched_posts:
         link_comments_to_post_brands(session, post_ids=touched_posts)
+    # Keep the QWE author-signal rollup current for the authors just written.
+    refresh_author_signals(session, author_ids={v["author_id"] for v in by_key.values() if v["author_id"]})
     return ids
 
 
