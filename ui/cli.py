@@ -595,6 +595,44 @@ def alerts(
         raise typer.Exit(1)
 
 
+@app.command(name="eval")
+def eval_model(
+    data: Annotated[Path, typer.Option("--data", help='JSONL rows {"text", "label", "lang"}')],
+    task: Annotated[str, typer.Option(help="sentiment or spam")] = "sentiment",
+    model: Annotated[
+        str | None, typer.Option(help="Hugging Face model id or local path (default: bundled)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+) -> None:
+    """Score a classifier on labeled data: macro-F1, accuracy, per label and language, texts per second."""
+    import json
+
+    from nlp import load_classifier
+    from nlp.evaluate import evaluate, read_labeled
+
+    if task not in ("sentiment", "spam"):
+        raise _fail("--task must be sentiment or spam")
+    try:
+        rows = read_labeled(data)
+        classifier = load_classifier(task, model)
+    except (OSError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    result = evaluate(classifier, rows)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(
+        f"{data.name}: n={result['n']}  macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}"
+        f"  {result['texts_per_s']:.0f} texts/s  ({classifier.model_id} {classifier.version})"
+    )
+    for label, m in result["per_label"].items():
+        typer.echo(
+            f"  {label:<10} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n {m['support']}"
+        )
+    for lang, f1 in result["per_lang"].items():
+        typer.echo(f"  lang {lang:<5} macro-F1 {f1:.3f}")
+
+
 def main() -> None:
     app()
 
