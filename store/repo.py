@@ -458,24 +458,6 @@ def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -
     link_posts_to_campaign_brands(session, post_ids=ids)
 
 
-def relink_brands(session: Session, *, matcher: Any) -> int:
-    """Re-match every stored mention against the brands' current queries (after a config change).
-
-    ``matcher(text) -> list[str]`` returns brand names. Returns the number of links.
-    """
-    names = brand_ids(session)
-    session.execute(MentionBrand.__table__.delete())
-    links: list[dict[str, int]] = []
-    for id_, text in session.execute(select(Mention.id, Mention.text)).all():
-        links.extend({"mention_id": id_, "brand_id": names[b]} for b in matcher(text) if b in names)
-    if links:
-        session.execute(_insert(session, MentionBrand.__table__).values(links).on_conflict_do_nothing())
-    post_ids_all = [p for (p,) in session.execute(select(Post.id)).all()]
-    if post_ids_all:
-        link_comments_to_post_brands(session, post_ids=post_ids_all)
-    return session.execute(select(func.count()).select_from(MentionBrand)).scalar_one()
-
-
 # ---------------------------------------------------------------- campaigns
 
 

@@ -542,3 +542,21 @@ def generic_route(server: ReplayServer, seen: Seen) -> Answer:
         path = FIXTURES / "generic" / f"thread_123_page{seen.params.get('page', '1')}.html"
         return Answer(200, HTML, path.read_bytes()) if path.is_file() else not_found()
     return not_found()
+
+
+def parametrize_recorded(metafunc: Any, handmade: Any, real_set: Any) -> None:
+    """Parametrise a ``recorded`` argument over the hand-made set and, with ``--real-fixtures DIR``, the real
+    one: never a silent skip, always the hand-made set."""
+    if "recorded" in metafunc.fixturenames:
+        sets, ids = [handmade], ["handmade"]
+        real = metafunc.config.getoption("--real-fixtures")
+        if real:
+            sets.append(real_set(Path(real)))
+            ids.append("real")
+        metafunc.parametrize("recorded", sets, ids=ids)
+
+
+def read_recorded(folder: Path, name: str) -> bytes:
+    path = folder / name
+    assert path.is_file(), f"missing recorded response {path}"
+    return path.read_bytes()

@@ -16,7 +16,7 @@ from crawler.parsing import (
     parse_ptt_index,
     parse_vnexpress_article,
 )
-from tests.crawler.replay import FIXTURES
+from tests.crawler.replay import FIXTURES, parametrize_recorded, read_recorded
 
 
 @dataclass(frozen=True)
@@ -97,20 +97,11 @@ def real_set(folder: Path) -> RecordedSet:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Parametrised over the folders that exist for this run: never a silent skip, always the hand-made set.
-    if "recorded" in metafunc.fixturenames:
-        sets, ids = [HANDMADE], ["handmade"]
-        real = metafunc.config.getoption("--real-fixtures")
-        if real:
-            sets.append(real_set(Path(real)))
-            ids.append("real")
-        metafunc.parametrize("recorded", sets, ids=ids)
+    parametrize_recorded(metafunc, HANDMADE, real_set)
 
 
 def read(recorded: RecordedSet, name: str) -> bytes:
-    path = recorded.folder / name
-    assert path.is_file(), f"missing recorded response {path}"
-    return path.read_bytes()
+    return read_recorded(recorded.folder, name)
 
 
 def test_files_are_the_recorded_ones(recorded: RecordedSet, real_fixtures_dir: Path | None) -> None:

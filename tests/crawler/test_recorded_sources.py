@@ -22,7 +22,7 @@ from crawler.parsing import (
     parse_naver_search,
     parse_youtube_comment_threads,
 )
-from tests.crawler.replay import FIXTURES
+from tests.crawler.replay import FIXTURES, parametrize_recorded, read_recorded
 
 
 @dataclass(frozen=True)
@@ -125,20 +125,11 @@ def real_set(folder: Path) -> SourceSet:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Parametrised over the folders that exist for this run: never a silent skip, always the hand-made set.
-    if "recorded" in metafunc.fixturenames:
-        sets, ids = [HANDMADE], ["handmade"]
-        real = metafunc.config.getoption("--real-fixtures")
-        if real:
-            sets.append(real_set(Path(real)))
-            ids.append("real")
-        metafunc.parametrize("recorded", sets, ids=ids)
+    parametrize_recorded(metafunc, HANDMADE, real_set)
 
 
 def read(recorded: SourceSet, name: str) -> bytes:
-    path = recorded.folder / name
-    assert path.is_file(), f"missing recorded response {path}"
-    return path.read_bytes()
+    return read_recorded(recorded.folder, name)
 
 
 def is_utc(value: object) -> bool:
