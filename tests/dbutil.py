@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from sqlalchemy import text
 
-from store.db import get_engine
+from store.db import ensure_schema, get_engine
 
 
 def empty_postgres_tables(url: str) -> None:
@@ -16,3 +19,18 @@ def empty_postgres_tables(url: str) -> None:
     names = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
     with get_engine(url).begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def migrated_db(request: Any, tmp_path: Path, name: str = "test.db") -> str:
+    """For a fixture parametrised over "sqlite" and "postgresql": an empty, migrated database of that kind.
+
+    PostgreSQL is the session's test database (``postgres_server_url``), emptied first.
+    """
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / name}"
+    else:
+        url = request.getfixturevalue("postgres_server_url")
+        ensure_schema(url)
+        empty_postgres_tables(url)
+    ensure_schema(url)
+    return url

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from store import repo
 from store.db import session_scope
 from store.models import Mention, QuarantinedRecord
-from tests.dbutil import empty_postgres_tables
+from tests.dbutil import migrated_db
 from ui.cli import app
 
 runner = CliRunner()
@@ -22,14 +22,7 @@ runner = CliRunner()
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def cli_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kpi.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server_url")
-        from store.db import ensure_schema
-
-        ensure_schema(url)
-        empty_postgres_tables(url)
+    url = migrated_db(request, tmp_path, "kpi.db")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)  # no brandpulse.toml here: built-in defaults
     return url

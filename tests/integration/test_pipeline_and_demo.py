@@ -18,9 +18,9 @@ from crawler.sample_site import data
 from crawler.sample_site.server import serve_sample_site
 from nlp.quality import text_hash
 from store import repo
-from store.db import ensure_schema, session_scope
+from store.db import session_scope
 from store.models import CrawlRun, Mention, QuarantinedRecord
-from tests.dbutil import empty_postgres_tables
+from tests.dbutil import migrated_db
 from ui.cli import DEMO_BRANDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +35,7 @@ def _crawl_sample_site(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def pipeline_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'crawl.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server_url")
-        ensure_schema(url)
-        empty_postgres_tables(url)  # the session-wide database may hold other tests' rows
-    ensure_schema(url)
+    url = migrated_db(request, tmp_path, "crawl.db")
     with session_scope(url) as s:
         repo.sync_brands(s, brands=[repo.BrandSpec(*b) for b in DEMO_BRANDS])
     return url

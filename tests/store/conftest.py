@@ -5,23 +5,14 @@ An unreachable PostgreSQL fails these tests: it is part of what CI proves, never
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from store.db import ensure_schema
-from tests.dbutil import empty_postgres_tables
+from tests.dbutil import migrated_db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty, migrated database of each kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-        ensure_schema(url)
-        yield url
-        return
-    url = request.getfixturevalue("postgres_server_url")
-    ensure_schema(url)
-    yield url
-    empty_postgres_tables(url)
+    return migrated_db(request, tmp_path, "store.db")
