@@ -134,7 +134,7 @@ class Mention(SQLModel, table=True):
     is_spam: bool | None = Field(default=None, index=True)
     model: str | None = None
     model_version: str | None = None
-    label_source: str | None = None  # model | imported
+    label_source: str | None = None  # model | imported | corrected (the worker relabels only "model")
     labeled_at: datetime | None = Field(default=None, sa_column=_ts())
     # PR triage of negative mentions.
     triage_status: str = Field(default="new", index=True)
@@ -198,6 +198,32 @@ class CrawlRun(SQLModel, table=True):
     quarantined: int = 0
     errors: int = 0
     stats: str | None = Field(default=None, sa_column=Column(Text))  # JSON of Scrapy stats
+
+
+CORRECTION_TASKS = ("sentiment", "spam")
+CORRECTION_LABELS = {"sentiment": ("negative", "neutral", "positive"), "spam": ("spam", "ham")}
+
+
+class LabelCorrection(SQLModel, table=True):
+    """An analyst's correction of one label of a mention; the latest per (mention, task) wins.
+
+    ``previous_*`` keep what the mention showed before (the model's label, an import's, or an earlier
+    correction) so the original stays known after the mention's own label is overwritten.
+    """
+
+    __tablename__ = "label_correction"
+    __table_args__ = (Index("ix_label_correction_mention_task", "mention_id", "task", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id")
+    task: str  # sentiment | spam
+    label: str  # negative | neutral | positive, or spam | ham
+    previous_label: str | None = None
+    previous_label_source: str | None = None
+    previous_model: str | None = None
+    previous_model_version: str | None = None
+    corrected_by: str | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
 
 
 class QuarantinedRecord(SQLModel, table=True):

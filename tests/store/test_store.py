@@ -66,6 +66,7 @@ def test_migrations_create_every_table_and_match_the_models(db_url: str) -> None
         "metric_snapshot",
         "crawl_run",
         "quarantined_record",
+        "label_correction",
         "alembic_version",
     } <= set(table_names(db_url))
     with get_engine(db_url).connect() as conn:
