@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from store.kpi import period_filter
-from store.models import Author, Brand, Mention, MentionBrand
+from store.models import Author, Brand, LabelCorrection, Mention, MentionBrand
 
 FORMATS = ("csv", "parquet", "jsonl")
 COLUMNS = [
@@ -44,6 +44,13 @@ COLUMNS = [
     "model_version",
     "label_source",
     "triage_status",
+    # Analyst corrections (empty when the mention has none): the latest corrected label per task, when the
+    # mention was last corrected, and what the mention showed before its first correction of each task.
+    "corrected_sentiment",
+    "corrected_spam",
+    "corrected_at",
+    "sentiment_before_correction",
+    "spam_before_correction",
 ]
 
 
@@ -70,6 +77,20 @@ def export_frame(
         (Mention.sentiment == "neutral", Mention.p_neutral),
         else_=None,
     )
+    lc = LabelCorrection.__table__
+    per_mention = (
+        select(
+            lc.c.mention_id,
+            func.max(case((lc.c.task == "sentiment", lc.c.id))).label("sentiment_last"),
+            func.min(case((lc.c.task == "sentiment", lc.c.id))).label("sentiment_first"),
+            func.max(case((lc.c.task == "spam", lc.c.id))).label("spam_last"),
+            func.min(case((lc.c.task == "spam", lc.c.id))).label("spam_first"),
+            func.max(lc.c.created_at).label("corrected_at"),
+        )
+        .group_by(lc.c.mention_id)
+        .subquery("corrections")
+    )
+    s_last, s_first, p_last, p_first = (lc.alias(n) for n in ("s_last", "s_first", "p_last", "p_first"))
     stmt = (
         select(
             Mention.id,
@@ -95,9 +116,19 @@ def export_frame(
             Mention.model_version,
             Mention.label_source,
             Mention.triage_status,
+            s_last.c.label,
+            p_last.c.label,
+            per_mention.c.corrected_at,
+            s_first.c.previous_label,
+            p_first.c.previous_label,
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(per_mention, per_mention.c.mention_id == Mention.id)
+        .outerjoin(s_last, s_last.c.id == per_mention.c.sentiment_last)
+        .outerjoin(s_first, s_first.c.id == per_mention.c.sentiment_first)
+        .outerjoin(p_last, p_last.c.id == per_mention.c.spam_last)
+        .outerjoin(p_first, p_first.c.id == per_mention.c.spam_first)
         .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
         .outerjoin(Brand, Brand.id == MentionBrand.brand_id)
         .where(
@@ -127,6 +158,7 @@ def export_frame(
     rows = session.execute(stmt).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
     frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
+    frame["corrected_at"] = pd.to_datetime(frame["corrected_at"], utc=True)
     return frame
 
 

@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from store.kpi import refresh_author_signals
 from store.models import (
+    CORRECTION_LABELS,
+    CORRECTION_TASKS,
     TRIAGE_STATUSES,
     Author,
     Brand,
     Campaign,
     CrawlRun,
+    LabelCorrection,
     Mention,
     MentionBrand,
     MetricSnapshot,
@@ -353,10 +356,15 @@ def upsert_mentions(
     stmt = _insert(session, table).values(list(by_key.values()))
     ex = stmt.excluded
     text_changed = table.c.text != ex.text
-    keep_label = table.c.label_source == literal("imported")
+    keep_label = table.c.label_source.in_([IMPORTED, CORRECTED])
+    corrected = func.coalesce(table.c.label_source == literal(CORRECTED), False)
 
     def unless_changed(col: Any) -> Any:
         return case((and_(text_changed, ~func.coalesce(keep_label, False)), None), else_=col)
+
+    def unless_corrected(col: Any, new: Any) -> Any:
+        # An analyst's correction outranks labels given by a (re-)import.
+        return case((corrected, col), else_=new)
 
     stmt = stmt.on_conflict_do_update(
         index_elements=["platform", "external_id"],
@@ -373,14 +381,14 @@ def upsert_mentions(
             "extra": func.coalesce(ex.extra, table.c.extra),
             "updated_at": ex.updated_at,
             "labeled_at": func.coalesce(ex.labeled_at, unless_changed(table.c.labeled_at)),
-            "sentiment": func.coalesce(ex.sentiment, unless_changed(table.c.sentiment)),
+            "sentiment": unless_corrected(
+                table.c.sentiment, func.coalesce(ex.sentiment, unless_changed(table.c.sentiment))
+            ),
             "lang": func.coalesce(ex.lang, table.c.lang),
-            "p_negative": func.coalesce(ex.p_negative, table.c.p_negative),
-            "p_neutral": func.coalesce(ex.p_neutral, table.c.p_neutral),
-            "p_positive": func.coalesce(ex.p_positive, table.c.p_positive),
-            "spam_score": func.coalesce(ex.spam_score, table.c.spam_score),
-            "is_spam": func.coalesce(ex.is_spam, table.c.is_spam),
-            "label_source": func.coalesce(ex.label_source, table.c.label_source),
+            **{
+                col: unless_corrected(table.c[col], func.coalesce(ex[col], table.c[col]))
+                for col in ("p_negative", "p_neutral", "p_positive", "spam_score", "is_spam", "label_source")
+            },
         },
     ).returning(table.c.id, table.c.platform, table.c.external_id)
     ids = {f"{pl}:{ext}": id_ for id_, pl, ext in session.execute(stmt).all()}
@@ -401,6 +409,7 @@ def upsert_mentions(
 
 
 IMPORTED = "imported"
+CORRECTED = "corrected"
 
 
 def _imported_labels(m: MentionLike, now: datetime) -> dict[str, Any]:
@@ -596,10 +605,14 @@ def count_unlabeled(session: Session) -> int:
 def write_labels(
     session: Session, *, labels: Sequence[MentionLabel], overwrite_imported: bool = False
 ) -> None:
-    """Write the worker's labels. Labels given with imported data are kept unless ``overwrite_imported``."""
+    """Write the worker's labels. Labels given with imported data are kept unless ``overwrite_imported``;
+    the labels of a mention an analyst corrected (``record_correction``) are always kept.
+    """
     now = utcnow()
     t = Mention.__table__
-    imported = and_(t.c.label_source == IMPORTED, literal(not overwrite_imported))
+    imported = or_(
+        and_(t.c.label_source == IMPORTED, literal(not overwrite_imported)), t.c.label_source == CORRECTED
+    )
 
     def keep_sentiment(col: Any, new: Any) -> Any:
         return case((and_(imported, t.c.sentiment.is_not(None)), col), else_=new)
@@ -620,7 +633,7 @@ def write_labels(
             is_spam=keep_spam(t.c.is_spam, _bind("b_is_spam")),
             model=_bind("b_model"),
             model_version=_bind("b_version"),
-            label_source=case((imported, IMPORTED), else_="model"),
+            label_source=case((imported, t.c.label_source), else_="model"),
             labeled_at=now,
         ),
         [
@@ -659,6 +672,85 @@ def set_triage_status(session: Session, *, mention_id: int, status: str) -> None
         raise KeyError(f"no mention with id {mention_id}")
 
 
+# ---------------------------------------------------------------- label corrections
+
+
+def _current_label(mention: Mention, task: str) -> str | None:
+    if task == "sentiment":
+        return mention.sentiment
+    return None if mention.is_spam is None else ("spam" if mention.is_spam else "ham")
+
+
+def record_correction(
+    session: Session,
+    *,
+    mention_id: int,
+    task: str,
+    label: str,
+    corrected_by: str | None = None,
+    note: str | None = None,
+) -> LabelCorrection:
+    """Store an analyst's correction of a mention's sentiment or spam label and show it at once.
+
+    The mention's own label is overwritten (sentiment with one-hot probabilities; spam as ``is_spam`` with
+    ``spam_score`` 1.0 or 0.0) and marked ``corrected``, so every KPI reflects it and the label worker keeps
+    it. What the mention showed before stays in the correction row (``previous_*``).
+
+    >>> record_correction(session, mention_id=7, task="spam", label="ham")  # doctest: +SKIP
+    """
+    if task not in CORRECTION_TASKS:
+        raise ValueError(f"task must be one of {', '.join(CORRECTION_TASKS)}, not {task!r}")
+    allowed = CORRECTION_LABELS[task]
+    if label not in allowed:
+        raise ValueError(f"a {task} correction must be one of {', '.join(allowed)}, not {label!r}")
+    mention = session.get(Mention, mention_id)
+    if mention is None:
+        raise KeyError(f"no mention with id {mention_id}")
+    correction = LabelCorrection(
+        mention_id=mention_id,
+        task=task,
+        label=label,
+        previous_label=_current_label(mention, task),
+        previous_label_source=mention.label_source,
+        previous_model=mention.model,
+        previous_model_version=mention.model_version,
+        corrected_by=(corrected_by or "").strip() or None,
+        note=(note or "").strip() or None,
+        created_at=utcnow(),
+    )
+    session.add(correction)
+    if task == "sentiment":
+        values: dict[str, Any] = {
+            "sentiment": label,
+            **{f"p_{name}": 1.0 if name == label else 0.0 for name in CORRECTION_LABELS["sentiment"]},
+        }
+    else:
+        values = {"is_spam": label == "spam", "spam_score": 1.0 if label == "spam" else 0.0}
+    session.execute(
+        update(Mention).where(Mention.id == mention_id).values(**values, label_source=CORRECTED)
+    )
+    session.flush()
+    return correction
+
+
+def latest_corrections(
+    session: Session, *, task: str | None = None, mention_ids: Iterable[int] | None = None
+) -> list[LabelCorrection]:
+    """The latest correction of each (mention, task) by mention id; of one task or some mentions if given."""
+    lc = LabelCorrection.__table__
+    latest = select(func.max(lc.c.id)).group_by(lc.c.mention_id, lc.c.task)
+    if task is not None:
+        latest = latest.where(lc.c.task == task)
+    if mention_ids is not None:
+        latest = latest.where(lc.c.mention_id.in_(list(mention_ids)))
+    stmt = (
+        select(LabelCorrection)
+        .where(LabelCorrection.id.in_(latest))  # type: ignore[union-attr]
+        .order_by(LabelCorrection.mention_id, LabelCorrection.task)
+    )
+    return list(session.execute(stmt).scalars())
+
+
 def counts(session: Session) -> dict[str, int]:
     """Row counts of the main tables (for summaries and health checks)."""
     out: dict[str, int] = {}
@@ -671,6 +763,7 @@ def counts(session: Session) -> dict[str, int]:
         ("metric_snapshots", MetricSnapshot),
         ("crawl_runs", CrawlRun),
         ("quarantined", QuarantinedRecord),
+        ("label_corrections", LabelCorrection),
     ):
         out[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
     return out
