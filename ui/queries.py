@@ -171,6 +171,22 @@ def save_triage_status(url: str, mention_id: int, status: str) -> None:
     clear_caches()
 
 
+def save_correction(
+    url: str,
+    mention_id: int,
+    task: str,
+    label: str,
+    corrected_by: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Record an analyst's label correction (``repo.record_correction``), then drop cached reads."""
+    with session_scope(url) as session:
+        repo.record_correction(
+            session, mention_id=mention_id, task=task, label=label, corrected_by=corrected_by, note=note
+        )
+    clear_caches()
+
+
 # ---------------------------------------------------------------- sources
 
 

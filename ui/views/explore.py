@@ -1,4 +1,5 @@
-"""Explore & export: filter the labeled mentions, look at them, download exactly those rows.
+"""Explore & export: filter the labeled mentions, look at them, download exactly those rows, and correct a
+mention's sentiment or spam label.
 
 The table and the three downloads come from one frame (``store.export.export_frame``), written by
 ``store.export.export_bytes``: the same code as ``brandpulse export``.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from store.export import MIME_TYPES, ExportFilter
 from ui import queries
+from ui.correction_form import correction_controls
 
 DISPLAY_LIMIT = 1_000
 ANY = "Any"
@@ -92,3 +95,31 @@ for fmt, label in FORMAT_LABELS.items():
         on_click="ignore",
         icon=":material/download:",
     )
+
+st.subheader("Correct a label")
+shown_mentions = frame.head(DISPLAY_LIMIT).drop_duplicates("mention_id").set_index("mention_id")
+if shown_mentions.empty:
+    st.caption("No mention matches the filters.")
+else:
+    st.caption(
+        "Pick a mention shown above and set its right labels. The correction replaces the model's label "
+        "everywhere (KPIs, feed, exports) and is kept for training "
+        "(`brandpulse train --include-corrections`)."
+    )
+    picked = st.selectbox(
+        "Mention",
+        [int(i) for i in shown_mentions.index],
+        format_func=lambda i: f"#{i} · {shown_mentions.at[i, 'text'][:80]}",
+        key="correct_mention",
+    )
+    if picked is not None:
+        row = shown_mentions.loc[picked]
+        st.text(row["text"])
+        correction_controls(
+            url,
+            int(picked),
+            row["sentiment"] if isinstance(row["sentiment"], str) else None,
+            None if pd.isna(row["is_spam"]) else bool(row["is_spam"]),
+            key="explore",
+            ask_who=True,
+        )

@@ -1,4 +1,5 @@
-"""Negative feed: non-spam negative mentions, newest first, with a triage status that saves on change.
+"""Negative feed: non-spam negative mentions, newest first, with a triage status that saves on change and
+a "Correct labels" box to fix a wrong sentiment or spam label (a mention corrected away leaves the feed).
 
 Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML), and a source
 link is shown only for an http(s) URL.
@@ -10,6 +11,7 @@ import streamlit as st
 
 from store.models import TRIAGE_STATUSES
 from ui import charts, queries
+from ui.correction_form import correction_controls
 
 STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
 ALL_BRANDS = "All brands"
@@ -86,3 +88,6 @@ for m in mentions:
             link = _web_link(m.url)
             if link:
                 st.link_button("Open source", link)
+            with st.expander("Correct labels"):
+                # Every mention in this feed is labeled negative and not spam.
+                correction_controls(url, m.mention_id, "negative", False, key="feed")
