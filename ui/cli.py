@@ -633,6 +633,11 @@ def eval_model(
         typer.echo(f"  lang {lang:<5} macro-F1 {f1:.3f}")
 
 
+from ui.train_cmd import train as train_command  # noqa: E402  (`brandpulse train`, in its own module)
+
+app.command(name="train")(train_command)
+
+
 def main() -> None:
     app()
 

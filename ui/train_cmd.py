@@ -1,0 +1,90 @@
+"""``brandpulse train``: build the default sentiment and spam models with ``nlp.train``.
+
+    brandpulse train --data ../shared/data [--task sentiment|spam] [--out DIR] [--seed 13]
+                     [--include-corrections] [--quick]
+
+``--include-corrections`` adds the analysts' label corrections from the configured database (the same URL as
+every other command: ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``) to the training rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+TASKS = ("sentiment", "spam")
+DATASET_HINT = (
+    "one subfolder per dataset, each with train.jsonl and dev.jsonl of rows "
+    '{"text", "label", "lang"} (like ../shared/data)'
+)
+
+
+def dataset_folders(data: Path) -> list[Path]:
+    """The subfolders of ``data`` that hold a dataset (a ``train.jsonl``), by name."""
+    return sorted(p for p in data.iterdir() if p.is_dir() and (p / "train.jsonl").is_file())
+
+
+def train(
+    data: Annotated[Path, typer.Option("--data", help=f"training data: {DATASET_HINT}")],
+    task: Annotated[str | None, typer.Option(help="sentiment or spam (default: both)")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder for the model files (default: the bundled model's, nlp/models/default)"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="random seed (same data and seed, same model)")] = 13,
+    include_corrections: Annotated[
+        bool,
+        typer.Option(
+            "--include-corrections", help="add the label corrections stored in the configured database"
+        ),
+    ] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="a tiny run of seconds (for tests)")] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
+    ] = None,
+) -> None:
+    """Train the default sentiment and spam models (dev scores beside a character TF-IDF baseline)."""
+    from ui.cli import _fail, _load, _mask, _prepare_db  # here: ui.cli imports this module
+
+    if task is not None and task not in TASKS:
+        raise _fail("--task must be sentiment or spam")
+    if not data.exists():
+        raise _fail(f"--data {data}: no such folder; it should hold {DATASET_HINT}")
+    if not data.is_dir():
+        raise _fail(f"--data {data}: not a folder; it should hold {DATASET_HINT}")
+    found = dataset_folders(data)
+    if not found:
+        raise _fail(f"--data {data}: no dataset folders; expected {DATASET_HINT}")
+    typer.echo(f"{len(found)} dataset folders in {data}: {', '.join(p.name for p in found)}")
+
+    argv = ["--data", str(data), "--seed", str(seed)]
+    if task:
+        argv += ["--task", task]
+    if out is not None:
+        argv += ["--out", str(out)]
+    if include_corrections:
+        from nlp.corrections import load_corrections
+
+        url = _load(config).database_url
+        _prepare_db(url)
+        for t in [task] if task else list(TASKS):
+            try:
+                n = len(load_corrections(url, t))
+            except (OSError, ValueError) as exc:
+                raise _fail(f"cannot read the label corrections: {exc}") from None
+            typer.echo(f"{n} {t} correction{'' if n == 1 else 's'} in {_mask(url)}")
+        argv += ["--include-corrections", url]
+    if quick:
+        argv.append("--quick")
+
+    from nlp import train as nlp_train
+
+    try:
+        nlp_train.main(argv)
+    except (FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    except SystemExit as exc:  # argparse in nlp.train has printed why
+        if exc.code not in (0, None):
+            raise typer.Exit(exc.code if isinstance(exc.code, int) else 2) from None
