@@ -62,6 +62,7 @@ HAM_FROM_SENTIMENT: dict[str, tuple[int, int]] = {
     "en_semeval2017_tweeteval": (300, 100),
     "vi_uit_vsfc": (300, 100),
 }
+QUICK_ROWS = 200
 AUGMENT_COPIES = 5  # each hand-written row is filled in 5 ways: a few hundred rows next to thousands
 
 # Fixed a priori (checked once on a split of the training data, not tuned on dev).
@@ -263,7 +264,15 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> tuple[float, float, f
 # ---------------------------------------------------------------- training
 
 
-def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: Path) -> dict:
+def _train_task(
+    task: str,
+    data_dir: Path,
+    out_dir: Path,
+    seed: int,
+    cache_dir: Path,
+    corrections_url: str | None = None,
+    quick: bool = False,
+) -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -272,8 +281,21 @@ def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: 
     sets[f"{task}_handwritten_multilingual"] = _augment(task, seed)
     if task == "spam":
         sets["ham_sentiment_comments"] = _ham_from_sentiment(data_dir, seed)
+    if quick:  # a smoke run: a few rows per dataset, seconds instead of minutes
+        rng = random.Random(seed)
+        for s in sets.values():
+            s["train"] = _subsample(s["train"], QUICK_ROWS, rng)
+            s["dev"] = _subsample(s["dev"], QUICK_ROWS, rng)
+    n_corrections = 0
+    if corrections_url:
+        from nlp.corrections import load_corrections
+
+        corrected = [r for r in load_corrections(corrections_url, task) if r["label"] in labels]
+        n_corrections = len(corrected)
+        # An analyst's correction is rare and deliberate: it weighs as much as a hand-written row.
+        sets["analyst_corrections"] = {"train": corrected * AUGMENT_COPIES, "dev": []}
     train_rows = [r for s in sets.values() for r in s["train"]]
-    dev_sets = {name: s["dev"] for name, s in sets.items()}
+    dev_sets = {name: s["dev"] for name, s in sets.items() if s["dev"]}
 
     t0 = time.time()
     embs: dict[str, dict[str, np.ndarray]] = {}
@@ -360,9 +382,9 @@ def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: 
     head.coef_char = head.coef_char.astype(np.float16).astype(np.float32)
     head.chars.idf = head.chars.idf.astype(np.float16).astype(np.float32)
 
-    dev_logits = {name: head.logits(clean[name]["dev"], embs[name]["dev"]) for name in sets}
+    dev_logits = {name: head.logits(clean[name]["dev"], embs[name]["dev"]) for name in dev_sets}
     all_logits = np.vstack(list(dev_logits.values()))
-    all_y = np.array([labels.index(r["label"]) for name in sets for r in dev_sets[name]])
+    all_y = np.array([labels.index(r["label"]) for name in dev_sets for r in dev_sets[name]])
     temperature, nll_before, nll_after = _fit_temperature(all_logits, all_y)
     head.temperature = temperature
     config["temperature"] = round(temperature, 4)
@@ -374,7 +396,7 @@ def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: 
     xb = vec.fit_transform(x_text)
     base = LogisticRegression(C=HEAD_C[task], max_iter=3000, tol=1e-4).fit(xb, y)
     base_preds = {
-        name: [labels[i] for i in base.predict(vec.transform(clean[name]["dev"]))] for name in sets
+        name: [labels[i] for i in base.predict(vec.transform(clean[name]["dev"]))] for name in dev_sets
     }
     baseline_seconds = time.time() - t2
 
@@ -392,6 +414,8 @@ def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: 
             for name, s in sets.items()
         },
         "train_total": len(train_rows),
+        "corrections": n_corrections,
+        "quick": quick,
         "seconds": {
             "embedding": round(embed_seconds, 1),
             "fit": round(fit_seconds, 1),
@@ -410,7 +434,13 @@ def _train_task(task: str, data_dir: Path, out_dir: Path, seed: int, cache_dir: 
 
 
 def train(
-    data_dir: Path, out_dir: Path, task: str | None = None, seed: int = 13, cache_dir: Path | None = None
+    data_dir: Path,
+    out_dir: Path,
+    task: str | None = None,
+    seed: int = 13,
+    cache_dir: Path | None = None,
+    corrections_url: str | None = None,
+    quick: bool = False,
 ) -> dict:
     """Train the default model's head for ``task`` (both if None); returns {task: config incl. dev scores}."""
     import torch
@@ -424,7 +454,7 @@ def train(
     for t in tasks:
         if t not in TASK_LABELS:
             raise ValueError(f"unknown task {t!r}")
-    return {t: _train_task(t, data_dir, out_dir, seed, cache_dir) for t in tasks}
+    return {t: _train_task(t, data_dir, out_dir, seed, cache_dir, corrections_url, quick) for t in tasks}
 
 
 def _print_report(results: dict) -> None:
@@ -458,9 +488,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--cache", type=Path, default=None, help="embedding cache (default ~/.cache/brandpulse)"
     )
+    parser.add_argument(
+        "--include-corrections",
+        metavar="DATABASE_URL",
+        default=None,
+        help="add the analysts' label corrections stored in this database to the training rows",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"smoke run: at most {QUICK_ROWS} rows per dataset and split"
+    )
     args = parser.parse_args(argv)
     start = time.time()
-    results = train(args.data, args.out, task=args.task, seed=args.seed, cache_dir=args.cache)
+    results = train(
+        args.data,
+        args.out,
+        task=args.task,
+        seed=args.seed,
+        cache_dir=args.cache,
+        corrections_url=args.include_corrections,
+        quick=args.quick,
+    )
     _print_report(results)
     print(f"\nwrote {args.out}; wall time {time.time() - start:.0f} s")
 
