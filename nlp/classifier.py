@@ -21,7 +21,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from nlp.encoder import MAX_CHARS, MAX_TOKENS, get_encoder, pick_device, quiet_transformers  # noqa: E402
+from nlp.encoder import (  # noqa: E402
+    EMBED_DIM,
+    MAX_CHARS,
+    MAX_TOKENS,
+    get_encoder,
+    pick_device,
+    precision_context,
+    prepare_model,
+    quiet_transformers,
+    resolve_precision,
+)
 from nlp.features import DEFAULT_DIR, CharFeatures, latin_share, preprocess  # noqa: E402
 from nlp.labels import TASK_LABELS, map_id2label  # noqa: E402
 
@@ -114,6 +124,14 @@ class LinearHead:
             json.dumps(self.config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
 
+    def needs_embedding(self, clean_texts: Sequence[str]) -> np.ndarray:
+        """Per text, whether its embedding can change the logits (False where the gate is exactly 0)."""
+        if self.embed_weight == 0:
+            return np.zeros(len(clean_texts), dtype=bool)
+        if self.embed_gate == "latin_share":
+            return latin_share(clean_texts)[:, 0] > 0
+        return np.ones(len(clean_texts), dtype=bool)
+
     def logits(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         """Raw scores from preprocessed texts and their MiniLM embeddings (before temperature)."""
         chars = self.chars.transform(clean_texts)
@@ -130,7 +148,13 @@ class DefaultClassifier(TextClassifier):
     """The bundled model: shared MiniLM encoder + this task's linear head."""
 
     def __init__(
-        self, task: str, folder: Path = DEFAULT_DIR, *, batch_size: int = 64, device: str | None = None
+        self,
+        task: str,
+        folder: Path = DEFAULT_DIR,
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+        precision: str | None = None,
     ) -> None:
         self.task = task
         self.head = LinearHead.load(folder, task)
@@ -138,11 +162,16 @@ class DefaultClassifier(TextClassifier):
         self.version = str(self.head.config["version"])
         self.model_id = str(self.head.config.get("model_id", "brandpulse-default"))
         self.batch_size = batch_size
-        self.encoder = get_encoder(device)  # shared across tasks within the process
+        self.encoder = get_encoder(device, precision)  # shared across tasks within the process
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         clean = [preprocess(t) for t in texts]
-        emb = self.encoder.encode_shared(clean, batch_size=self.batch_size)
+        # MiniLM runs only on texts whose gated embedding is not multiplied by 0 (Korean or Chinese text has
+        # no Latin letters): the logits are the same, and most of the time goes into MiniLM.
+        emb = np.zeros((len(clean), EMBED_DIM), dtype=np.float32)
+        need = np.flatnonzero(self.head.needs_embedding(clean))
+        if len(need):
+            emb[need] = self.encoder.encode_shared([clean[i] for i in need], batch_size=self.batch_size)
         probs = self.head.proba(clean, emb)
         # Nothing left after preprocessing (empty, whitespace, invisible characters) is no evidence at all;
         # the head would answer with whatever the embedding of "" happens to be near (spam, 0.7).
@@ -166,6 +195,7 @@ class HFClassifier(TextClassifier):
         batch_size: int = 64,
         device: str | None = None,
         label_mapping: dict[str, str] | None = None,
+        precision: str | None = None,
     ) -> None:
         import torch
         from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
@@ -184,7 +214,12 @@ class HFClassifier(TextClassifier):
         self.device = pick_device(device)
         with quiet_transformers():
             self.tokenizer = AutoTokenizer.from_pretrained(model)
-            self.model = AutoModelForSequenceClassification.from_pretrained(model).to(self.device).eval()
+            hf_model = AutoModelForSequenceClassification.from_pretrained(model)
+        # A user's model runs in fp32 on CPU unless asked otherwise (the accuracy cost of bf16 or int8 on it
+        # is unmeasured), in fp16 on CUDA. The environment still wins.
+        default = "auto" if self.device.startswith("cuda") else "fp32"
+        self.precision = resolve_precision(precision or default, self.device)
+        self.model = prepare_model(hf_model, self.precision, self.device)
         self.batch_size = batch_size
         self.model_id = model
         self.version = _hf_version(model, config)
@@ -202,7 +237,7 @@ class HFClassifier(TextClassifier):
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
         pad = self.tokenizer.pad_token_id or 0
         has_types = "token_type_ids" in enc
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(self.precision, self.device):
             for start in range(0, len(order), self.batch_size):
                 batch = order[start : start + self.batch_size]
                 width = max(len(ids[i]) for i in batch)
@@ -247,6 +282,7 @@ def load_classifier(
     batch_size: int = 64,
     device: str | None = None,
     label_mapping: dict[str, str] | None = None,
+    precision: str | None = None,
 ) -> TextClassifier:
     """A classifier for ``task`` ("sentiment" or "spam").
 
@@ -254,13 +290,26 @@ def load_classifier(
     local cache only: hub downloads are off) or a local folder; its ``config.id2label`` is mapped onto the
     task's labels (``label_mapping`` for generic names like LABEL_0), and a label set that cannot be mapped
     raises LabelMappingError here, at load time.
+
+    ``precision`` ("auto", "fp32", "bf16" or "int8"; ``BRANDPULSE_PRECISION`` overrides it, see
+    ``nlp.encoder.resolve_precision``). None: "auto" for the bundled model, "fp32" for a Hugging Face model
+    (fp16 for both on CUDA).
     """
     if task not in TASK_LABELS:
         raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASK_LABELS)}")
     if model in (None, "", "default"):
-        key: tuple = (task, "default", batch_size, device)
+        key: tuple = (task, "default", batch_size, device, resolve_precision(precision, pick_device(device)))
         with _cache_lock:
             if key not in _cache:
-                _cache[key] = DefaultClassifier(task, batch_size=batch_size, device=device)
+                _cache[key] = DefaultClassifier(
+                    task, batch_size=batch_size, device=device, precision=precision
+                )
             return _cache[key]
-    return HFClassifier(task, str(model), batch_size=batch_size, device=device, label_mapping=label_mapping)
+    return HFClassifier(
+        task,
+        str(model),
+        batch_size=batch_size,
+        device=device,
+        label_mapping=label_mapping,
+        precision=precision,
+    )

@@ -6,8 +6,9 @@ import importlib.util
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 # Must be set before transformers is imported anywhere: nothing may fetch weights from a hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -20,8 +21,18 @@ EMBED_DIM = 384
 MAX_TOKENS = 128
 MAX_CHARS = 2000  # long texts are cut before tokenising: 128 tokens never need more characters than this
 
+# Numeric precision of the encoder. "fp32" gives the reference outputs. "bf16" runs matrix products in
+# bfloat16 under autocast (fast only on CPUs with native bf16: AVX512-BF16 or AMX). "int8" replaces the Linear
+# layers by dynamically quantised ones: fast on any x86 CPU, but an activation scale is shared by the whole
+# batch, so a text's embedding depends a little on the texts batched with it. "auto": fp16 on CUDA, bf16 on a
+# CPU with native bf16, else fp32.
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+DEFAULT_PRECISION = "auto"
+PRECISION_ENV = "BRANDPULSE_PRECISION"
+THREADS_ENV = "BRANDPULSE_THREADS"
+
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], MiniLMEncoder] = {}
+_cache: dict[tuple[str, str, str], MiniLMEncoder] = {}
 
 
 def encoder_path() -> Path:
@@ -59,18 +70,104 @@ def pick_device(device: str | None = None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-class MiniLMEncoder:
-    """Mean-pooled, L2-normalised sentence embeddings; length-sorted batches, input order restored."""
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 matrix products natively (AVX512-BF16 or AMX)."""
+    import torch
 
-    def __init__(self, path: Path, device: str) -> None:
+    cpu = torch.cpu
+    return bool(
+        getattr(cpu, "_is_avx512_bf16_supported", lambda: False)()
+        or getattr(cpu, "_is_amx_tile_supported", lambda: False)()
+    )
+
+
+def resolve_precision(configured: str | None = None, device: str = "cpu") -> str:
+    """The precision to run at on ``device``: ``BRANDPULSE_PRECISION`` if set, else ``configured``, else
+    "auto"; "auto" becomes "fp16" on CUDA, "bf16" on a CPU with native bf16, else "fp32".
+
+    >>> resolve_precision("int8") if "BRANDPULSE_PRECISION" not in os.environ else "int8"
+    'int8'
+    """
+    value = (os.environ.get(PRECISION_ENV) or configured or DEFAULT_PRECISION).strip().lower()
+    if value not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {value!r}")
+    if device.startswith("cuda"):
+        return "fp32" if value == "fp32" else "fp16"  # int8 dynamic quantisation is CPU-only
+    if value == "auto":
+        return "bf16" if cpu_has_native_bf16() else "fp32"
+    return value
+
+
+def quantize_int8(model: object) -> object:
+    """``model`` with every ``nn.Linear`` replaced by a dynamically quantised int8 one (CPU only).
+
+    Weights are quantised per output channel (closer to fp32 than one scale per tensor, same speed);
+    activations are quantised per batch at run time.
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch >= 2.10 marks torch.ao.quantization as deprecated
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+
+
+def prepare_model(model: Any, precision: str, device: str) -> Any:
+    """``model`` ready to run at ``precision`` (a resolved one: fp32, bf16, fp16, int8) on ``device``."""
+    if precision == "int8":
+        model = quantize_int8(model)
+    return model.to(device).eval()
+
+
+def precision_context(precision: str, device: str) -> AbstractContextManager[object]:
+    """Autocast for bf16 / fp16 (layer norms and softmax stay in fp32), nothing for fp32 and int8."""
+    import torch
+
+    if precision in ("bf16", "fp16"):
+        dtype = torch.bfloat16 if precision == "bf16" else torch.float16
+        return torch.autocast(device_type=device.split(":")[0], dtype=dtype)
+    return nullcontext()
+
+
+def configure_threads(threads: int | None = None) -> int:
+    """Set torch's intra-op threads for this process and return the number.
+
+    ``threads``, else ``BRANDPULSE_THREADS``, else the CPUs this process may use minus those kept busy by
+    other work at start (the 1-minute load average), at least 1: on a machine shared with other CPU-heavy
+    jobs, more threads than idle cores make every matrix product wait for descheduled threads.
+    """
+    import torch
+
+    if threads is None and os.environ.get(THREADS_ENV):
+        threads = int(os.environ[THREADS_ENV])
+    if threads is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+        threads = cpus - busy
+    threads = max(1, int(threads))
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return threads
+
+
+class MiniLMEncoder:
+    """Mean-pooled, L2-normalised sentence embeddings; length-sorted batches, input order restored.
+
+    ``precision`` is a resolved one (see ``resolve_precision``); "fp32" gives the reference outputs.
+    """
+
+    def __init__(self, path: Path, device: str, precision: str = "fp32") -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         self.path = path
         self.device = device
+        self.precision = precision
         with quiet_transformers():
             self.tokenizer = AutoTokenizer.from_pretrained(str(path))
-            self.model = AutoModel.from_pretrained(str(path)).to(device).eval()
+            self.model = prepare_model(AutoModel.from_pretrained(str(path)), precision, device)
         self._torch = torch
         self._memo_lock = threading.Lock()
         self._memo: tuple[tuple[str, ...], np.ndarray] | None = None
@@ -108,7 +205,7 @@ class MiniLMEncoder:
             from tqdm import tqdm
 
             bar = tqdm(total=len(texts), desc=desc, unit="text")
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(self.precision, self.device):
             for batch in batches:
                 width = max(len(ids[i]) for i in batch)
                 input_ids = torch.zeros((len(batch), width), dtype=torch.long)
@@ -118,7 +215,8 @@ class MiniLMEncoder:
                     input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
                     mask[row, : len(seq)] = 1
                 input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-                hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+                # Pooling in fp32 whatever the precision of the model (a no-op in fp32).
+                hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state.float()
                 m = mask.unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
@@ -130,14 +228,19 @@ class MiniLMEncoder:
         return out
 
 
-def get_encoder(device: str | None = None) -> MiniLMEncoder:
-    """The process-wide encoder: the sentiment and spam heads share it, so MiniLM is loaded only once."""
+def get_encoder(device: str | None = None, precision: str | None = None) -> MiniLMEncoder:
+    """The process-wide encoder: the sentiment and spam heads share it, so MiniLM is loaded only once.
+
+    ``precision``: as in ``resolve_precision`` (None: the environment, else "auto").
+    """
     path = encoder_path()
     dev = pick_device(device)
-    key = (str(path), dev)
+    resolved = resolve_precision(precision, dev)
+    key = (str(path), dev, resolved)
     with _lock:
         enc = _cache.get(key)
         if enc is None:
-            enc = MiniLMEncoder(path, dev)
+            configure_threads()
+            enc = MiniLMEncoder(path, dev, resolved)
             _cache[key] = enc
         return enc
