@@ -1,6 +1,7 @@
 """brandpulse.toml: brands, sources, database and model choices, validated at start.
 
-Environment overrides: ``BRANDPULSE_DATABASE_URL`` (database URL) and ``BRANDPULSE_CONFIG`` (config path).
+Environment overrides: ``BRANDPULSE_DATABASE_URL`` (database URL), ``BRANDPULSE_CONFIG`` (config path) and
+``BRANDPULSE_PRECISION`` (``model.precision``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -68,6 +69,7 @@ class ModelConfig(_Strict):
     sentiment: str = "default"
     spam: str = "default"
     batch_size: int = Field(default=64, ge=1, le=4096)
+    precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
     spam_threshold: float = Field(default=0.5, gt=0, lt=1)
     label_mapping: dict[str, str] = Field(default_factory=dict)
 
@@ -144,6 +146,9 @@ url = "sqlite:///brandpulse.db"
 sentiment = "default"
 spam = "default"
 batch_size = 64
+# Numeric precision of the bundled model: "auto" (bf16 on CPUs with native bf16, fp16 on CUDA, else fp32),
+# "fp32", "bf16" or "int8" (dynamic quantisation). BRANDPULSE_PRECISION in the environment overrides it.
+precision = "auto"
 # A mention counts as spam when its spam probability is at least this.
 spam_threshold = 0.5
 # For models whose labels are LABEL_0, LABEL_1 ...: map them to negative/neutral/positive or spam/ham.
