@@ -746,10 +746,13 @@ def _insert_postgres(url: str, d: Data) -> None:
 
 def _fill_rollups(url: str) -> None:
     """Fill the rollups the store keeps up to date on write (the bulk load went around the store's writes)."""
-    refresh = getattr(kpi, "refresh_author_signals", None)  # only in store versions that have the rollup
-    if refresh is not None:
+    try:  # store versions with store/rollups.py refresh every rollup at once
+        from store.rollups import refresh_all
+    except ImportError:
+        refresh_all = getattr(kpi, "refresh_author_signals", None)  # only in versions that have the rollup
+    if refresh_all is not None:
         with session_scope(url) as session:
-            refresh(session)
+            refresh_all(session)
 
 
 def _analyze(url: str) -> None:

@@ -6,14 +6,16 @@ PostgreSQL through a ``postgresql+psycopg://`` URL. The schema changes only thro
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -112,8 +114,42 @@ def head_revision() -> str:
     return head
 
 
+def script_heads() -> set[str] | None:
+    """The head revisions of the migration scripts, read from their text without loading Alembic (which
+    takes longer than a KPI query); None when a script does not declare its revisions as plain literals."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        declared = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(declared["revision"])
+            down = ast.literal_eval(declared["down_revision"])
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        revisions.add(revision)
+        parents.update([down] if isinstance(down, str) else (down or ()))
+    return revisions - parents
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _stored_revisions(url: str) -> set[str] | None:
+    with get_engine(url).connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+
 def ensure_schema(url: str) -> None:
-    """Upgrade automatically on first use (and after a brandpulse upgrade brings new migrations)."""
+    """Upgrade automatically on first use (and after a brandpulse upgrade brings new migrations).
+
+    The usual case, a database already at the newest revision, is answered from ``alembic_version`` and the
+    scripts' text; Alembic is loaded only when there is something to upgrade.
+    """
+    heads = script_heads()
+    if heads and _stored_revisions(url) == heads:
+        return
     if current_revision(url) != head_revision():
         upgrade(url)
 

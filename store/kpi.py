@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -23,10 +23,12 @@ from store.models import (
     Author,
     AuthorSignal,
     Brand,
+    BrandDay,
     Campaign,
     Mention,
     MentionBrand,
     Post,
+    PostCommentSums,
 )
 
 POST_KINDS = ("post", "article")
@@ -93,6 +95,23 @@ def _not_spam() -> ColumnElement[bool]:
     return func.coalesce(Mention.is_spam, False).is_(False)
 
 
+def _whole_days(since: Any, until: Any) -> bool:
+    """Bounds the ``brand_day`` rollup can answer: whole days (dates) or open."""
+    return all(v is None or (isinstance(v, date) and not isinstance(v, datetime)) for v in (since, until))
+
+
+def _brand_day_period(since: date | None, until: date | None) -> ColumnElement[bool]:
+    bd = BrandDay.__table__
+    conds = []
+    if since is not None:
+        conds.append(bd.c.day >= since.isoformat())
+    if until is not None:
+        conds.append(bd.c.day <= until.isoformat())
+    if conds:  # a mention with no time is in no period ('' sorts before every day)
+        conds.append(bd.c.day != "")
+    return and_(True, *conds)
+
+
 def comparison_set(session: Session, brand: str) -> list[str]:
     """The brand and its competitors (same competitor group); every stored brand when it has no group."""
     row = session.execute(select(Brand.competitor_group).where(Brand.name == brand)).first()
@@ -133,26 +152,38 @@ def share_of_voice(
     until: date | datetime | None = None,
 ) -> list[BrandVoice]:
     """Voice figures of each brand of a comparison set (all brands by default), shares within that set."""
-    not_spam = _not_spam()
-    ns = lambda expr: func.sum(case((not_spam, expr), else_=0))  # noqa: E731
-    stmt = (
-        select(
-            Brand.name,
-            ns(1).label("mentions"),
-            func.sum(case((not_spam, 0), else_=1)).label("spam"),
-            ns(case((Mention.sentiment == "positive", 1), else_=0)).label("p"),
-            ns(case((Mention.sentiment == "negative", 1), else_=0)).label("n"),
-            ns(case((Mention.sentiment == "neutral", 1), else_=0)).label("u"),
-            ns(Mention.likes + Mention.replies).label("engagement"),
-            ns(func.coalesce(Author.followers, 0)).label("reach"),
+    if _whole_days(since, until):
+        # Whole days: from the per-brand, per-day rollup (a few hundred rows instead of every mention).
+        bd = BrandDay.__table__
+        sums = (bd.c[c] for c in ("mentions", "spam_mentions", "positive", "negative", "neutral"))
+        stmt = (
+            select(Brand.name, *(func.sum(c) for c in sums), func.sum(bd.c.engagement), func.sum(bd.c.reach))
+            .select_from(Brand)
+            .join(bd, bd.c.brand_id == Brand.id)
+            .where(_brand_day_period(since, until))  # type: ignore[arg-type]
+            .group_by(Brand.name)
         )
-        .select_from(Brand)
-        .join(MentionBrand, MentionBrand.brand_id == Brand.id)
-        .join(Mention, Mention.id == MentionBrand.mention_id)
-        .outerjoin(Author, Author.id == Mention.author_id)
-        .where(period_filter(_mention_time(), since, until))
-        .group_by(Brand.name)
-    )
+    else:
+        not_spam = _not_spam()
+        ns = lambda expr: func.sum(case((not_spam, expr), else_=0))  # noqa: E731
+        stmt = (
+            select(
+                Brand.name,
+                ns(1).label("mentions"),
+                func.sum(case((not_spam, 0), else_=1)).label("spam"),
+                ns(case((Mention.sentiment == "positive", 1), else_=0)).label("p"),
+                ns(case((Mention.sentiment == "negative", 1), else_=0)).label("n"),
+                ns(case((Mention.sentiment == "neutral", 1), else_=0)).label("u"),
+                ns(Mention.likes + Mention.replies).label("engagement"),
+                ns(func.coalesce(Author.followers, 0)).label("reach"),
+            )
+            .select_from(Brand)
+            .join(MentionBrand, MentionBrand.brand_id == Brand.id)
+            .join(Mention, Mention.id == MentionBrand.mention_id)
+            .outerjoin(Author, Author.id == Mention.author_id)
+            .where(period_filter(_mention_time(), since, until))
+            .group_by(Brand.name)
+        )
     if brands is not None:
         stmt = stmt.where(Brand.name.in_(list(brands)))
     rows = {r[0]: r for r in session.execute(stmt).all()}
@@ -206,7 +237,26 @@ def net_sentiment_by_day(
     until: date | datetime | None = None,
 ) -> list[SentimentPoint]:
     """Daily P / N / U counts and net sentiment per brand (labeled, non-spam mentions)."""
-    day = _day(session, _mention_time())
+    if _whole_days(since, until):
+        bd = BrandDay.__table__
+        stmt = (
+            select(bd.c.day, Brand.name, bd.c.positive, bd.c.negative, bd.c.neutral)
+            .select_from(Brand)
+            .join(bd, bd.c.brand_id == Brand.id)
+            .where(
+                _brand_day_period(since, until),  # type: ignore[arg-type]
+                bd.c.day != "",
+                bd.c.positive + bd.c.negative + bd.c.neutral > 0,
+            )
+            .order_by(bd.c.day, Brand.name)
+        )
+        if brands is not None:
+            stmt = stmt.where(Brand.name.in_(list(brands)))
+        return [
+            SentimentPoint(d, name, int(p), int(n), int(u), _pct(p - n, p + n + u))
+            for d, name, p, n, u in session.execute(stmt).all()
+        ]
+    day = day_of(session, _mention_time())
     stmt = (
         select(
             day.label("day"),
@@ -231,7 +281,8 @@ def net_sentiment_by_day(
     return out
 
 
-def _day(session: Session, col: Any) -> Any:
+def day_of(session: Session, col: Any) -> Any:
+    """The UTC day of a time column as YYYY-MM-DD text, the same on both backends."""
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", col), "YYYY-MM-DD")
     return func.strftime("%Y-%m-%d", col)
@@ -314,16 +365,35 @@ def signal_maxima(
     ).group_by(rows.c.author_id)
 
 
-def refresh_author_signals(session: Session, *, author_ids: Iterable[int] | None = None) -> None:
+def author_flagged(signal: Any, qs: QualitySettings = DEFAULT_QUALITY) -> ColumnElement[bool]:
+    """An ``author_signal`` row (or alias) whose maxima reach a threshold: the author factor applies."""
+    return or_(
+        signal.c.same_text_max >= qs.repeat_text_min,
+        signal.c.burst_max >= qs.burst_min,
+        signal.c.cross_post_max >= qs.cross_post_min,
+    )
+
+
+def refresh_author_signals(session: Session, *, author_ids: Iterable[int] | None = None) -> set[int]:
     """Recompute the ``author_signal`` rollup for these authors (every author when None).
 
     The store calls it after every write of mentions, for the authors written; QWE then reads an author's
-    signals from one row instead of aggregating all stored comments on every query.
+    signals from one row instead of aggregating all stored comments on every query. Returns the authors
+    (of ``author_ids``) whose author factor under the default thresholds changed: the weight of each of
+    their comments changed with it.
     """
     table = AuthorSignal.__table__
     ids = None if author_ids is None else sorted({int(a) for a in author_ids if a is not None})
     if ids is not None and not ids:
-        return
+        return set()
+
+    def flagged() -> set[int]:
+        if ids is None:
+            return set()
+        stmt = select(table.c.author_id).where(table.c.author_id.in_(ids), author_flagged(table))
+        return {int(a) for (a,) in session.execute(stmt).all()}
+
+    before = flagged()
     delete = table.delete()
     session.execute(delete if ids is None else delete.where(table.c.author_id.in_(ids)))
     src = signal_maxima(session, author_ids=ids).subquery()
@@ -333,6 +403,7 @@ def refresh_author_signals(session: Session, *, author_ids: Iterable[int] | None
             select(src.c.author_id, src.c.same_text_max, src.c.burst_max, src.c.cross_post_max),
         )
     )
+    return before ^ flagged()
 
 
 def _author_flags(session: Session, qs: QualitySettings) -> Any:
@@ -374,18 +445,14 @@ def comment_weights(
     qs = quality or QualitySettings(low_effort_weight=low_effort_weight)
     in_posts = None if post_ids is None else Mention.post_id.in_(_ids(post_ids))
     flags = _author_flags(session, qs)
-    rank = func.row_number().over(
-        partition_by=(Mention.post_id, Mention.text_hash),
-        order_by=(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id),
-    )
     base = (
         select(
             Mention.id.label("mention_id"),
             Mention.post_id.label("post_id"),
             func.coalesce(Mention.spam_score, 0.0).label("p_spam"),
-            case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), 1), else_=0).label(
-                "duplicate"
-            ),
+            # Kept on write (store.rollups.refresh_duplicates): rank > 1 among the post's comments with the
+            # same non-empty normalised text, by time then id.
+            case((Mention.duplicate.is_(True), 1), else_=0).label("duplicate"),
             case((Mention.low_effort.is_(True), 1), else_=0).label("low_effort"),
             func.coalesce(flags.c.repeat_text, 0).label("repeat_text"),
             func.coalesce(flags.c.burst, 0).label("burst"),
@@ -466,19 +533,17 @@ def post_quality(
     """A subquery of every post (of ``post_ids`` if given): engagement E_p, stored comments C_p, qualified
     share s_p, QWE_p = s_p × E_p.
 
-    s_p = Σ q_c / C_p, and 1 ("unverified") when no comments are stored. Pass ``post_ids`` whenever only some
-    posts are needed: the comment weights (a window over each post's comments) are then computed for those
-    posts' comments only.
+    s_p = Σ q_c / C_p, and 1 ("unverified") when no comments are stored. Σ q_c comes from the per-post sums
+    the store keeps on write (``post_comment_sums``, the author signals at their default thresholds); the
+    low-effort weight and the author factor apply here.
     """
-    cw = comment_weights(session, low_effort_weight=low_effort_weight, post_ids=post_ids)
-    per_post = (
-        select(cw.c.post_id, func.sum(cw.c.q).label("sum_q"), func.count().label("c"))
-        .group_by(cw.c.post_id)
-        .subquery("per_post")
-    )
+    sums = PostCommentSums.__table__
+    lew, af = float(low_effort_weight), float(DEFAULT_QUALITY.author_factor)
+    flagged = sums.c.q_flagged + lew * sums.c.q_flagged_low_effort
+    sum_q = sums.c.q_plain + lew * sums.c.q_low_effort + af * flagged
     e_p = Post.likes + Post.comments + Post.shares + Post.saves
-    c_p = func.coalesce(per_post.c.c, 0)
-    s_p = case((c_p == 0, 1.0), else_=per_post.c.sum_q / cast(per_post.c.c, Float))
+    c_p = func.coalesce(sums.c.comments, 0)
+    s_p = case((c_p == 0, 1.0), else_=sum_q / cast(sums.c.comments, Float))
     stmt = (
         select(
             Post.id.label("post_id"),
@@ -489,7 +554,7 @@ def post_quality(
             (s_p * e_p).label("qwe"),
         )
         .select_from(Post)
-        .outerjoin(per_post, per_post.c.post_id == Post.id)
+        .outerjoin(sums, sums.c.post_id == Post.id)
     )
     if post_ids is not None:
         stmt = stmt.where(Post.id.in_(_ids(post_ids)))
@@ -515,33 +580,36 @@ def engagement_by_brand(
 ) -> list[BrandEngagement]:
     """Raw engagement and quality-weighted engagement (QWE) of each brand's posts."""
     in_period = period_filter(func.coalesce(Post.published_at, Post.updated_at), since, until)
-    named = Brand.name.in_(list(brands)) if brands is not None else true()
+    stored = {int(i): n for i, n in session.execute(select(Brand.id, Brand.name)).all()}
+    names = list(brands) if brands is not None else list(stored.values())
+    # Brand ids, not names, in the query: the planner then knows how many links a brand has (PostgreSQL's
+    # statistics are per id) and starts from the 40k post texts instead of the brand's 300k links.
+    ids = [i for i, n in stored.items() if n in set(names)]
     by_text = (
-        select(Post.id.label("post_id"), Brand.name.label("brand"))
+        select(Post.id.label("post_id"), MentionBrand.brand_id.label("brand_id"))
         .select_from(Post)
         .join(Mention, and_(Mention.post_id == Post.id, Mention.kind.in_(POST_KINDS)))
         .join(MentionBrand, MentionBrand.mention_id == Mention.id)
-        .join(Brand, Brand.id == MentionBrand.brand_id)
-        .where(in_period, named)
+        .where(in_period, MentionBrand.brand_id.in_(ids))
     )
     by_campaign = (
-        select(Post.id.label("post_id"), Brand.name.label("brand"))
+        select(Post.id.label("post_id"), Campaign.brand_id.label("brand_id"))
         .select_from(Post)
         .join(Campaign, Campaign.post_id == Post.id)
-        .join(Brand, Brand.id == Campaign.brand_id)
-        .where(in_period, named)
+        .where(in_period, Campaign.brand_id.in_(ids))
     )
     brand_posts = by_text.union(by_campaign).cte("brand_post")  # UNION also removes repeats
-    # The brands and the period are applied first so that only these posts' comments get weighed.
     pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=select(brand_posts.c.post_id))
     stmt = (
-        select(brand_posts.c.brand, func.count(pq.c.post_id), func.sum(pq.c.engagement), func.sum(pq.c.qwe))
+        select(
+            brand_posts.c.brand_id, func.count(pq.c.post_id), func.sum(pq.c.engagement), func.sum(pq.c.qwe)
+        )
         .select_from(brand_posts)
         .join(pq, pq.c.post_id == brand_posts.c.post_id)
-        .group_by(brand_posts.c.brand)
+        .group_by(brand_posts.c.brand_id)
     )
-    found = {b: (int(n or 0), int(e or 0), float(q or 0.0)) for b, n, e, q in session.execute(stmt).all()}
-    names = list(brands) if brands is not None else [n for (n,) in session.execute(select(Brand.name)).all()]
+    rows = session.execute(stmt).all()
+    found = {stored[int(b)]: (int(n or 0), int(e or 0), float(q or 0.0)) for b, n, e, q in rows}
     out = []
     for name in sorted(names):
         n, e, q = found.get(name, (0, 0, 0.0))
@@ -562,6 +630,24 @@ def qw_net_sentiment(
     q_c is the comment weight of ``comment_weights``; a mention outside any post's comments (a post body, an
     article) has q = (1 − p_spam) × low-effort weight.
     """
+    if _whole_days(since, until):
+        # From the per-brand, per-day sums: Σ q × s and Σ q by low effort and author signals.
+        bd = BrandDay.__table__
+        lew, af = float(low_effort_weight), float(DEFAULT_QUALITY.author_factor)
+
+        def weighted(prefix: str) -> Any:
+            c = bd.c
+            plain, low = c[f"{prefix}_plain"], c[f"{prefix}_low_effort"]
+            flagged, both = c[f"{prefix}_flagged"], c[f"{prefix}_flagged_low_effort"]
+            return func.sum(plain + lew * low + af * (flagged + lew * both))
+
+        row = session.execute(
+            select(weighted("s"), weighted("q"))
+            .select_from(bd)
+            .join(Brand, Brand.id == bd.c.brand_id)
+            .where(Brand.name == brand, _brand_day_period(since, until))  # type: ignore[arg-type]
+        ).one()
+        return _pct(float(row[0] or 0.0), float(row[1] or 0.0))
     in_period = period_filter(_mention_time(), since, until)
     # Weights only for the comments of posts under which the brand has labeled comments (a comment's
     # duplicate rank is over its post's comments; other mentions take q_free).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -120,6 +120,9 @@ class Mention(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     text_hash: str | None = None
     low_effort: bool = False
+    # A repeat of an earlier comment's normalised text on the same post (QWE's d = 0); kept by the store on
+    # every write of the post's comments (store/rollups.py).
+    duplicate: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     published_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
     likes: int = 0
     replies: int = 0
@@ -161,6 +164,52 @@ class AuthorSignal(SQLModel, table=True):
     same_text_max: int = 0
     burst_max: int = 0
     cross_post_max: int = 0
+
+
+class BrandDay(SQLModel, table=True):
+    """Per brand and UTC day (``day`` = YYYY-MM-DD, '' for a mention with no time): the sums behind share
+    of voice, the daily net sentiment and QW net sentiment, kept by the store on every write
+    (store/rollups.py) so that the KPI queries read a few hundred rows instead of every mention.
+
+    Voice columns count the brand's non-spam mentions (``spam_mentions`` the others); ``engagement`` is
+    Σ likes + replies and ``reach`` Σ author followers of the non-spam ones. The ``q_*`` / ``s_*`` columns
+    are Σ (1 − p_spam) × d and Σ (1 − p_spam) × d × s_c over the labeled mentions (spam included),
+    split by low effort and by the author factor's signals (default thresholds, comments under a post only),
+    so the low-effort weight and the author factor apply at read time.
+    """
+
+    __tablename__ = "brand_day"
+    brand_id: int = Field(foreign_key="brand.id", primary_key=True)
+    day: str = Field(primary_key=True)
+    mentions: int = 0
+    spam_mentions: int = 0
+    positive: int = 0
+    negative: int = 0
+    neutral: int = 0
+    engagement: int = Field(default=0, sa_type=BigInteger)
+    reach: int = Field(default=0, sa_type=BigInteger)
+    q_plain: float = 0.0
+    q_low_effort: float = 0.0
+    q_flagged: float = 0.0
+    q_flagged_low_effort: float = 0.0
+    s_plain: float = 0.0
+    s_low_effort: float = 0.0
+    s_flagged: float = 0.0
+    s_flagged_low_effort: float = 0.0
+
+
+class PostCommentSums(SQLModel, table=True):
+    """Per post with stored comments: how many, and Σ (1 − p_spam) × d of them split by low effort and by the
+    author factor's signals (default thresholds): the qualified share s_p of QWE without weighing every
+    comment on every query. Kept by the store on every write (store/rollups.py)."""
+
+    __tablename__ = "post_comment_sums"
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    comments: int = 0
+    q_plain: float = 0.0
+    q_low_effort: float = 0.0
+    q_flagged: float = 0.0
+    q_flagged_low_effort: float = 0.0
 
 
 class MentionBrand(SQLModel, table=True):

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from store.kpi import refresh_author_signals
+from store import rollups
 from store.models import (
     CORRECTION_LABELS,
     CORRECTION_TASKS,
@@ -176,14 +176,25 @@ def quarantine(session: Session, *, source: str, reason: str, payload: Any, craw
 
 def _upsert_authors(
     session: Session, rows: Iterable[tuple[str, str, int | None]]
-) -> dict[tuple[str, str], int]:
+) -> tuple[dict[tuple[str, str], int], set[int]]:
+    """Insert or refresh authors; returns (platform, handle) → id and the ids whose follower count changed
+    (the reach of their mentions changes with it)."""
     unique: dict[tuple[str, str], int | None] = {}
     for platform, handle, followers in rows:
         key = (platform, handle)
         if followers is not None or key not in unique:
             unique[key] = followers
     if not unique:
-        return {}
+        return {}, set()
+    t = Author.__table__
+    changed: set[int] = set()
+    reported = [k for k, f in unique.items() if f is not None]
+    for lo in range(0, len(reported), rollups.CHUNK // 2):
+        chunk = reported[lo : lo + rollups.CHUNK // 2]
+        stmt = select(t.c.id, t.c.platform, t.c.handle, t.c.followers).where(
+            tuple_(t.c.platform, t.c.handle).in_(chunk)
+        )
+        changed |= {id_ for id_, p, h, f in session.execute(stmt).all() if f != unique[(p, h)]}
     now = utcnow()
     values = [{"platform": p, "handle": h, "followers": f, "updated_at": now} for (p, h), f in unique.items()]
     stmt = _insert(session, Author.__table__).values(values)
@@ -193,8 +204,8 @@ def _upsert_authors(
             "followers": func.coalesce(stmt.excluded.followers, Author.__table__.c.followers),
             "updated_at": stmt.excluded.updated_at,
         },
-    ).returning(Author.__table__.c.id, Author.__table__.c.platform, Author.__table__.c.handle)
-    return {(p, h): id_ for id_, p, h in session.execute(stmt).all()}
+    ).returning(t.c.id, t.c.platform, t.c.handle)
+    return {(p, h): id_ for id_, p, h in session.execute(stmt).all()}, changed
 
 
 def upsert_posts(
@@ -207,9 +218,12 @@ def upsert_posts(
     """
     if not posts:
         return {}
-    authors = _upsert_authors(
+    rollups.lock_for_write(session)
+    authors, followers_changed = _upsert_authors(
         session, ((p.platform, p.author, p.author_followers) for p in posts if p.author)
     )
+    if followers_changed:
+        rollups.refresh_after_write(session, follower_author_ids=followers_changed)
     now = utcnow()
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for p in posts:  # the last item of a key wins within one batch
@@ -323,7 +337,8 @@ def upsert_mentions(
     missing = {k for k in post_keys if f"{k[0]}:{k[1]}" not in known}
     if missing:
         known.update(post_ids(session, keys=missing))
-    authors = _upsert_authors(
+    rollups.lock_for_write(session)
+    authors, followers_changed = _upsert_authors(
         session, ((m.platform, m.author, m.author_followers) for m in mentions if m.author)
     )
     now = utcnow()
@@ -352,6 +367,8 @@ def upsert_mentions(
             **_imported_labels(m, now),
         }
         brands_by_key[key] = list(m.brands)
+    # Where the stored ones count now (a new time or post moves them): recounted after the write too.
+    prior_posts, prior_keys = rollups.prior_state(session, keys=by_key.keys())
     table = Mention.__table__
     stmt = _insert(session, table).values(list(by_key.values()))
     ex = stmt.excluded
@@ -403,8 +420,14 @@ def upsert_mentions(
     touched_posts = {v["post_id"] for v in by_key.values() if v["post_id"] is not None}
     if touched_posts:
         link_comments_to_post_brands(session, post_ids=touched_posts)
-    # Keep the QWE author-signal rollup current for the authors just written.
-    refresh_author_signals(session, author_ids={v["author_id"] for v in by_key.values() if v["author_id"]})
+    rollups.refresh_after_write(
+        session,
+        mention_ids=ids.values(),
+        post_ids=touched_posts | prior_posts,
+        author_ids={v["author_id"] for v in by_key.values() if v["author_id"]},
+        follower_author_ids=followers_changed,
+        keys=prior_keys,
+    )
     return ids
 
 
@@ -447,7 +470,10 @@ def _imported_labels(m: MentionLike, now: datetime) -> dict[str, Any]:
 
 
 def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -> None:
-    """Every comment under a post of brand b is a mention of b (the audience's reaction to the post)."""
+    """Every comment under a post of brand b is a mention of b (the audience's reaction to the post).
+
+    The caller refreshes the rollups for these posts (``rollups.refresh_after_write``), as the upserts do.
+    """
     ids = list(post_ids)
     comment = Mention.__table__.alias("c")
     parent = Mention.__table__.alias("p")
@@ -495,6 +521,7 @@ def upsert_campaigns(session: Session, *, rows: Sequence[CampaignRow]) -> int:
 
     The joined posts belong to the campaign's brand, and so does every mention under them.
     """
+    rollups.lock_for_write(session)
     names = brand_ids(session)
     values = []
     for r in rows:
@@ -548,11 +575,15 @@ def upsert_campaigns(session: Session, *, rows: Sequence[CampaignRow]) -> int:
     post_ids_found = {v["post_id"] for v in values if v["post_id"] is not None}
     if post_ids_found:
         link_posts_to_campaign_brands(session, post_ids=post_ids_found)
+        rollups.refresh_after_write(session, post_ids=post_ids_found)
     return len(values)
 
 
 def link_posts_to_campaign_brands(session: Session, *, post_ids: Iterable[int]) -> None:
-    """Link every mention under a campaign post (its own text included) to the campaign's brand."""
+    """Link every mention under a campaign post (its own text included) to the campaign's brand.
+
+    The caller refreshes the rollups for these posts (``rollups.refresh_after_write``), as the upserts do.
+    """
     ids = list(post_ids)
     camp = Campaign.__table__
     m = Mention.__table__
@@ -608,6 +639,9 @@ def write_labels(
     """Write the worker's labels. Labels given with imported data are kept unless ``overwrite_imported``;
     the labels of a mention an analyst corrected (``record_correction``) are always kept.
     """
+    if not labels:
+        return
+    rollups.lock_for_write(session)
     now = utcnow()
     t = Mention.__table__
     imported = or_(
@@ -652,6 +686,8 @@ def write_labels(
             for lab in labels
         ],
     )
+    # Sentiment and spam score feed the per-brand daily sums and the posts' comment sums.
+    rollups.refresh_after_write(session, mention_ids=[lab.mention_id for lab in labels])
 
 
 def _bind(name: str) -> Any:
@@ -703,6 +739,7 @@ def record_correction(
     allowed = CORRECTION_LABELS[task]
     if label not in allowed:
         raise ValueError(f"a {task} correction must be one of {', '.join(allowed)}, not {label!r}")
+    rollups.lock_for_write(session)
     mention = session.get(Mention, mention_id)
     if mention is None:
         raise KeyError(f"no mention with id {mention_id}")
@@ -729,6 +766,7 @@ def record_correction(
     session.execute(
         update(Mention).where(Mention.id == mention_id).values(**values, label_source=CORRECTED)
     )
+    rollups.refresh_after_write(session, mention_ids=[mention_id])
     session.flush()
     return correction
 

@@ -1,0 +1,326 @@
+"""Rollups the store keeps current on every write, so KPI queries read a few rows instead of every mention.
+
+- ``mention.duplicate``: a comment that repeats an earlier comment's normalised text on the same post (QWE's
+  d = 0), recomputed for every post whose comments are written.
+- ``post_comment_sums``: per post, the stored comments and Σ (1 − p_spam) × d split by low effort and by the
+  author factor's signals: QWE's qualified share s_p.
+- ``brand_day``: per brand and UTC day, the voice counts and the sums of QW net sentiment.
+- ``author_signal`` (``store.kpi.refresh_author_signals``): per author, the counts behind the author factor.
+
+Every refresh recomputes whole rows from the base tables (never adds deltas), for a set of posts or of
+(brand, day) keys, so a refresh that covers more than what changed is still exact. ``store.repo`` calls
+:func:`refresh_after_write` after each write; any other code that changes mentions, their labels, brand
+links or author followers must call it too (or :func:`refresh_all`).
+
+The author-signal split uses the default thresholds (``kpi.DEFAULT_QUALITY``); the low-effort weight and the
+author factor are applied when reading, so they stay configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Float, and_, case, cast, func, or_, select, tuple_, update
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from store.kpi import POST_KINDS, author_flagged, day_of, period_filter, refresh_author_signals
+from store.models import Author, AuthorSignal, BrandDay, Mention, MentionBrand, PostCommentSums
+
+UNDATED = ""  # brand_day.day of mentions with neither a published nor a first-seen time
+CHUNK = 5000  # ids per IN list (SQLite and PostgreSQL both bound the number of parameters)
+
+BrandDayKey = tuple[int, str]
+
+
+def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    items = sorted(set(values))
+    for lo in range(0, len(items), size):
+        yield items[lo : lo + size]
+
+
+def _comment() -> ColumnElement[bool]:
+    return and_(Mention.post_id.is_not(None), Mention.kind.not_in(POST_KINDS))
+
+
+# ---------------------------------------------------------------- duplicate flags
+
+
+def duplicate_ranks(post_ids: Sequence[int] | None = None) -> Any:
+    """The comments (of ``post_ids``) with their duplicate flag as defined: rank > 1 among the post's comments
+    with the same non-empty text hash, in order of time, then id."""
+    rank = func.row_number().over(
+        partition_by=(Mention.post_id, Mention.text_hash),
+        order_by=(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id),
+    )
+    dup = case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), True), else_=False)
+    stmt = select(Mention.id.label("mention_id"), dup.label("duplicate")).where(_comment())
+    if post_ids is not None:
+        stmt = stmt.where(Mention.post_id.in_(list(post_ids)))
+    return stmt.subquery("duplicate_rank")
+
+
+def refresh_duplicates(session: Session, *, post_ids: Iterable[int] | None = None) -> None:
+    """Recompute ``mention.duplicate`` for the comments of these posts (all posts when None)."""
+    t = Mention.__table__
+    for ids in [None] if post_ids is None else _chunks(post_ids):
+        r = duplicate_ranks(ids)
+        session.execute(
+            update(t)
+            .where(t.c.id == r.c.mention_id, t.c.duplicate != r.c.duplicate)
+            .values(duplicate=r.c.duplicate)
+        )
+
+
+# ---------------------------------------------------------------- per-post comment sums
+
+
+def _weight_parts(signal: Any) -> tuple[Any, Any, Any]:
+    """(1 − p_spam) × d, the low-effort test and the author-signal test of a mention."""
+    base = (1.0 - cast(func.coalesce(Mention.spam_score, 0.0), Float)) * case(
+        (and_(_comment(), Mention.duplicate.is_(True)), 0.0), else_=1.0
+    )
+    low = Mention.low_effort.is_(True)
+    flagged = and_(_comment(), func.coalesce(author_flagged(signal), False))
+    return base, low, flagged
+
+
+def _split_sum(value: Any, low: Any, flagged: Any) -> list[Any]:
+    """Σ value in the four cells (plain, low effort, flagged author, both)."""
+    return [
+        func.coalesce(func.sum(case((and_(f, lo), value), else_=0.0)), 0.0)
+        for f, lo in ((~flagged, ~low), (~flagged, low), (flagged, ~low), (flagged, low))
+    ]
+
+
+def post_comment_sums_select(post_ids: Sequence[int] | None = None) -> Any:
+    """The ``post_comment_sums`` rows recomputed from the base tables (for ``post_ids``, else every post)."""
+    signal = AuthorSignal.__table__
+    base, low, flagged = _weight_parts(signal)
+    stmt = (
+        select(Mention.post_id, func.count(), *_split_sum(base, low, flagged))
+        .select_from(Mention)
+        .outerjoin(signal, signal.c.author_id == Mention.author_id)
+        .where(_comment())
+        .group_by(Mention.post_id)
+    )
+    if post_ids is not None:
+        stmt = stmt.where(Mention.post_id.in_(list(post_ids)))
+    return stmt
+
+
+POST_SUM_COLUMNS = ["post_id", "comments", "q_plain", "q_low_effort", "q_flagged", "q_flagged_low_effort"]
+
+
+def refresh_post_comment_sums(session: Session, *, post_ids: Iterable[int] | None = None) -> None:
+    """Recompute ``post_comment_sums`` for these posts (every post when None)."""
+    t = PostCommentSums.__table__
+    for ids in [None] if post_ids is None else _chunks(post_ids):
+        session.execute(t.delete() if ids is None else t.delete().where(t.c.post_id.in_(ids)))
+        session.execute(t.insert().from_select(POST_SUM_COLUMNS, post_comment_sums_select(ids)))
+
+
+# ---------------------------------------------------------------- per-brand, per-day sums
+
+
+def mention_day(session: Session) -> Any:
+    """A mention's UTC day as YYYY-MM-DD ('' without any time), as ``brand_day.day`` holds it."""
+    return func.coalesce(day_of(session, func.coalesce(Mention.published_at, Mention.first_seen_at)), UNDATED)
+
+
+BRAND_DAY_COLUMNS = [
+    "brand_id",
+    "day",
+    "mentions",
+    "spam_mentions",
+    "positive",
+    "negative",
+    "neutral",
+    "engagement",
+    "reach",
+    "q_plain",
+    "q_low_effort",
+    "q_flagged",
+    "q_flagged_low_effort",
+    "s_plain",
+    "s_low_effort",
+    "s_flagged",
+    "s_flagged_low_effort",
+]
+
+
+def brand_day_select(session: Session, where: ColumnElement[bool] | None = None) -> Any:
+    """The ``brand_day`` rows recomputed from the base tables, for the (mention, brand) links ``where``
+    keeps (every link when None)."""
+    signal = AuthorSignal.__table__
+    day = mention_day(session)
+    spam = func.coalesce(Mention.is_spam, False).is_(True)
+    ham = lambda expr: func.coalesce(func.sum(case((~spam, expr), else_=0)), 0)  # noqa: E731
+    labeled = Mention.sentiment.is_not(None)
+    base, low, flagged = _weight_parts(signal)
+    s_c = case((Mention.sentiment == "positive", 1.0), (Mention.sentiment == "negative", -1.0), else_=0.0)
+    q = case((labeled, base), else_=0.0)
+    stmt = (
+        select(
+            MentionBrand.brand_id,
+            day,
+            ham(1),
+            func.coalesce(func.sum(case((spam, 1), else_=0)), 0),
+            ham(case((Mention.sentiment == "positive", 1), else_=0)),
+            ham(case((Mention.sentiment == "negative", 1), else_=0)),
+            ham(case((Mention.sentiment == "neutral", 1), else_=0)),
+            ham(Mention.likes + Mention.replies),
+            ham(func.coalesce(Author.followers, 0)),
+            *_split_sum(q, low, flagged),
+            *_split_sum(q * s_c, low, flagged),
+        )
+        .select_from(MentionBrand)
+        .join(Mention, Mention.id == MentionBrand.mention_id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(signal, signal.c.author_id == Mention.author_id)
+        .group_by(MentionBrand.brand_id, day)
+    )
+    return stmt if where is None else stmt.where(where)
+
+
+def _day_ranges(days: Iterable[str]) -> list[tuple[date, date]]:
+    """Consecutive days merged into (first, last) ranges."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(date.fromisoformat(x) for x in set(days)):
+        if out and d - out[-1][1] == timedelta(days=1):
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def refresh_brand_days(session: Session, *, keys: Iterable[BrandDayKey] | None = None) -> None:
+    """Recompute ``brand_day`` for these (brand id, day) keys (everything when None).
+
+    The brands × days of the keys are recomputed: a superset, and as exact.
+    """
+    t = BrandDay.__table__
+    if keys is None:
+        session.execute(t.delete())
+        session.execute(t.insert().from_select(BRAND_DAY_COLUMNS, brand_day_select(session)))
+        return
+    keys = set(keys)
+    if not keys:
+        return
+    brands = sorted({b for b, _ in keys})
+    days = sorted({d for _, d in keys})
+    when = [
+        period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), lo, hi)
+        for lo, hi in _day_ranges(d for d in days if d != UNDATED)
+    ]
+    if UNDATED in days:
+        when.append(and_(Mention.published_at.is_(None), Mention.first_seen_at.is_(None)))
+    session.execute(t.delete().where(t.c.brand_id.in_(brands), t.c.day.in_(days)))
+    where = and_(MentionBrand.brand_id.in_(brands), or_(*when))
+    session.execute(t.insert().from_select(BRAND_DAY_COLUMNS, brand_day_select(session, where)))
+
+
+def brand_day_keys(session: Session, where: ColumnElement[bool]) -> set[BrandDayKey]:
+    """The (brand id, day) keys of the mentions ``where`` selects."""
+    day = mention_day(session)
+    stmt = (
+        select(MentionBrand.brand_id, day)
+        .select_from(Mention)
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .where(where)
+        .distinct()
+    )
+    return {(int(b), str(d)) for b, d in session.execute(stmt).all()}
+
+
+def keys_of_mentions(session: Session, mention_ids: Iterable[int]) -> set[BrandDayKey]:
+    out: set[BrandDayKey] = set()
+    for ids in _chunks(mention_ids):
+        out |= brand_day_keys(session, Mention.id.in_(ids))
+    return out
+
+
+# ---------------------------------------------------------------- after a write
+
+# pg_advisory_xact_lock key of the store's writes ("bp" "rl" in ASCII).
+WRITE_LOCK = 0x6270_726C
+
+
+def lock_for_write(session: Session) -> None:
+    """Serialise the store's writing transactions on PostgreSQL until commit (SQLite serialises every writer).
+
+    The rollups are recomputed from what a transaction sees; two writers recounting the same key at once
+    would each miss the other's rows. Taken before the transaction's first write, so it cannot deadlock
+    with row locks; taking it again in the same transaction returns at once.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
+
+
+def prior_state(session: Session, *, keys: Iterable[tuple[str, str]]) -> tuple[set[int], set[BrandDayKey]]:
+    """Before mentions are upserted: the posts and (brand, day) keys the stored ones (by platform, external
+    id) count under now, which the write may move them out of."""
+    posts: set[int] = set()
+    found: set[BrandDayKey] = set()
+    day = mention_day(session)
+    for chunk in _chunks(keys, CHUNK // 2):
+        rows = session.execute(
+            select(Mention.post_id, MentionBrand.brand_id, day)
+            .select_from(Mention)
+            .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
+            .where(tuple_(Mention.platform, Mention.external_id).in_(chunk))
+        ).all()
+        for post_id, brand_id, d in rows:
+            if post_id is not None:
+                posts.add(int(post_id))
+            if brand_id is not None:
+                found.add((int(brand_id), str(d)))
+    return posts, found
+
+
+def refresh_after_write(
+    session: Session,
+    *,
+    mention_ids: Iterable[int] = (),
+    post_ids: Iterable[int] = (),
+    author_ids: Iterable[int] = (),
+    follower_author_ids: Iterable[int] = (),
+    keys: Iterable[BrandDayKey] = (),
+) -> None:
+    """Bring every rollup up to date after a write.
+
+    ``mention_ids``: mentions written or relabeled; ``post_ids``: posts whose comments or brand links changed
+    (every mention under them is recounted); ``author_ids``: authors whose comments were written (their
+    signals are recomputed); ``follower_author_ids``: authors whose follower count changed (reach);
+    ``keys``: (brand id, day) keys to recount besides (e.g. where written mentions counted before).
+    """
+    touched = {int(p) for p in post_ids}
+    mentions = {int(m) for m in mention_ids}
+    if touched:
+        refresh_duplicates(session, post_ids=touched)
+    flipped = refresh_author_signals(session, author_ids=author_ids)
+    # Comment sums change under the posts written, under those of relabeled comments, and, for an author
+    # whose signals now cross (or no longer cross) a threshold, under every post the author commented on.
+    sums = set(touched)
+    for col, values in ((Mention.author_id, flipped), (Mention.id, mentions)):
+        for ids in _chunks(values):
+            stmt = select(Mention.post_id).where(col.in_(ids), _comment()).distinct()
+            sums |= {int(p) for (p,) in session.execute(stmt).all()}
+    if sums:
+        refresh_post_comment_sums(session, post_ids=sums)
+    found = set(keys) | keys_of_mentions(session, mentions)
+    for ids in _chunks(touched):  # duplicate flags and brand links of any mention under them may have changed
+        found |= brand_day_keys(session, Mention.post_id.in_(ids))
+    for ids in _chunks(set(flipped) | {int(a) for a in follower_author_ids}):
+        found |= brand_day_keys(session, Mention.author_id.in_(ids))
+    refresh_brand_days(session, keys=found)
+
+
+def refresh_all(session: Session) -> None:
+    """Recompute every rollup from the base tables (after a bulk load that went around ``store.repo``)."""
+    refresh_author_signals(session)
+    refresh_duplicates(session)
+    refresh_post_comment_sums(session)
+    refresh_brand_days(session)
