@@ -638,6 +638,10 @@ from ui.train_cmd import train as train_command  # noqa: E402  (`brandpulse trai
 
 app.command(name="train")(train_command)
 
+from ui.bench_cmd import bench as bench_command  # noqa: E402  (`brandpulse bench`, in its own module)
+
+app.command(name="bench")(bench_command)
+
 
 def main() -> None:
     app()

@@ -1,0 +1,254 @@
+"""``brandpulse bench``: texts per second of the label path against a naive ``transformers.pipeline`` loop.
+
+Both sides run in one process, on the same machine state, over the same fixed corpus (``nlp.bench_corpus``),
+with the same model weights and the same torch thread count; model loading and a short warm-up are not timed.
+
+- **worker**: exactly what the label worker (``ui/worker.py``) computes per text, on texts in memory:
+  ``nlp.labeling.label_texts`` over batches of ``chunk_size`` texts (the worker's rows per database batch):
+  language id, sentiment and spam. Each classifier sorts a batch by token length and runs the model
+  ``batch_size`` texts at a time under ``torch.inference_mode()`` at the configured precision. Reading and
+  writing the database is not included (``benchmarks/bench_label.py`` times the whole ``brandpulse label``).
+- **naive**: one text at a time, as a first script with ``transformers.pipeline`` would do it, fp32 (the
+  pipeline's default). Bundled model: language id, the model's own preprocessing, then
+  ``pipeline("feature-extraction")`` on MiniLM's folder, mean pooling + L2 norm, and the sentiment and spam
+  heads (character n-grams + linear) on that one text; MiniLM runs once per text for both tasks (a naive loop
+  running it twice would be slower still). A Hugging Face model (``model``): language id and
+  ``pipeline("text-classification", top_k=None)`` per text, for ``task`` only (the worker side then runs
+  the same single task). The naive side may be timed on the first ``naive_n`` texts only: it is slow.
+
+The labels of both sides are compared on the naive subset (``agreement``): near 1.0 shows both do the same
+work (exactly 1.0 at ``precision="fp32"`` on the bundled model, up to ties).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nlp.bench_corpus import bench_corpus
+from nlp.classifier import DefaultClassifier, HFClassifier, TextClassifier, load_classifier
+from nlp.features import preprocess
+from nlp.labeling import label_texts
+from nlp.lang import detect_language
+
+WORKER_DESCRIPTION = (
+    "nlp.labeling.label_texts (what ui/worker.py runs per database batch) over batches of {chunk} texts: "
+    "language id + {tasks}; each classifier sorts by token length, model batches of {batch}, "
+    "torch.inference_mode, precision {precision}; no database reads or writes"
+)
+NAIVE_DESCRIPTION = {
+    "default": (
+        "per text: language id, preprocess, pipeline('feature-extraction') on the MiniLM folder (fp32), "
+        "mean pooling + L2 norm, then the sentiment and spam heads on that text (MiniLM once for both tasks)"
+    ),
+    "hf": "per text: language id, pipeline('text-classification', top_k=None) (fp32), {tasks}",
+}
+
+
+@dataclass
+class BenchResult:
+    """One run of ``run_bench``; ``to_dict`` gives the JSON ``brandpulse bench --json`` prints."""
+
+    naive_texts_per_s: float
+    worker_texts_per_s: float
+    ratio: float
+    peak_rss_mb: float
+    worker_peak_rss_mb: float
+    n: int
+    naive_n: int
+    naive_seconds: float
+    worker_seconds: float
+    model: str
+    tasks: list[str]
+    precision: str
+    threads: int
+    batch_size: int
+    chunk_size: int
+    agreement: dict[str, float]
+    load_avg_start: list[float]
+    load_avg_end: list[float]
+    worker: str
+    naive: str
+    timing: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def _load_avg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
+
+
+class NaiveDefault:
+    """The bundled model the naive way: a feature-extraction pipeline per text, then both heads."""
+
+    def __init__(self, sentiment: DefaultClassifier, spam: DefaultClassifier) -> None:
+        from transformers import pipeline
+
+        from nlp.encoder import encoder_path, quiet_transformers
+
+        self.heads = {"sentiment": sentiment.head, "spam": spam.head}
+        with quiet_transformers():
+            self.pipe = pipeline("feature-extraction", model=str(encoder_path()), device="cpu")
+
+    def label(self, text: str) -> dict[str, str]:
+        detect_language(text)
+        clean = preprocess(text)
+        hidden = self.pipe(clean, truncation=True, tokenize_kwargs={"max_length": 128}, return_tensors=True)
+        emb = hidden[0].float().mean(0).numpy()
+        emb = (emb / max(float(np.linalg.norm(emb)), 1e-12))[None, :]
+        out = {}
+        for task, head in self.heads.items():
+            probs = head.proba([clean], emb)[0]
+            empty_label = head.config.get("empty_text_label")
+            out[task] = empty_label if not clean and empty_label else head.labels[int(np.argmax(probs))]
+        return out
+
+
+class NaiveHF:
+    """A Hugging Face model the naive way: a text-classification pipeline per text."""
+
+    def __init__(self, classifier: HFClassifier, task: str) -> None:
+        from transformers import pipeline
+
+        from nlp.encoder import quiet_transformers
+
+        self.task = task
+        self.classifier = classifier
+        with quiet_transformers():
+            self.pipe = pipeline("text-classification", model=classifier.model_id, device="cpu")
+        self.label2id = {v: int(k) for k, v in self.pipe.model.config.id2label.items()}
+
+    def label(self, text: str) -> dict[str, str]:
+        detect_language(text)
+        scores = self.pipe(text[:2000], truncation=True, max_length=128, top_k=None)
+        ours: dict[str, float] = {}
+        for s in scores:
+            name = self.classifier.id2ours[self.label2id[s["label"]]]
+            ours[name] = ours.get(name, 0.0) + float(s["score"])
+        return {self.task: max(ours, key=lambda k: ours[k])}
+
+
+def _worker_labels(
+    texts: Sequence[str], sentiment: TextClassifier | None, spam: TextClassifier | None, chunk_size: int
+) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for start in range(0, len(texts), chunk_size):
+        chunk = texts[start : start + chunk_size]
+        if sentiment is not None:
+            for lab in label_texts(chunk, sentiment, spam):
+                row = {"sentiment": lab.sentiment.label}
+                if spam is not None:
+                    row["spam"] = "spam" if lab.spam_score >= 0.5 else "ham"
+                out.append(row)
+        else:  # a spam-only Hugging Face model: the same steps as label_texts, without sentiment
+            assert spam is not None
+            for text, p in zip(chunk, spam.predict(chunk), strict=True):
+                detect_language(text)
+                out.append({"spam": p.label})
+    return out
+
+
+def run_bench(
+    n: int = 5000,
+    *,
+    model: str | None = None,
+    task: str = "sentiment",
+    naive_n: int | None = 500,
+    precision: str | None = None,
+    batch_size: int = 64,
+    chunk_size: int = 2048,
+    label_mapping: dict[str, str] | None = None,
+    seed: int = 13,
+) -> BenchResult:
+    """Time the worker's label path on ``n`` corpus texts and the naive loop on the first ``naive_n``
+    (None: all ``n``) in this process; ``model`` None is the bundled model (both tasks), else a Hugging Face
+    model run for ``task``."""
+    import torch
+
+    load_start = _load_avg()
+    texts = bench_corpus(n, seed=seed)
+    naive_texts = texts if naive_n is None else texts[: max(1, min(naive_n, n))]
+    timing: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    sentiment: TextClassifier | None
+    spam: TextClassifier | None
+    if model in (None, "", "default"):
+        sentiment = load_classifier("sentiment", batch_size=batch_size, precision=precision)
+        spam = load_classifier("spam", batch_size=batch_size, precision=precision)
+        tasks = ["sentiment", "spam"]
+        precision_used = sentiment.encoder.precision  # type: ignore[attr-defined]
+    else:
+        clf = load_classifier(
+            task, model, batch_size=batch_size, precision=precision, label_mapping=label_mapping
+        )
+        sentiment, spam = (clf, None) if task == "sentiment" else (None, clf)
+        tasks = [task]
+        precision_used = clf.precision  # type: ignore[attr-defined]
+    timing["worker_load_s"] = time.perf_counter() - t0
+    _worker_labels(texts[:32], sentiment, spam, chunk_size)  # warm-up: first calls allocate, langid loads
+
+    t0 = time.perf_counter()
+    worker_labels = _worker_labels(texts, sentiment, spam, chunk_size)
+    worker_seconds = time.perf_counter() - t0
+    worker_peak = _peak_rss_mb()
+
+    t0 = time.perf_counter()
+    if model in (None, "", "default"):
+        naive: NaiveDefault | NaiveHF = NaiveDefault(sentiment, spam)  # type: ignore[arg-type]
+        naive_description = NAIVE_DESCRIPTION["default"]
+    else:
+        naive = NaiveHF(sentiment or spam, task)  # type: ignore[arg-type]
+        naive_description = NAIVE_DESCRIPTION["hf"].format(tasks=task)
+    timing["naive_load_s"] = time.perf_counter() - t0
+    for text in naive_texts[:8]:
+        naive.label(text)
+
+    t0 = time.perf_counter()
+    naive_labels = [naive.label(text) for text in naive_texts]
+    naive_seconds = time.perf_counter() - t0
+
+    agreement = {
+        t: sum(a[t] == b[t] for a, b in zip(naive_labels, worker_labels, strict=False)) / len(naive_labels)
+        for t in tasks
+    }
+    naive_rate = len(naive_texts) / naive_seconds
+    worker_rate = len(texts) / worker_seconds
+    return BenchResult(
+        naive_texts_per_s=round(naive_rate, 1),
+        worker_texts_per_s=round(worker_rate, 1),
+        ratio=round(worker_rate / naive_rate, 2),
+        peak_rss_mb=round(_peak_rss_mb(), 1),
+        worker_peak_rss_mb=round(worker_peak, 1),
+        n=len(texts),
+        naive_n=len(naive_texts),
+        naive_seconds=round(naive_seconds, 2),
+        worker_seconds=round(worker_seconds, 2),
+        model=model or "default",
+        tasks=tasks,
+        precision=precision_used,
+        threads=torch.get_num_threads(),
+        batch_size=batch_size,
+        chunk_size=chunk_size,
+        agreement={k: round(v, 4) for k, v in agreement.items()},
+        load_avg_start=load_start,
+        load_avg_end=_load_avg(),
+        worker=WORKER_DESCRIPTION.format(
+            chunk=chunk_size, batch=batch_size, precision=precision_used, tasks=" + ".join(tasks)
+        ),
+        naive=naive_description,
+        timing={k: round(v, 2) for k, v in timing.items()},
+    )

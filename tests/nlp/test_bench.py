@@ -1,0 +1,68 @@
+"""`brandpulse bench` on a tiny corpus: the report's keys and numbers (no wall-clock thresholds)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.bench import run_bench
+from nlp.bench_corpus import bench_corpus
+from nlp.lang import detect_language
+from tests.nlp.test_hf_model import _tiny_bert
+from ui.cli import app
+
+KEYS = {"naive_texts_per_s", "worker_texts_per_s", "ratio", "peak_rss_mb"}
+
+
+def test_corpus_is_fixed_and_multilingual() -> None:
+    texts = bench_corpus(5000)
+    assert len(texts) == 5000 and texts == bench_corpus(5000)
+    assert bench_corpus(40) == texts[:40]  # the start does not depend on n
+    langs = Counter(detect_language(t) for t in texts)
+    for lang in ("en", "ko", "zh", "vi"):
+        assert langs[lang] >= 500, langs
+    assert langs["und"] >= 100  # emoji-only and punctuation
+    assert sum("http" in t or "www." in t for t in texts) >= 100
+    words = [len(t.split()) for t in texts]
+    assert min(words) == 1 and max(words) >= 60
+
+
+def test_bench_reports_both_sides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRANDPULSE_PRECISION", raising=False)
+    result = run_bench(40, naive_n=12, precision="fp32").to_dict()
+    assert set(result) >= KEYS
+    for key in KEYS:
+        assert result[key] > 0, key
+    assert result["ratio"] == pytest.approx(
+        result["worker_texts_per_s"] / result["naive_texts_per_s"], rel=0.02
+    )
+    assert result["n"] == 40 and result["naive_n"] == 12
+    assert result["tasks"] == ["sentiment", "spam"] and result["precision"] == "fp32"
+    # In fp32 both sides compute the same labels: the naive side is the same model, one text at a time.
+    assert result["agreement"] == {"sentiment": 1.0, "spam": 1.0}
+
+
+def test_bench_command_prints_one_json_object(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no brandpulse.toml here: defaults
+    out = CliRunner().invoke(app, ["bench", "--n", "40", "--naive-n", "8", "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    assert set(result) >= KEYS and all(result[k] > 0 for k in KEYS)
+    assert result["n"] == 40 and result["naive_n"] == 8
+
+
+def test_bench_with_a_hugging_face_model(tmp_path: Path) -> None:
+    path = _tiny_bert(tmp_path / "tiny", {0: "NEGATIVE", 1: "POSITIVE"})
+    result = run_bench(30, model=str(path), naive_n=10, precision="fp32")
+    assert result.tasks == ["sentiment"] and result.model == str(path)
+    assert result.naive_texts_per_s > 0 and result.worker_texts_per_s > 0
+    assert result.agreement["sentiment"] >= 0.9
+
+
+def test_bench_rejects_a_bad_precision() -> None:
+    out = CliRunner().invoke(app, ["bench", "--n", "10", "--precision", "fp8"])
+    assert out.exit_code == 2 and "--precision" in out.output

@@ -1,0 +1,53 @@
+"""Reduced precision (bf16 autocast, int8 dynamic quantisation) against the fp32 reference outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import load_classifier
+from nlp.bench_corpus import bench_corpus
+from nlp.encoder import resolve_precision
+
+# Mostly Latin-script texts: MiniLM's embedding only counts for them (Korean and Chinese skip it).
+TEXTS = [t for t in bench_corpus(400) if sum(c.isascii() for c in t) > 0.7 * len(t)][:150] + [
+    "I absolutely love this serum, my skin has never looked better!",
+    "Terrible quality, it broke after one day. Never buying again.",
+    "Sản phẩm rất tốt, mình rất hài lòng",
+    "Hàng kém chất lượng, quá thất vọng",
+    "Check out my channel for free giveaways!!! https://bit.ly/xyz",
+    "정말 최고예요! 너무 마음에 들어요",
+    "品質很差，用一次就壞了，非常失望",
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_env_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRANDPULSE_PRECISION", raising=False)
+
+
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+@pytest.mark.parametrize("task", ["sentiment", "spam"])
+def test_reduced_precision_keeps_most_labels(task: str, precision: str) -> None:
+    reference = load_classifier(task, precision="fp32")
+    reduced = load_classifier(task, precision=precision)
+    assert reduced.encoder is not reference.encoder  # type: ignore[attr-defined]
+    assert reduced.encoder.precision == precision  # type: ignore[attr-defined]
+    ref = reference.predict(TEXTS)
+    got = reduced.predict(TEXTS)
+    same = sum(a.label == b.label for a, b in zip(ref, got, strict=True)) / len(TEXTS)
+    assert same >= 0.9, f"{precision} {task}: {same:.1%} of labels as in fp32"
+    drift = max(abs(a.probs[k] - b.probs[k]) for a, b in zip(ref, got, strict=True) for k in a.probs)
+    assert drift < (0.02 if precision == "bf16" else 0.5)
+
+
+def test_precision_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert resolve_precision("int8") == "int8"
+    assert resolve_precision("fp32", "cuda") == "fp32"
+    assert resolve_precision("int8", "cuda") == "fp16"  # dynamic int8 is CPU-only
+    assert resolve_precision("auto", "cuda") == "fp16"
+    assert resolve_precision(None) in ("bf16", "fp32")
+    monkeypatch.setenv("BRANDPULSE_PRECISION", "INT8")  # the environment wins over the configuration
+    assert resolve_precision("fp32") == "int8"
+    monkeypatch.setenv("BRANDPULSE_PRECISION", "fp8")
+    with pytest.raises(ValueError, match="fp8"):
+        resolve_precision(None)
