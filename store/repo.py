@@ -368,7 +368,7 @@ def upsert_mentions(
         }
         brands_by_key[key] = list(m.brands)
     # Where the stored ones count now (a new time or post moves them): recounted after the write too.
-    prior_posts, prior_keys = rollups.prior_state(session, keys=by_key.keys())
+    prior_posts, prior_authors, prior_keys = rollups.prior_state(session, keys=by_key.keys())
     table = Mention.__table__
     stmt = _insert(session, table).values(list(by_key.values()))
     ex = stmt.excluded
@@ -418,13 +418,14 @@ def upsert_mentions(
         )
         session.execute(link.on_conflict_do_nothing())
     touched_posts = {v["post_id"] for v in by_key.values() if v["post_id"] is not None}
+    linked: set[int] = set()
     if touched_posts:
-        link_comments_to_post_brands(session, post_ids=touched_posts)
+        linked = link_comments_to_post_brands(session, post_ids=touched_posts)
     rollups.refresh_after_write(
         session,
-        mention_ids=ids.values(),
+        mention_ids=set(ids.values()) | linked,
         post_ids=touched_posts | prior_posts,
-        author_ids={v["author_id"] for v in by_key.values() if v["author_id"]},
+        author_ids={v["author_id"] for v in by_key.values() if v["author_id"]} | prior_authors,
         follower_author_ids=followers_changed,
         keys=prior_keys,
     )
@@ -469,10 +470,11 @@ def _imported_labels(m: MentionLike, now: datetime) -> dict[str, Any]:
     return out
 
 
-def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -> None:
+def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -> set[int]:
     """Every comment under a post of brand b is a mention of b (the audience's reaction to the post).
 
-    The caller refreshes the rollups for these posts (``rollups.refresh_after_write``), as the upserts do.
+    Returns the mentions that got a new link; the caller recounts them in the rollups
+    (``rollups.refresh_after_write``), as the upserts do.
     """
     ids = list(post_ids)
     comment = Mention.__table__.alias("c")
@@ -488,9 +490,9 @@ def link_comments_to_post_brands(session: Session, *, post_ids: Iterable[int]) -
         .where(comment.c.post_id.in_(ids), comment.c.kind.not_in(POST_KINDS))
     )
     stmt = _insert(session, mb).from_select(["mention_id", "brand_id"], sel).on_conflict_do_nothing()
-    session.execute(stmt)
+    linked = set(session.execute(stmt.returning(mb.c.mention_id)).scalars())
     # A post that is part of a brand's campaign belongs to that brand, with every mention under it.
-    link_posts_to_campaign_brands(session, post_ids=ids)
+    return linked | link_posts_to_campaign_brands(session, post_ids=ids)
 
 
 # ---------------------------------------------------------------- campaigns
@@ -574,15 +576,16 @@ def upsert_campaigns(session: Session, *, rows: Sequence[CampaignRow]) -> int:
     session.execute(stmt)
     post_ids_found = {v["post_id"] for v in values if v["post_id"] is not None}
     if post_ids_found:
-        link_posts_to_campaign_brands(session, post_ids=post_ids_found)
-        rollups.refresh_after_write(session, post_ids=post_ids_found)
+        linked = link_posts_to_campaign_brands(session, post_ids=post_ids_found)
+        rollups.refresh_after_write(session, mention_ids=linked)
     return len(values)
 
 
-def link_posts_to_campaign_brands(session: Session, *, post_ids: Iterable[int]) -> None:
+def link_posts_to_campaign_brands(session: Session, *, post_ids: Iterable[int]) -> set[int]:
     """Link every mention under a campaign post (its own text included) to the campaign's brand.
 
-    The caller refreshes the rollups for these posts (``rollups.refresh_after_write``), as the upserts do.
+    Returns the mentions that got a new link; the caller recounts them in the rollups
+    (``rollups.refresh_after_write``), as the upserts do.
     """
     ids = list(post_ids)
     camp = Campaign.__table__
@@ -592,11 +595,9 @@ def link_posts_to_campaign_brands(session: Session, *, post_ids: Iterable[int]) 
         .select_from(m.join(camp, camp.c.post_id == m.c.post_id))
         .where(m.c.post_id.in_(ids))
     )
-    session.execute(
-        _insert(session, MentionBrand.__table__)
-        .from_select(["mention_id", "brand_id"], sel)
-        .on_conflict_do_nothing()
-    )
+    mb = MentionBrand.__table__
+    stmt = _insert(session, mb).from_select(["mention_id", "brand_id"], sel).on_conflict_do_nothing()
+    return set(session.execute(stmt.returning(mb.c.mention_id)).scalars())
 
 
 # ---------------------------------------------------------------- labels and triage

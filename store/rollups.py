@@ -62,16 +62,23 @@ def duplicate_ranks(post_ids: Sequence[int] | None = None) -> Any:
     return stmt.subquery("duplicate_rank")
 
 
-def refresh_duplicates(session: Session, *, post_ids: Iterable[int] | None = None) -> None:
-    """Recompute ``mention.duplicate`` for the comments of these posts (all posts when None)."""
+def refresh_duplicates(session: Session, *, post_ids: Iterable[int] | None = None) -> set[int]:
+    """Recompute ``mention.duplicate`` for the comments of these posts (all posts when None); returns the
+    comments whose flag changed."""
     t = Mention.__table__
+    changed: set[int] = set()
     for ids in [None] if post_ids is None else _chunks(post_ids):
         r = duplicate_ranks(ids)
-        session.execute(
+        stmt = (
             update(t)
             .where(t.c.id == r.c.mention_id, t.c.duplicate != r.c.duplicate)
             .values(duplicate=r.c.duplicate)
         )
+        if ids is None:
+            session.execute(stmt)
+        else:
+            changed |= set(session.execute(stmt.returning(t.c.id)).scalars())
+    return changed
 
 
 # ---------------------------------------------------------------- per-post comment sums
@@ -259,25 +266,30 @@ def lock_for_write(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
 
 
-def prior_state(session: Session, *, keys: Iterable[tuple[str, str]]) -> tuple[set[int], set[BrandDayKey]]:
-    """Before mentions are upserted: the posts and (brand, day) keys the stored ones (by platform, external
-    id) count under now, which the write may move them out of."""
+def prior_state(
+    session: Session, *, keys: Iterable[tuple[str, str]]
+) -> tuple[set[int], set[int], set[BrandDayKey]]:
+    """Before mentions are upserted: the posts, authors and (brand, day) keys the stored ones (by platform,
+    external id) count under now, which the write may move them out of."""
     posts: set[int] = set()
+    authors: set[int] = set()
     found: set[BrandDayKey] = set()
     day = mention_day(session)
     for chunk in _chunks(keys, CHUNK // 2):
         rows = session.execute(
-            select(Mention.post_id, MentionBrand.brand_id, day)
+            select(Mention.post_id, Mention.author_id, MentionBrand.brand_id, day)
             .select_from(Mention)
             .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
             .where(tuple_(Mention.platform, Mention.external_id).in_(chunk))
         ).all()
-        for post_id, brand_id, d in rows:
+        for post_id, author_id, brand_id, d in rows:
             if post_id is not None:
                 posts.add(int(post_id))
+            if author_id is not None:
+                authors.add(int(author_id))
             if brand_id is not None:
                 found.add((int(brand_id), str(d)))
-    return posts, found
+    return posts, authors, found
 
 
 def refresh_after_write(
@@ -291,15 +303,18 @@ def refresh_after_write(
 ) -> None:
     """Bring every rollup up to date after a write.
 
-    ``mention_ids``: mentions written or relabeled; ``post_ids``: posts whose comments or brand links changed
-    (every mention under them is recounted); ``author_ids``: authors whose comments were written (their
-    signals are recomputed); ``follower_author_ids``: authors whose follower count changed (reach);
-    ``keys``: (brand id, day) keys to recount besides (e.g. where written mentions counted before).
+    ``mention_ids``: mentions written, relabeled or newly linked to a brand (their (brand, day) keys are
+    recounted, and the comment sums of their posts); ``post_ids``: posts whose set of comments changed
+    (duplicate flags and comment sums recomputed; comments whose flag changed are recounted);
+    ``author_ids``: authors whose comments were written (their signals are recomputed; a change of their
+    author factor recounts all their comments); ``follower_author_ids``: authors whose follower count
+    changed (reach of their mentions); ``keys``: (brand id, day) keys to recount besides (e.g. where the
+    written mentions counted before the write).
     """
     touched = {int(p) for p in post_ids}
     mentions = {int(m) for m in mention_ids}
     if touched:
-        refresh_duplicates(session, post_ids=touched)
+        mentions |= refresh_duplicates(session, post_ids=touched)
     flipped = refresh_author_signals(session, author_ids=author_ids)
     # Comment sums change under the posts written, under those of relabeled comments, and, for an author
     # whose signals now cross (or no longer cross) a threshold, under every post the author commented on.
@@ -311,8 +326,6 @@ def refresh_after_write(
     if sums:
         refresh_post_comment_sums(session, post_ids=sums)
     found = set(keys) | keys_of_mentions(session, mentions)
-    for ids in _chunks(touched):  # duplicate flags and brand links of any mention under them may have changed
-        found |= brand_day_keys(session, Mention.post_id.in_(ids))
     for ids in _chunks(set(flipped) | {int(a) for a in follower_author_ids}):
         found |= brand_day_keys(session, Mention.author_id.in_(ids))
     refresh_brand_days(session, keys=found)
