@@ -34,6 +34,7 @@ from nlp.encoder import (  # noqa: E402
 )
 from nlp.features import DEFAULT_DIR, CharFeatures, latin_share, preprocess  # noqa: E402
 from nlp.labels import TASK_LABELS, map_id2label  # noqa: E402
+from nlp.mixture import MixtureHead  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,14 @@ class LinearHead:
         return _softmax(self.logits(clean_texts, embeddings) / self.temperature)
 
 
+def load_head(folder: Path, task: str) -> LinearHead | MixtureHead:
+    """The task's shipped head: a mixture of domain experts, or (older models) one linear head."""
+    config = json.loads((folder / f"{task}.json").read_text(encoding="utf-8"))
+    if config.get("head", {}).get("type") == "mixture":
+        return MixtureHead.load(folder, task)
+    return LinearHead.load(folder, task)
+
+
 class DefaultClassifier(TextClassifier):
     """The bundled model: shared MiniLM encoder + this task's linear head."""
 
@@ -157,7 +166,7 @@ class DefaultClassifier(TextClassifier):
         precision: str | None = None,
     ) -> None:
         self.task = task
-        self.head = LinearHead.load(folder, task)
+        self.head = load_head(folder, task)
         self.labels = self.head.labels
         self.version = str(self.head.config["version"])
         self.model_id = str(self.head.config.get("model_id", "brandpulse-default"))

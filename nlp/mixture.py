@@ -1,0 +1,228 @@
+"""The default model's head: per-domain experts mixed by a domain gate.
+
+Each expert is a linear model over hashed character n-grams (with its own IDF), plus, for Latin-script
+domains, the MiniLM sentence embedding. A gate (the same kind of linear model, whose classes are the experts)
+says how much each domain resembles the text, and the head's probabilities are the gate-weighted average
+of the experts' probabilities:
+
+    p(label | text) = sum over domains d of  gate(d | text) * expert_d(label | text)
+
+One linear model for all domains loses several points on each domain (hotel reviews, Weibo posts and product
+reviews call different things good or bad); a hard router would make every routing error a labelling error.
+The soft mixture keeps each domain's own model and degrades gracefully on text unlike any of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from nlp.features import latin_share
+
+N_FEATURES = 2**20
+NGRAM_RANGE = (1, 4)
+
+
+def hasher(n_features: int = N_FEATURES, ngram_range: tuple[int, int] = NGRAM_RANGE):  # type: ignore[no-untyped-def]
+    """Character n-gram counts of word-bounded grams; no vocabulary, so nothing to ship but the weights."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(ngram_range),
+        n_features=n_features,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+        dtype=np.float32,
+    )
+
+
+def sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    """Hashed counts with sublinear tf (1 + log tf): a repeated n-gram should not dominate."""
+    x = vectorizer.transform(clean_texts).tocsr()
+    x.data = 1.0 + np.log(x.data)
+    return x
+
+
+def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
+    """Smoothed IDF (as sklearn's TfidfTransformer); buckets in fewer than ``min_df`` texts get 0."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+    idf[df < min_df] = 0.0
+    return idf.astype(np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """IDF-weighted, L2-normalised rows."""
+    x = (counts @ sp.diags(idf)).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+@dataclass
+class Expert:
+    """One linear model: ``classes`` are its output names (labels for an expert, domains for the gate)."""
+
+    name: str
+    classes: tuple[str, ...]
+    idf: np.ndarray  # (n_features,)
+    coef_char: np.ndarray  # (k, n_features)
+    intercept: np.ndarray  # (k,)
+    coef_embed: np.ndarray | None = None  # (k, 384): only for domains where MiniLM helps
+    embed_weight: float = 1.0
+
+    def logits(
+        self, counts: sp.csr_matrix, embeddings: np.ndarray | None, gate: np.ndarray | None
+    ) -> np.ndarray:
+        z = np.asarray(tfidf(counts, self.idf) @ self.coef_char.T) + self.intercept
+        if self.coef_embed is not None and embeddings is not None:
+            emb = embeddings * self.embed_weight
+            if gate is not None:
+                emb = emb * gate
+            z = z + emb @ self.coef_embed.T
+        return z
+
+    def proba(
+        self, counts: sp.csr_matrix, embeddings: np.ndarray | None, gate: np.ndarray | None
+    ) -> np.ndarray:
+        return softmax(self.logits(counts, embeddings, gate))
+
+    # Stored sparsely: only buckets with a non-zero IDF can ever carry a feature value.
+    def arrays(self) -> dict[str, np.ndarray]:
+        idx = np.flatnonzero(self.idf).astype(np.int32)
+        out = {
+            "idx": idx,
+            "idf": self.idf[idx].astype(np.float16),
+            "coef_char": self.coef_char[:, idx].astype(np.float16),
+            "intercept": self.intercept.astype(np.float32),
+        }
+        if self.coef_embed is not None:
+            out["coef_embed"] = self.coef_embed.astype(np.float16)
+        return out
+
+    def meta(self) -> dict:
+        return {
+            "name": self.name,
+            "classes": list(self.classes),
+            "embed": self.coef_embed is not None,
+            "embed_weight": self.embed_weight,
+        }
+
+    @classmethod
+    def from_arrays(cls, meta: dict, arrays: dict[str, np.ndarray], n_features: int) -> Expert:
+        idx = arrays["idx"].astype(np.int64)
+        k = len(meta["classes"])
+        idf = np.zeros(n_features, dtype=np.float32)
+        idf[idx] = arrays["idf"].astype(np.float32)
+        coef = np.zeros((k, n_features), dtype=np.float32)
+        coef[:, idx] = arrays["coef_char"].astype(np.float32)
+        embed = arrays.get("coef_embed")
+        return cls(
+            name=meta["name"],
+            classes=tuple(meta["classes"]),
+            idf=idf,
+            coef_char=coef,
+            intercept=arrays["intercept"].astype(np.float32),
+            coef_embed=None if embed is None else embed.astype(np.float32),
+            embed_weight=float(meta.get("embed_weight", 1.0)),
+        )
+
+    def rounded(self) -> Expert:
+        """This expert with its weights rounded exactly as stored (float16), to score what ships."""
+        return Expert.from_arrays(self.meta(), self.arrays(), self.idf.shape[0])
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class MixtureHead:
+    """Gate-weighted mixture of domain experts; ``proba(clean_texts, embeddings)`` like the linear head."""
+
+    def __init__(self, config: dict, experts: list[Expert], gate: Expert) -> None:
+        self.config = config
+        self.labels = tuple(config["labels"])
+        self.experts = experts
+        self.gate = gate
+        feats = config["features"]["char"]
+        self.n_features = int(feats["n_features"])
+        self.vectorizer = hasher(self.n_features, tuple(feats["ngram_range"]))
+        self.temperature = float(config.get("temperature", 1.0))
+        missing = [e.name for e in experts if e.name not in gate.classes]
+        if missing:
+            raise ValueError(f"the gate has no class for experts {missing}")
+        self._gate_col = [gate.classes.index(e.name) for e in experts]
+        self._label_cols = [[self.labels.index(c) for c in e.classes] for e in experts]
+
+    def needs_embedding(self, clean_texts: Sequence[str]) -> np.ndarray:
+        """Per text, whether its embedding can change the result (not where the script gate is exactly 0)."""
+        if not any(e.coef_embed is not None for e in [*self.experts, self.gate]):
+            return np.zeros(len(clean_texts), dtype=bool)
+        return latin_share(clean_texts)[:, 0] > 0
+
+    def parts(
+        self, clean_texts: Sequence[str], embeddings: np.ndarray
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The gate's weights (n, experts) and each expert's probabilities over the task's labels."""
+        counts = sublinear_counts(self.vectorizer, clean_texts)
+        script_gate = latin_share(clean_texts)
+        weights = self.gate.proba(counts, embeddings, script_gate)[:, self._gate_col]
+        probs = []
+        for expert, cols in zip(self.experts, self._label_cols, strict=True):
+            p = np.zeros((len(clean_texts), len(self.labels)), dtype=np.float64)
+            p[:, cols] = expert.proba(counts, embeddings, script_gate)
+            probs.append(p)
+        return weights, probs
+
+    def mixture(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Uncalibrated mixture probabilities."""
+        weights, probs = self.parts(clean_texts, embeddings)
+        weights = weights / weights.sum(axis=1, keepdims=True)
+        return sum(weights[:, [i]] * p for i, p in enumerate(probs))  # type: ignore[return-value]
+
+    def logits(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Log-probabilities of the mixture (before temperature)."""
+        return np.log(np.clip(self.mixture(clean_texts, embeddings), 1e-12, None))
+
+    def proba(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        return softmax(self.logits(clean_texts, embeddings) / self.temperature)
+
+    def save(self, folder: Path, task: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {}
+        for expert in [*self.experts, self.gate]:
+            prefix = "gate" if expert is self.gate else f"expert:{expert.name}"
+            for key, value in expert.arrays().items():
+                arrays[f"{prefix}/{key}"] = value
+        config = dict(self.config)
+        config["experts"] = [e.meta() for e in self.experts]
+        config["gate"] = self.gate.meta()
+        np.savez_compressed(folder / f"{task}.npz", **arrays)
+        (folder / f"{task}.json").write_text(
+            json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path, task: str) -> MixtureHead:
+        config = json.loads((folder / f"{task}.json").read_text(encoding="utf-8"))
+        n_features = int(config["features"]["char"]["n_features"])
+        with np.load(folder / f"{task}.npz", allow_pickle=False) as npz:
+            grouped: dict[str, dict[str, np.ndarray]] = {}
+            for key in npz.files:
+                prefix, name = key.rsplit("/", 1)
+                grouped.setdefault(prefix, {})[name] = npz[key]
+        experts = [
+            Expert.from_arrays(meta, grouped[f"expert:{meta['name']}"], n_features)
+            for meta in config["experts"]
+        ]
+        gate = Expert.from_arrays(config["gate"], grouped["gate"], n_features)
+        return cls(config, experts, gate)

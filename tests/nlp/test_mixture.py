@@ -1,0 +1,97 @@
+"""The default model's mixture-of-experts head: arithmetic, storage round trip, script gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.mixture import Expert, MixtureHead, sublinear_counts
+
+N_FEATURES = 2**12
+LABELS = ["negative", "neutral", "positive"]
+
+
+def _expert(name: str, classes: list[str], seed: int, embed: bool) -> Expert:
+    rng = np.random.default_rng(seed)
+    idf = np.where(rng.random(N_FEATURES) < 0.5, rng.uniform(1, 5, N_FEATURES), 0).astype(np.float32)
+    return Expert(
+        name=name,
+        classes=tuple(classes),
+        idf=idf,
+        coef_char=rng.normal(0, 2, (len(classes), N_FEATURES)).astype(np.float32),
+        intercept=rng.normal(0, 0.5, len(classes)).astype(np.float32),
+        coef_embed=rng.normal(0, 1, (len(classes), 8)).astype(np.float32) if embed else None,
+    ).rounded()
+
+
+def _head() -> MixtureHead:
+    experts = [
+        _expert("tweets", LABELS, 1, embed=True),
+        # A binary domain: its expert knows negative/positive only.
+        _expert("reviews", ["negative", "positive"], 2, embed=False),
+    ]
+    gate = _expert("gate", ["reviews", "tweets"], 3, embed=False)
+    config = {
+        "labels": LABELS,
+        "features": {"char": {"n_features": N_FEATURES, "ngram_range": [1, 4]}},
+        "temperature": 1.3,
+    }
+    return MixtureHead(config, experts, gate)
+
+
+TEXTS = ["great stuff!!", "terrible, never again", "배송이 느려요", "質量很好", "", "😍😍"]
+
+
+def test_mixture_is_the_gate_weighted_average_of_experts() -> None:
+    head = _head()
+    emb = np.random.default_rng(0).normal(size=(len(TEXTS), 8)).astype(np.float32)
+    weights, probs = head.parts(TEXTS, emb)
+    assert np.allclose(weights.sum(axis=1), 1.0, atol=1e-6)
+    # The binary expert never gives "neutral".
+    assert np.all(probs[1][:, LABELS.index("neutral")] == 0)
+    expected = weights[:, [0]] * probs[0] + weights[:, [1]] * probs[1]
+    assert np.allclose(head.mixture(TEXTS, emb), expected, atol=1e-9)
+    p = head.proba(TEXTS, emb)
+    assert np.allclose(p.sum(axis=1), 1.0, atol=1e-6)
+    # Temperature scaling keeps the argmax.
+    assert (p.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_embedding_is_ignored_for_text_without_latin_letters() -> None:
+    head = _head()
+    texts = ["배송이 느려요", "質量很好", "fine, thanks"]
+    assert head.needs_embedding(texts).tolist() == [False, False, True]
+    zeros = np.zeros((3, 8), dtype=np.float32)
+    noise = np.random.default_rng(1).normal(size=(3, 8)).astype(np.float32)
+    a, b = head.proba(texts, zeros), head.proba(texts, noise)
+    assert np.allclose(a[:2], b[:2])
+    assert not np.allclose(a[2], b[2])
+
+
+def test_save_and_load_give_the_same_probabilities(tmp_path: Path) -> None:
+    head = _head()
+    emb = np.random.default_rng(2).normal(size=(len(TEXTS), 8)).astype(np.float32)
+    head.save(tmp_path, "sentiment")
+    loaded = MixtureHead.load(tmp_path, "sentiment")
+    assert [e.name for e in loaded.experts] == ["tweets", "reviews"]
+    assert loaded.labels == tuple(LABELS)
+    assert np.allclose(loaded.proba(TEXTS, emb), head.proba(TEXTS, emb), atol=1e-6)
+
+
+def test_gate_must_cover_every_expert() -> None:
+    experts = [_expert("tweets", LABELS, 1, embed=False)]
+    gate = _expert("gate", ["reviews"], 3, embed=False)
+    config = {"labels": LABELS, "features": {"char": {"n_features": N_FEATURES, "ngram_range": [1, 4]}}}
+    with pytest.raises(ValueError, match="tweets"):
+        MixtureHead(config, experts, gate)
+
+
+def test_sublinear_counts() -> None:
+    from nlp.mixture import hasher
+
+    x = sublinear_counts(hasher(N_FEATURES), ["aaaa", ""])
+    assert x.shape == (2, N_FEATURES)
+    assert x[1].nnz == 0
+    assert x.data.min() >= 1.0  # 1 + log(tf) with tf >= 1
