@@ -172,6 +172,15 @@ class DefaultClassifier(TextClassifier):
         self.model_id = str(self.head.config.get("model_id", "brandpulse-default"))
         self.batch_size = batch_size
         self.encoder = get_encoder(device, precision)  # shared across tasks within the process
+        # A fine-tuned copy of MiniLM's top layer(s) runs beside the shared encoder, on the same lower layers.
+        self.top_name: str | None = None
+        if isinstance(self.head, MixtureHead) and self.head.top:
+            state = self.head.top_state(folder, task)
+            self.top_name = f"{task}:{folder}"
+            if state is not None:
+                self.encoder.add_top(
+                    self.top_name, int(self.head.top["first_layer"]), state, len(self.head.top["classes"])
+                )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         clean = [preprocess(t) for t in texts]
@@ -179,9 +188,20 @@ class DefaultClassifier(TextClassifier):
         # no Latin letters): the logits are the same, and most of the time goes into MiniLM.
         emb = np.zeros((len(clean), EMBED_DIM), dtype=np.float32)
         need = np.flatnonzero(self.head.needs_embedding(clean))
+        top_logits = None
+        if self.top_name is not None and isinstance(self.head, MixtureHead) and self.head.top:
+            top_logits = np.zeros((len(clean), len(self.head.top["classes"])), dtype=np.float32)
         if len(need):
-            emb[need] = self.encoder.encode_shared([clean[i] for i in need], batch_size=self.batch_size)
-        probs = self.head.proba(clean, emb)
+            emb[need], extras = self.encoder.encode_shared_with_tops(
+                [clean[i] for i in need], batch_size=self.batch_size
+            )
+            if top_logits is not None:
+                top_logits[need] = extras[self.top_name]
+        probs = (
+            self.head.proba(clean, emb, top_logits)
+            if isinstance(self.head, MixtureHead)
+            else self.head.proba(clean, emb)
+        )
         # Nothing left after preprocessing (empty, whitespace, invisible characters) is no evidence at all;
         # the head would answer with whatever the embedding of "" happens to be near (spam, 0.7).
         empty_label = self.head.config.get("empty_text_label")

@@ -174,26 +174,75 @@ class MiniLMEncoder:
             self.model = prepare_model(AutoModel.from_pretrained(str(path)), precision, device)
         self._torch = torch
         self._memo_lock = threading.Lock()
-        self._memo: tuple[tuple[str, ...], np.ndarray] | None = None
+        self._memo: tuple[tuple[str, ...], np.ndarray, dict[str, np.ndarray]] | None = None
+        # Fine-tuned copies of the top layers with a linear head: name -> (first layer, layers, head)
+        self._tops: dict[str, tuple[int, Any, Any]] = {}
+
+    def add_top(self, name: str, first_layer: int, state: dict[str, np.ndarray], n_out: int) -> None:
+        """Register fine-tuned copies of layers ``first_layer``.. with a linear head on their mean pool.
+
+        ``state`` holds the layers' weights as ``layer.<i>.<param>`` (i from 0) and ``head.weight`` /
+        ``head.bias``. The lower layers run once per batch for the embedding and every top alike.
+        """
+        import torch
+        from transformers.models.bert.modeling_bert import BertLayer
+
+        n_layers = len(self.model.encoder.layer) - first_layer
+        layers = torch.nn.ModuleList([BertLayer(self.model.config) for _ in range(n_layers)])
+        layers.load_state_dict(
+            {
+                k.removeprefix("layer."): torch.from_numpy(v.astype(np.float32))
+                for k, v in state.items()
+                if k.startswith("layer.")
+            }
+        )
+        head = torch.nn.Linear(EMBED_DIM, n_out)
+        head.load_state_dict(
+            {
+                k.removeprefix("head."): torch.from_numpy(v.astype(np.float32))
+                for k, v in state.items()
+                if k.startswith("head.")
+            }
+        )
+        module = torch.nn.ModuleDict({"layers": layers, "head": head})
+        module = prepare_model(module, self.precision, self.device)
+        with self._memo_lock:
+            self._tops[name] = (first_layer, module["layers"], module["head"])
+            self._memo = None
 
     def encode_shared(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """``encode``, remembering the last batch: the label worker runs the sentiment and the spam head
         over the same texts one after the other, and this way MiniLM runs once for both."""
+        return self.encode_shared_with_tops(texts, batch_size)[0]
+
+    def encode_shared_with_tops(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """``encode_shared`` plus each registered top's logits, (len(texts), n_out) per top name."""
         key = tuple(texts)
         with self._memo_lock:
             if self._memo is not None and self._memo[0] == key:
-                return self._memo[1].copy()
-        emb = self.encode(key, batch_size=batch_size)
+                return self._memo[1].copy(), {k: v.copy() for k, v in self._memo[2].items()}
+        extras: dict[str, np.ndarray] = {}
+        emb = self.encode(key, batch_size=batch_size, extras=extras)
         with self._memo_lock:
-            self._memo = (key, emb)
-        return emb.copy()
+            self._memo = (key, emb, extras)
+        return emb.copy(), {k: v.copy() for k, v in extras.items()}
 
     def encode(
-        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False, desc: str = "embedding"
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        progress: bool = False,
+        desc: str = "embedding",
+        extras: dict[str, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """Return a float32 array (len(texts), 384)."""
+        """Return a float32 array (len(texts), 384); with ``extras``, fill it with each top's logits."""
         torch = self._torch
         out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+        tops = dict(self._tops) if extras is not None else {}
+        for name, (_, _, head) in tops.items():
+            extras[name] = np.zeros((len(texts), head.out_features), dtype=np.float32)  # type: ignore[index]
         if not texts:
             return out
         clipped = [t[:MAX_CHARS] for t in texts]
@@ -220,7 +269,10 @@ class MiniLMEncoder:
                     mask[row, : len(seq)] = 1
                 input_ids, mask = input_ids.to(self.device), mask.to(self.device)
                 # Pooling in fp32 whatever the precision of the model (a no-op in fp32).
-                hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state.float()
+                if tops:
+                    hidden = self._forward_with_tops(input_ids, mask, tops, batch, extras)  # type: ignore[arg-type]
+                else:
+                    hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state.float()
                 m = mask.unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
@@ -230,6 +282,45 @@ class MiniLMEncoder:
         if bar is not None:
             bar.close()
         return out
+
+    def _forward_with_tops(
+        self,
+        input_ids: Any,
+        mask: Any,
+        tops: dict[str, tuple[int, Any, Any]],
+        batch: list[int],
+        extras: dict[str, np.ndarray],
+    ) -> Any:
+        """The encoder layer by layer: lower layers once, then the original top and every fine-tuned one."""
+        torch = self._torch
+        # The additive attention mask of a padded batch: 0 to attend, a large negative not to.
+        ext = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        first = min(start for start, _, _ in tops.values())
+        hidden = self.model.embeddings(input_ids=input_ids)
+        layers = self.model.encoder.layer
+        for layer in layers[:first]:
+            hidden = _layer_out(layer(hidden, attention_mask=ext))
+        below = hidden
+        for layer in layers[first:]:
+            hidden = _layer_out(layer(hidden, attention_mask=ext))
+        for name, (start, top_layers, head) in tops.items():
+            h = below
+            for layer in layers[first:start]:
+                h = _layer_out(layer(h, attention_mask=ext))
+            for layer in top_layers:
+                h = _layer_out(layer(h, attention_mask=ext))
+            logits = head(_mean_pool(h.float(), mask))
+            extras[name][batch] = logits.float().cpu().numpy()
+        return hidden.float()
+
+
+def _layer_out(out: Any) -> Any:
+    return out[0] if isinstance(out, tuple) else out
+
+
+def _mean_pool(hidden: Any, mask: Any) -> Any:
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
 
 def get_encoder(device: str | None = None, precision: str | None = None) -> MiniLMEncoder:

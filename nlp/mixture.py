@@ -139,6 +139,11 @@ class Expert:
         return Expert.from_arrays(self.meta(), self.arrays(), self.idf.shape[0])
 
 
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -161,6 +166,11 @@ class MixtureHead:
         if missing:
             raise ValueError(f"the gate has no class for experts {missing}")
         self._gate_col = [gate.classes.index(e.name) for e in experts]
+        # Optional: fine-tuned top layers of the encoder whose log-probabilities (alpha-weighted) join one
+        # expert's logits. The encoder computes them (``top_name``); the head only adds them.
+        top = config.get("finetuned_top")
+        self.top: dict | None = top
+        self._top_expert = [e.name for e in experts].index(top["expert"]) if top else -1
         self._label_cols = [[self.labels.index(c) for c in e.classes] for e in experts]
 
     def needs_embedding(self, clean_texts: Sequence[str]) -> np.ndarray:
@@ -170,31 +180,51 @@ class MixtureHead:
         return latin_share(clean_texts)[:, 0] > 0
 
     def parts(
-        self, clean_texts: Sequence[str], embeddings: np.ndarray
+        self, clean_texts: Sequence[str], embeddings: np.ndarray, top_logits: np.ndarray | None = None
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """The gate's weights (n, experts) and each expert's probabilities over the task's labels."""
+        """The gate's weights (n, experts) and each expert's probabilities over the task's labels.
+
+        ``top_logits``: the fine-tuned top's logits over the expert's classes (rows of zeros, i.e. no
+        opinion, for texts the encoder did not run on).
+        """
         counts = sublinear_counts(self.vectorizer, clean_texts)
         script_gate = latin_share(clean_texts)
         weights = self.gate.proba(counts, embeddings, script_gate)[:, self._gate_col]
         probs = []
-        for expert, cols in zip(self.experts, self._label_cols, strict=True):
+        for i, (expert, cols) in enumerate(zip(self.experts, self._label_cols, strict=True)):
+            z = expert.logits(counts, embeddings, script_gate)
+            if i == self._top_expert and top_logits is not None and self.top:
+                z = z + float(self.top["alpha"]) * log_softmax(top_logits)
             p = np.zeros((len(clean_texts), len(self.labels)), dtype=np.float64)
-            p[:, cols] = expert.proba(counts, embeddings, script_gate)
+            p[:, cols] = softmax(z)
             probs.append(p)
         return weights, probs
 
-    def mixture(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def mixture(
+        self, clean_texts: Sequence[str], embeddings: np.ndarray, top_logits: np.ndarray | None = None
+    ) -> np.ndarray:
         """Uncalibrated mixture probabilities."""
-        weights, probs = self.parts(clean_texts, embeddings)
+        weights, probs = self.parts(clean_texts, embeddings, top_logits)
         weights = weights / weights.sum(axis=1, keepdims=True)
         return sum(weights[:, [i]] * p for i, p in enumerate(probs))  # type: ignore[return-value]
 
-    def logits(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def logits(
+        self, clean_texts: Sequence[str], embeddings: np.ndarray, top_logits: np.ndarray | None = None
+    ) -> np.ndarray:
         """Log-probabilities of the mixture (before temperature)."""
-        return np.log(np.clip(self.mixture(clean_texts, embeddings), 1e-12, None))
+        return np.log(np.clip(self.mixture(clean_texts, embeddings, top_logits), 1e-12, None))
 
-    def proba(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        return softmax(self.logits(clean_texts, embeddings) / self.temperature)
+    def proba(
+        self, clean_texts: Sequence[str], embeddings: np.ndarray, top_logits: np.ndarray | None = None
+    ) -> np.ndarray:
+        return softmax(self.logits(clean_texts, embeddings, top_logits) / self.temperature)
+
+    def top_state(self, folder: Path, task: str) -> dict[str, np.ndarray] | None:
+        """The fine-tuned top's weights (for ``MiniLMEncoder.add_top``), or None without one."""
+        if not self.top:
+            return None
+        with np.load(folder / self.top["file"], allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
 
     def save(self, folder: Path, task: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)

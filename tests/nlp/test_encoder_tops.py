@@ -1,0 +1,34 @@
+"""Fine-tuned top layers run beside the shared MiniLM encoder: same embedding, and the top's own logits."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from nlp.encoder import EMBED_DIM, MiniLMEncoder, encoder_path
+
+TEXTS = ["great stuff, love it", "terrible!!", "배송이 느려요", "質量很好", "ok " * 60, "🔥"]
+
+
+def test_a_copied_top_layer_reproduces_the_encoder() -> None:
+    enc = MiniLMEncoder(encoder_path(), "cpu", "fp32")
+    plain = enc.encode(TEXTS)
+    last = len(enc.model.encoder.layer) - 1
+    rng = np.random.default_rng(0)
+    state = {f"layer.0.{k}": v.numpy() for k, v in enc.model.encoder.layer[last].state_dict().items()}
+    w = rng.normal(size=(3, EMBED_DIM)).astype(np.float32)
+    b = rng.normal(size=3).astype(np.float32)
+    state["head.weight"], state["head.bias"] = w, b
+    enc.add_top("copy", last, state, 3)
+    emb, extras = enc.encode_shared_with_tops(TEXTS)
+    assert np.allclose(emb, plain, atol=1e-5)
+    # The top is an exact copy of the last layer, so its mean pool is the un-normalised embedding.
+    with torch.inference_mode():
+        tok = enc.tokenizer(TEXTS, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        hidden = enc.model(**tok).last_hidden_state
+        m = tok["attention_mask"].unsqueeze(-1).float()
+        pooled = ((hidden * m).sum(1) / m.sum(1)).numpy()
+    assert np.allclose(extras["copy"], pooled @ w.T + b, atol=1e-3)
+    # Remembered for the next head over the same texts.
+    again, extras_again = enc.encode_shared_with_tops(TEXTS)
+    assert np.array_equal(again, emb) and np.array_equal(extras_again["copy"], extras["copy"])
