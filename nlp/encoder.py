@@ -13,7 +13,7 @@ from typing import Any
 # Must be set before transformers is imported anywhere: nothing may fetch weights from a hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # oneDNN (the bf16 path on CPU) caches a compiled kernel per input shape, 1,024 by default; with a new
-# (batch, length) shape every few batches that cache alone grew the label worker by ~500 MB over 200k texts.
+# (batch, length) shape every few batches that cache alone grew the label worker by ~300 MB over 200k texts.
 # 32 entries bound it at no measurable cost in speed. Read when oneDNN first runs: set before any model runs.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "32")
 
