@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.bench import run_bench
+from nlp.bench import NaiveDefault, run_bench
 from nlp.bench_corpus import bench_corpus
+from nlp.classifier import DefaultClassifier
 from nlp.lang import detect_language
 from tests.nlp.test_hf_model import _tiny_bert
 from ui.cli import app
@@ -66,3 +67,18 @@ def test_bench_with_a_hugging_face_model(tmp_path: Path) -> None:
 def test_bench_rejects_a_bad_precision() -> None:
     out = CliRunner().invoke(app, ["bench", "--n", "10", "--precision", "fp8"])
     assert out.exit_code == 2 and "--precision" in out.output
+
+
+def test_naive_side_of_a_model_with_fine_tuned_top_layers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A feature-extraction pipeline cannot give a fine-tuned top's logits: the naive side then runs the
+    # model's own fp32 classifiers, still one text at a time, and must label as they do.
+    monkeypatch.delenv("BRANDPULSE_PRECISION", raising=False)
+    sentiment = DefaultClassifier("sentiment", precision="fp32")
+    spam = DefaultClassifier("spam", precision="fp32")
+    sentiment.top_name = "sentiment:stand-in"
+    naive = NaiveDefault(sentiment, spam)
+    assert "classifiers in fp32" in naive.description
+    texts = bench_corpus(12)
+    got = [naive.label(t) for t in texts]
+    assert [g["sentiment"] for g in got] == [p.label for p in sentiment.predict(texts)]
+    assert [g["spam"] for g in got] == [p.label for p in spam.predict(texts)]
