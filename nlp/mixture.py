@@ -60,10 +60,15 @@ def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """IDF-weighted, L2-normalised rows."""
-    x = (counts @ sp.diags(idf)).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    # In place on a copy of the CSR arrays: no (n_features x n_features) diagonal matrix per call.
+    x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    x.data *= idf[x.indices]
+    row_nnz = np.diff(x.indptr)
+    rows = np.repeat(np.arange(x.shape[0]), row_nnz)
+    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+    x.data /= np.repeat(norms, row_nnz).astype(np.float32)
+    return x
 
 
 @dataclass
@@ -81,7 +86,7 @@ class Expert:
     def logits(
         self, counts: sp.csr_matrix, embeddings: np.ndarray | None, gate: np.ndarray | None
     ) -> np.ndarray:
-        z = np.asarray(tfidf(counts, self.idf) @ self.coef_char.T) + self.intercept
+        z = np.asarray(tfidf(counts, self.idf) @ self._coef_char_t()) + self.intercept
         if self.coef_embed is not None and embeddings is not None:
             emb = embeddings * self.embed_weight
             if gate is not None:
@@ -95,6 +100,11 @@ class Expert:
         return softmax(self.logits(counts, embeddings, gate))
 
     # Stored sparsely: only buckets with a non-zero IDF can ever carry a feature value.
+    def _coef_char_t(self) -> np.ndarray:
+        # (n_features, k) C-contiguous: loaded experts keep coef_char as a view of such an array, so this is
+        # free; otherwise a transposed view would be copied on every product.
+        return np.ascontiguousarray(self.coef_char.T)
+
     def arrays(self) -> dict[str, np.ndarray]:
         idx = np.flatnonzero(self.idf).astype(np.int32)
         out = {
@@ -121,8 +131,9 @@ class Expert:
         k = len(meta["classes"])
         idf = np.zeros(n_features, dtype=np.float32)
         idf[idx] = arrays["idf"].astype(np.float32)
-        coef = np.zeros((k, n_features), dtype=np.float32)
-        coef[:, idx] = arrays["coef_char"].astype(np.float32)
+        coef_t = np.zeros((n_features, k), dtype=np.float32)  # stored transposed, see _coef_char_t
+        coef_t[idx] = arrays["coef_char"].astype(np.float32).T
+        coef = coef_t.T
         embed = arrays.get("coef_embed")
         return cls(
             name=meta["name"],
@@ -205,6 +216,8 @@ class MixtureHead:
     ) -> np.ndarray:
         """Uncalibrated mixture probabilities."""
         weights, probs = self.parts(clean_texts, embeddings, top_logits)
+        # A power above 1 sharpens the gate towards its most likely domain (chosen on dev).
+        weights = weights ** float(self.config.get("gate_power", 1.0))
         weights = weights / weights.sum(axis=1, keepdims=True)
         return sum(weights[:, [i]] * p for i, p in enumerate(probs))  # type: ignore[return-value]
 
