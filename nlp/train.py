@@ -94,6 +94,7 @@ FINETUNE: dict[str, dict] = {
 HEAD_C = {"sentiment": 4.0, "spam": 16.0}
 GATE_C = 4.0
 GATE_ROWS = 6000
+HAND_SHARE = 0.03  # weight of an expert's hand-written rows, as a share of its dataset's rows
 GATE_POWERS = [1.0, 2.0, 4.0, 8.0]  # candidate gate sharpening, chosen on dev
 EMBED_WEIGHT = 1.0
 CHAR_NGRAMS = (1, 4)
@@ -448,6 +449,7 @@ def _fit_expert(
     c: float,
     min_df: int = 2,
     max_iter: int = 3000,
+    sample_weight: np.ndarray | None = None,
 ) -> Expert:
     """A multinomial logistic regression over this domain's TF-IDF (its own IDF) [+ gated embedding]."""
     import scipy.sparse as sp
@@ -460,7 +462,7 @@ def _fit_expert(
     if embeddings is not None:
         x = sp.hstack([sp.csr_matrix(embeddings * script_gate * EMBED_WEIGHT), x], format="csr")
     present = sorted(set(y.tolist()))
-    clf = LogisticRegression(C=c, max_iter=max_iter, tol=1e-4).fit(x, y)
+    clf = LogisticRegression(C=c, max_iter=max_iter, tol=1e-4).fit(x, y, sample_weight=sample_weight)
     coef, intercept = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
     if coef.shape[0] == 1:  # sklearn's binary head is one row: softmax([0, z]) == sigmoid(z)
         coef = np.vstack([np.zeros_like(coef), coef])
@@ -576,9 +578,23 @@ def _train_task(
             y = np.array([labels.index(s["train"][i]["label"]) for i in idx])
             emb = embs[name][idx] if name in embs else None
             gate_share = latin_share([clean[name][i] for i in idx]) if emb is not None else None
+            hand = np.array([bool(s["train"][i].get("hand")) for i in idx])
+            weight = np.ones(len(idx))
+            if hand.any() and (~hand).any():
+                # The few hand-written product comments (and corrections) would vanish among 100k movie
+                # reviews: together they weigh HAND_SHARE of the dataset's rows, at least 1 each.
+                weight[hand] = max(1.0, HAND_SHARE * (~hand).sum() / hand.sum())
             experts.append(
                 _fit_expert(
-                    name, labels, counts[name][idx], y, emb, gate_share, HEAD_C[task], max_iter=max_iter
+                    name,
+                    labels,
+                    counts[name][idx],
+                    y,
+                    emb,
+                    gate_share,
+                    HEAD_C[task],
+                    max_iter=max_iter,
+                    sample_weight=weight,
                 ).rounded()
             )
             print(f"  {what}: expert {name}: {len(y)} rows, {time.time() - t1:.0f} s", flush=True)
