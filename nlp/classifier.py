@@ -1,7 +1,8 @@
 """Comment classifiers: sentiment (negative/neutral/positive) and spam (spam/ham).
 
-``load_classifier(task)`` gives the bundled default model: MiniLM embedding + character n-grams + a linear
-head shipped in ``nlp/models/default``. ``load_classifier(task, "org/model" or "/local/folder")`` gives any
+``load_classifier(task)`` gives the bundled default model shipped in ``nlp/models/default``: per-domain
+character n-gram experts mixed by a domain gate, with MiniLM for Latin-script text (``nlp/mixture.py``; an
+older single linear head still loads). ``load_classifier(task, "org/model" or "/local/folder")`` gives any
 Hugging Face sequence-classification model, its labels mapped onto ours through ``map_id2label``.
 """
 
@@ -154,7 +155,7 @@ def load_head(folder: Path, task: str) -> LinearHead | MixtureHead:
 
 
 class DefaultClassifier(TextClassifier):
-    """The bundled model: shared MiniLM encoder + this task's linear head."""
+    """The bundled model: the shared MiniLM encoder (and any fine-tuned top layer) + this task's head."""
 
     def __init__(
         self,
