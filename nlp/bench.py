@@ -34,7 +34,7 @@ import numpy as np
 
 from nlp.bench_corpus import bench_corpus
 from nlp.classifier import DefaultClassifier, HFClassifier, TextClassifier, load_classifier
-from nlp.features import preprocess
+from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labeling import label_texts
 from nlp.lang import detect_language
 
@@ -49,8 +49,9 @@ NAIVE_DESCRIPTION = {
         "mean pooling + L2 norm, then the sentiment and spam heads on that text (MiniLM once for both tasks)"
     ),
     "default_tops": (
-        "per text: language id, then the bundled sentiment and spam classifiers in fp32 on that one text "
-        "(MiniLM once for both tasks; fine-tuned top layers rule out a feature-extraction pipeline)"
+        "per text: language id, preprocess, pipeline('feature-extraction') on the MiniLM folder (fp32), "
+        "mean pooling + L2 norm, the fine-tuned top layer on the pipeline model's layer below (a forward "
+        "hook), then the sentiment and spam heads on that text (MiniLM once for both tasks)"
     ),
     "hf": "per text: language id, pipeline('text-classification', top_k=None) (fp32), {tasks}",
 }
@@ -105,29 +106,58 @@ class NaiveDefault:
     def __init__(self, sentiment: DefaultClassifier, spam: DefaultClassifier) -> None:
         from transformers import pipeline
 
-        from nlp.encoder import encoder_path, quiet_transformers
+        from nlp.encoder import build_top, encoder_path, quiet_transformers
+        from nlp.mixture import MixtureHead
 
         self.heads = {"sentiment": sentiment.head, "spam": spam.head}
-        self.per_text: dict[str, TextClassifier] | None = None
-        if any(getattr(c, "top_name", None) for c in (sentiment, spam)):
-            self.per_text = {t: load_classifier(t, batch_size=1, precision="fp32") for t in self.heads}
-            self.description = NAIVE_DESCRIPTION["default_tops"]
-            return
-        self.description = NAIVE_DESCRIPTION["default"]
         with quiet_transformers():
             self.pipe = pipeline("feature-extraction", model=str(encoder_path()), device="cpu")
+        # A fine-tuned copy of MiniLM's top layer(s): the pipeline's model hands it the output of the layer
+        # below through a forward hook, so MiniLM still runs once per text, inside the pipeline call.
+        self.tops: dict[str, tuple[object, object]] = {}
+        self._below: list = []
+        for task, head in self.heads.items():
+            if isinstance(head, MixtureHead) and head.top:
+                state = head.top_state(DEFAULT_DIR, task)
+                first = int(head.top["first_layer"])
+                layers = self.pipe.model.encoder.layer
+                module = build_top(
+                    self.pipe.model.config, len(layers) - first, state, len(head.top["classes"])
+                )
+                self.tops[task] = (module["layers"], module["head"])
+                if not self._below:
+                    layers[first - 1].register_forward_hook(lambda _m, _i, out: self._below.append(out))
+        self.description = NAIVE_DESCRIPTION["default_tops" if self.tops else "default"]
+
+    def _top_logits(self, task: str) -> np.ndarray:
+        import torch
+
+        layers, head = self.tops[task]
+        out = self._below[-1]
+        h = out[0] if isinstance(out, tuple) else out
+        with torch.inference_mode():
+            for layer in layers:  # type: ignore[attr-defined]
+                o = layer(h)
+                h = o[0] if isinstance(o, tuple) else o
+            return head(h.float().mean(1)).numpy()  # type: ignore[operator]
 
     def label(self, text: str) -> dict[str, str]:
         detect_language(text)
-        if self.per_text is not None:
-            return {task: clf.predict([text])[0].label for task, clf in self.per_text.items()}
         clean = preprocess(text)
+        self._below.clear()
         hidden = self.pipe(clean, truncation=True, tokenize_kwargs={"max_length": 128}, return_tensors=True)
         emb = hidden[0].float().mean(0).numpy()
         emb = (emb / max(float(np.linalg.norm(emb)), 1e-12))[None, :]
         out = {}
         for task, head in self.heads.items():
-            probs = head.proba([clean], emb)[0]
+            if task in self.tops:
+                # As the worker: no MiniLM opinion on a text whose script gate is 0 (no Latin letters).
+                n_out = len(head.top["classes"])  # type: ignore[union-attr]
+                latin = head.needs_embedding([clean])[0]
+                top = self._top_logits(task) if latin else np.zeros((1, n_out), np.float32)
+                probs = head.proba([clean], emb, top)[0]  # type: ignore[call-arg]
+            else:
+                probs = head.proba([clean], emb)[0]
             empty_label = head.config.get("empty_text_label")
             out[task] = empty_label if not clean and empty_label else head.labels[int(np.argmax(probs))]
         return out

@@ -184,27 +184,7 @@ class MiniLMEncoder:
         ``state`` holds the layers' weights as ``layer.<i>.<param>`` (i from 0) and ``head.weight`` /
         ``head.bias``. The lower layers run once per batch for the embedding and every top alike.
         """
-        import torch
-        from transformers.models.bert.modeling_bert import BertLayer
-
-        n_layers = len(self.model.encoder.layer) - first_layer
-        layers = torch.nn.ModuleList([BertLayer(self.model.config) for _ in range(n_layers)])
-        layers.load_state_dict(
-            {
-                k.removeprefix("layer."): torch.from_numpy(v.astype(np.float32))
-                for k, v in state.items()
-                if k.startswith("layer.")
-            }
-        )
-        head = torch.nn.Linear(EMBED_DIM, n_out)
-        head.load_state_dict(
-            {
-                k.removeprefix("head."): torch.from_numpy(v.astype(np.float32))
-                for k, v in state.items()
-                if k.startswith("head.")
-            }
-        )
-        module = torch.nn.ModuleDict({"layers": layers, "head": head})
+        module = build_top(self.model.config, len(self.model.encoder.layer) - first_layer, state, n_out)
         module = prepare_model(module, self.precision, self.device)
         with self._memo_lock:
             self._tops[name] = (first_layer, module["layers"], module["head"])
@@ -312,6 +292,26 @@ class MiniLMEncoder:
             logits = head(_mean_pool(h.float(), mask))
             extras[name][batch] = logits.float().cpu().numpy()
         return hidden.float()
+
+
+def build_top(config: Any, n_layers: int, state: dict[str, np.ndarray], n_out: int) -> Any:
+    """A ModuleDict {"layers": n_layers BertLayers, "head": Linear(384, n_out)} with ``state``'s weights
+    (``layer.<i>.<param>``, ``head.weight``, ``head.bias``), in fp32 on the CPU."""
+    import torch
+    from transformers.models.bert.modeling_bert import BertLayer
+
+    def part(prefix: str) -> dict[str, Any]:
+        return {
+            k.removeprefix(prefix): torch.from_numpy(v.astype(np.float32))
+            for k, v in state.items()
+            if k.startswith(prefix)
+        }
+
+    layers = torch.nn.ModuleList([BertLayer(config) for _ in range(n_layers)])
+    layers.load_state_dict(part("layer."))
+    head = torch.nn.Linear(EMBED_DIM, n_out)
+    head.load_state_dict(part("head."))
+    return torch.nn.ModuleDict({"layers": layers, "head": head}).eval()
 
 
 def _layer_out(out: Any) -> Any:

@@ -70,14 +70,14 @@ def test_bench_rejects_a_bad_precision() -> None:
 
 
 def test_naive_side_of_a_model_with_fine_tuned_top_layers(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A feature-extraction pipeline cannot give a fine-tuned top's logits: the naive side then runs the
-    # model's own fp32 classifiers, still one text at a time, and must label as they do.
+    # The naive side gets the fine-tuned top's input from the feature-extraction pipeline's own model (a
+    # forward hook on the layer below), one text at a time, and must label as the fp32 classifiers do.
     monkeypatch.delenv("BRANDPULSE_PRECISION", raising=False)
     sentiment = DefaultClassifier("sentiment", precision="fp32")
     spam = DefaultClassifier("spam", precision="fp32")
     assert sentiment.top_name is not None  # the bundled sentiment model has a fine-tuned top layer
     naive = NaiveDefault(sentiment, spam)
-    assert "classifiers in fp32" in naive.description
+    assert "forward hook" in naive.description and naive.tops
     texts = bench_corpus(12)
     got = [naive.label(t) for t in texts]
     assert [g["sentiment"] for g in got] == [p.label for p in sentiment.predict(texts)]
