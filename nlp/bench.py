@@ -99,8 +99,8 @@ def _load_avg() -> list[float]:
 class NaiveDefault:
     """The bundled model the naive way: a feature-extraction pipeline per text, then both heads.
 
-    A model whose heads also need a fine-tuned copy of MiniLM's top layers (which a feature-extraction
-    pipeline cannot give) is run through its own fp32 classifiers instead, still one text at a time.
+    A fine-tuned copy of MiniLM's top layer(s) takes the pipeline model's hidden states from the layer below
+    through a forward hook, so MiniLM still runs once per text.
     """
 
     def __init__(self, sentiment: DefaultClassifier, spam: DefaultClassifier) -> None:
