@@ -5,46 +5,22 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from crawler.items import MentionItem
 from store import repo
 from store.alerts import RULES
 from store.db import ensure_schema, session_scope
 from tests.factories import seed_demo_db, seed_mention_series
+from tests.ui.apptest import open_app
 from ui import charts, queries
 from ui.imports import import_campaigns, import_mentions, import_posts
 
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
-TIMEOUT = 60
 F = queries.CAMPAIGN_FORMULAS
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fresh Streamlit caches per test (they are process-wide) and no stray brandpulse.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _app(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _csv(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -115,7 +91,7 @@ def _columns(frame_element: Any) -> dict[str, dict[str, Any]]:
 def test_campaign_table_holds_the_worked_example_with_a_formula_on_every_column(
     campaign_db: dict[str, Any],
 ) -> None:
-    at = _app("views/campaigns.py")
+    at = open_app("views/campaigns.py")
     assert at.title[0].value == "Influencers & campaigns"
     assert at.selectbox(key="campaigns_brand").value == "Brand C"
 
@@ -151,7 +127,7 @@ def test_campaign_table_holds_the_worked_example_with_a_formula_on_every_column(
 def test_the_drill_down_shows_a_posts_comments_with_weights_and_reason_codes(
     campaign_db: dict[str, Any],
 ) -> None:
-    at = _app("views/campaigns.py")
+    at = open_app("views/campaigns.py")
     day = campaign_db["posted"].date().isoformat()
     # One option: the unmatched campaign row has no stored post to drill into.
     assert at.selectbox(key="campaigns_post").options == [
@@ -184,7 +160,7 @@ def test_without_campaigns_the_page_says_how_to_import_them(
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     ensure_schema(url)
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
-    at = _app("views/campaigns.py")
+    at = open_app("views/campaigns.py")
     (info,) = at.info
     assert "brandpulse import campaigns FILE" in info.value
     assert not at.dataframe and not at.metric
@@ -218,7 +194,7 @@ def alert_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_the_alerts_page_shows_the_spike_with_its_driving_mentions_and_source_health(
     alert_db: dict[str, Any],
 ) -> None:
-    at = _app("views/alerts.py")
+    at = open_app("views/alerts.py")
     assert at.title[0].value == "Alerts"
     assert [s.value for s in at.subheader] == ["Source health (1)", "Spikes (1)"]
     (error,) = at.error
@@ -252,7 +228,7 @@ def test_with_nothing_unusual_the_alerts_page_says_so(
     url = f"sqlite:///{tmp_path / 'calm.db'}"
     seed_mention_series(url, brand="Calm", platform="ptt", now=datetime.now(UTC), daily=[(5, 1)] * 8)
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
-    at = _app("views/alerts.py")
+    at = open_app("views/alerts.py")
     (success,) = at.success
     assert success.value.startswith("No alerts")
     assert not at.error and not at.subheader

@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from store.db import session_scope
 from store.models import LabelCorrection, Mention
-from tests.factories import seed_demo_db
-
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
-TIMEOUT = 60
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fresh Streamlit caches per test (they are process-wide) and no stray brandpulse.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    facts = seed_demo_db(f"sqlite:///{tmp_path / 'ui.db'}")
-    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", facts["url"])
-    return facts
-
-
-def _app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.ui.apptest import open_app
 
 
 def _corrections(url: str) -> list[tuple[Any, ...]]:
@@ -56,10 +20,10 @@ def _corrections(url: str) -> list[tuple[Any, ...]]:
 def test_correcting_a_negative_mention_in_the_feed_stores_it_and_updates_every_view(
     seeded: dict[str, Any],
 ) -> None:
-    overview = _app()
+    overview = open_app()
     assert {m.label: m.value for m in overview.metric}["Net sentiment"] == "+50.0"
 
-    at = _app("views/negative_feed.py")
+    at = open_app("views/negative_feed.py")
     mention_id = seeded["negative_id"]
     assert at.subheader[0].value == "3 negative mentions"
     assert at.selectbox(key=f"feed_sentiment_{mention_id}").value == "negative"
@@ -80,7 +44,7 @@ def test_correcting_a_negative_mention_in_the_feed_stores_it_and_updates_every_v
 
 
 def test_saving_unchanged_labels_records_nothing(seeded: dict[str, Any]) -> None:
-    at = _app("views/negative_feed.py")
+    at = open_app("views/negative_feed.py")
     at.button(key=f"feed_save_{seeded['negative_id']}").click().run()
     assert not at.exception
     assert _corrections(seeded["url"]) == []
@@ -88,7 +52,7 @@ def test_saving_unchanged_labels_records_nothing(seeded: dict[str, Any]) -> None
 
 
 def test_marking_a_spam_mention_as_not_spam_on_explore(seeded: dict[str, Any]) -> None:
-    at = _app("views/explore.py")
+    at = open_app("views/explore.py")
     spam_id = seeded["mention_ids"]["av_spam"]
     at.segmented_control(key="explore_spam").set_value("only").run()
     assert at.subheader[0].value == "3 matching rows"

@@ -4,51 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from store import feed, kpi
 from store.db import ensure_schema, session_scope
 from store.export import ExportFilter
 from tests.factories import seed_demo_db
+from tests.ui.apptest import open_app
 from ui import queries
-
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
-TIMEOUT = 60
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fresh Streamlit caches per test (they are process-wide) and no stray brandpulse.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    facts = seed_demo_db(f"sqlite:///{tmp_path / 'ui.db'}")
-    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", facts["url"])
-    return facts
-
-
-def _app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -64,7 +32,7 @@ def _chart_titles(at: AppTest) -> list[str]:
 
 
 def test_overview_shows_the_busiest_brand_with_its_seeded_numbers(seeded: dict[str, Any]) -> None:
-    at = _app()
+    at = open_app()
     assert at.selectbox(key="overview_brand").value == seeded["busiest_brand"] == "Glow Lab"
     assert _metrics(at) == {
         "Mentions": "6",
@@ -91,7 +59,7 @@ def test_overview_shows_the_busiest_brand_with_its_seeded_numbers(seeded: dict[s
 
 
 def test_overview_follows_the_brand_picker_and_the_sidebar_period(seeded: dict[str, Any]) -> None:
-    at = _app()
+    at = open_app()
     at.selectbox(key="overview_brand").set_value("Aqua Veil").run()
     assert not at.exception
     tiles = _metrics(at)
@@ -114,7 +82,7 @@ def test_overview_on_an_empty_database_says_how_to_get_data(
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     ensure_schema(url)
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
-    at = _app()
+    at = open_app()
     assert not at.metric
     (info,) = at.info
     assert "brandpulse demo" in info.value and "brandpulse crawl" in info.value
@@ -125,7 +93,7 @@ def test_a_database_not_created_yet_is_created_on_first_open(
 ) -> None:
     db = tmp_path / "new" / "fresh.db"
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", f"sqlite:///{db}")
-    at = _app("views/sources.py")
+    at = open_app("views/sources.py")
     assert db.exists()
     assert "No crawl has run yet" in at.info[0].value
 
@@ -136,13 +104,13 @@ def test_sidebar_shows_the_database_url_with_the_password_masked(
     assert queries.masked_url("postgresql+psycopg://ana:s3cret@db:5432/bp") == "postgresql+psycopg://ana:***@db:5432/bp"
     seeded = seed_demo_db(f"sqlite:///{tmp_path / 'side.db'}")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", seeded["url"])
-    at = _app()
+    at = open_app()
     assert f"Database: `{seeded['url']}`" in [c.value for c in at.sidebar.caption]
 
 
 def test_an_invalid_configuration_stops_with_its_message(seeded: dict[str, Any], tmp_path: Path) -> None:
     (tmp_path / "brandpulse.toml").write_text('[database]\nurl = "sqlite:///x.db"\ncolour = "red"\n')
-    at = _app()
+    at = open_app()
     (error,) = at.error
     assert error.value.startswith("Invalid configuration") and "database.colour: unknown key" in error.value
     assert not at.metric
@@ -152,7 +120,7 @@ def test_an_invalid_configuration_stops_with_its_message(seeded: dict[str, Any],
 
 
 def test_negative_feed_lists_negative_mentions_as_plain_text_newest_first(seeded: dict[str, Any]) -> None:
-    at = _app("views/negative_feed.py")
+    at = open_app("views/negative_feed.py")
     assert at.subheader[0].value == "3 negative mentions"
     texts = [t.value for t in at.text]
     shown = [t for t in texts if t in seeded["feed_default_texts"]]
@@ -175,7 +143,7 @@ def test_negative_feed_lists_negative_mentions_as_plain_text_newest_first(seeded
 
 
 def test_changing_the_status_saves_it_to_the_database(seeded: dict[str, Any]) -> None:
-    at = _app("views/negative_feed.py")
+    at = open_app("views/negative_feed.py")
     mention_id = seeded["negative_id"]
     box = at.selectbox(key=f"triage_{mention_id}")
     assert box.value == "new"
@@ -194,7 +162,7 @@ def test_changing_the_status_saves_it_to_the_database(seeded: dict[str, Any]) ->
 
 
 def test_explore_shows_the_filtered_rows_and_three_downloads(seeded: dict[str, Any]) -> None:
-    at = _app("views/explore.py")
+    at = open_app("views/explore.py")
     assert at.subheader[0].value == f"{seeded['explore_30d_rows']} matching rows"
     assert len(at.dataframe[0].value) == seeded["explore_30d_rows"]
     labels = [b.label for b in at.get("download_button")]
@@ -232,7 +200,7 @@ def test_the_download_bytes_are_the_filtered_frame(seeded: dict[str, Any]) -> No
 
 
 def test_sources_flags_the_source_whose_last_run_stored_nothing(seeded: dict[str, Any]) -> None:
-    at = _app("views/sources.py")
+    at = open_app("views/sources.py")
     (banner,) = at.error
     assert banner.value.startswith(f"{seeded['zero_item_spider']}: the last run")
     table = at.dataframe[0].value.set_index("source")
