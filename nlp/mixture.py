@@ -177,12 +177,19 @@ class MixtureHead:
         if missing:
             raise ValueError(f"the gate has no class for experts {missing}")
         self._gate_col = [gate.classes.index(e.name) for e in experts]
-        # Optional: fine-tuned top layers of the encoder whose log-probabilities (alpha-weighted) join one
-        # expert's logits. The encoder computes them (``top_name``); the head only adds them.
-        top = config.get("finetuned_top")
-        self.top: dict | None = top
-        self._top_expert = [e.name for e in experts].index(top["expert"]) if top else -1
         self._label_cols = [[self.labels.index(c) for c in e.classes] for e in experts]
+        self.set_top(config.get("finetuned_top"))
+
+    def set_top(self, top: dict | None) -> None:
+        """Use (or, with None, stop using) a fine-tuned top: ``{"expert", "alpha", "first_layer", "classes",
+        "file"}``. Its log-probabilities, times alpha, join that expert's logits; the encoder computes them
+        (``top_name`` in the classifier), the head only adds them."""
+        self.top = top
+        self._top_expert = [e.name for e in self.experts].index(top["expert"]) if top else -1
+        if top:
+            self.config["finetuned_top"] = top
+        else:
+            self.config.pop("finetuned_top", None)
 
     def needs_embedding(self, clean_texts: Sequence[str]) -> np.ndarray:
         """Per text, whether its embedding can change the result (not where the script gate is exactly 0)."""

@@ -668,8 +668,7 @@ def _train_task(
     alpha_scores: dict[str, float] = {}
     if top_info is not None:
         for alpha in settings["alphas"]:  # type: ignore[index]
-            reported.top = top_info | {"alpha": alpha}
-            reported._top_expert = [e.name for e in reported.experts].index(top_info["expert"])
+            reported.set_top(top_info | {"alpha": alpha})
             preds = {
                 n: [labels[i] for i in reported.logits(clean_dev[n], embs_dev[n], top_dev[n]).argmax(1)]
                 for n in dev_sets
@@ -679,7 +678,7 @@ def _train_task(
         best = max(settings["alphas"], key=lambda a: (alpha_scores[str(a)], -a))  # type: ignore[index]
         top_info["alpha"] = best
         top_info["dev_mean_macro_f1_by_alpha"] = alpha_scores
-        reported.top = top_info
+        reported.set_top(top_info)
         print(f"  fine-tuned top: alpha {best} (dev mean macro-F1 by alpha {alpha_scores})", flush=True)
     power_scores: dict[str, float] = {}
     for power in GATE_POWERS:
@@ -702,10 +701,7 @@ def _train_task(
     head = fit(lambda r: True, "all train rows")
     head.config["gate_power"] = gate_power
     head.config["gate_power_dev_mean_macro_f1"] = power_scores
-    if top_info is not None:
-        head.config["finetuned_top"] = top_info
-        head.top = top_info
-        head._top_expert = [e.name for e in head.experts].index(top_info["expert"])
+    head.set_top(top_info)
     shipped_preds = {
         name: [labels[i] for i in head.logits(clean_dev[name], embs_dev[name], top_dev[name]).argmax(1)]
         for name in dev_sets
