@@ -1,6 +1,6 @@
 """``brandpulse train``: build the default sentiment and spam models with ``nlp.train``.
 
-    brandpulse train --data ../shared/data [--task sentiment|spam] [--out DIR] [--seed 13]
+    brandpulse train --data DATA_DIR [--task sentiment|spam] [--out DIR] [--seed 13]
                      [--include-corrections] [--quick]
 
 ``--include-corrections`` adds the analysts' label corrections from the configured database (the same URL as
@@ -17,7 +17,7 @@ import typer
 TASKS = ("sentiment", "spam")
 DATASET_HINT = (
     "one subfolder per dataset, each with train.jsonl and dev.jsonl of rows "
-    '{"text", "label", "lang"} (like ../shared/data)'
+    '{"text", "label", "lang"}'
 )
 
 
