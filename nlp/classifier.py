@@ -35,7 +35,7 @@ from nlp.encoder import (  # noqa: E402
 )
 from nlp.features import DEFAULT_DIR, CharFeatures, latin_share, preprocess  # noqa: E402
 from nlp.labels import TASK_LABELS, map_id2label  # noqa: E402
-from nlp.mixture import MixtureHead  # noqa: E402
+from nlp.mixture import MixtureHead, softmax  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,6 @@ class TextClassifier(ABC):
         return f"<{type(self).__name__} task={self.task} model={self.model_id} version={self.version}>"
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 class LinearHead:
     """The shipped head of the default model: weights + feature settings, no training data needed."""
 
@@ -113,19 +107,6 @@ class LinearHead:
             arrays = {k: npz[k] for k in npz.files}
         return cls(config, arrays)
 
-    def save(self, folder: Path, task: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            folder / f"{task}.npz",
-            idf=self.chars.idf.astype(np.float16),
-            coef_embed=self.coef_embed.astype(np.float16),
-            coef_char=self.coef_char.astype(np.float16),
-            intercept=self.intercept.astype(np.float32),
-        )
-        (folder / f"{task}.json").write_text(
-            json.dumps(self.config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-
     def needs_embedding(self, clean_texts: Sequence[str]) -> np.ndarray:
         """Per text, whether its embedding can change the logits (False where the gate is exactly 0)."""
         if self.embed_weight == 0:
@@ -143,7 +124,7 @@ class LinearHead:
         return np.asarray(chars @ self.coef_char.T) + emb @ self.coef_embed.T + self.intercept
 
     def proba(self, clean_texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        return _softmax(self.logits(clean_texts, embeddings) / self.temperature)
+        return softmax(self.logits(clean_texts, embeddings) / self.temperature)
 
 
 def load_head(folder: Path, task: str) -> LinearHead | MixtureHead:

@@ -47,8 +47,54 @@ def preprocess(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+N_FEATURES = 2**20
+NGRAM_RANGE = (1, 4)
+
+
+def hasher(n_features: int = N_FEATURES, ngram_range: tuple[int, int] = NGRAM_RANGE):  # type: ignore[no-untyped-def]
+    """Character n-gram counts of word-bounded grams; no vocabulary, so nothing to ship but the weights."""
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(ngram_range),
+        n_features=n_features,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+        dtype=np.float32,
+    )
+
+
+def sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    """Hashed counts with sublinear tf (1 + log tf): a repeated n-gram should not dominate."""
+    x = vectorizer.transform(clean_texts).tocsr()
+    x.data = 1.0 + np.log(x.data)
+    return x
+
+
+def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
+    """Smoothed IDF (as sklearn's TfidfTransformer); buckets in fewer than ``min_df`` texts get 0."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+    idf[df < min_df] = 0.0
+    return idf.astype(np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """IDF-weighted, L2-normalised rows."""
+    # In place on a copy of the CSR arrays: no (n_features x n_features) diagonal matrix per call.
+    x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    x.data *= idf[x.indices]
+    row_nnz = np.diff(x.indptr)
+    rows = np.repeat(np.arange(x.shape[0]), row_nnz)
+    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, row_nnz).astype(np.float32)
+    return x
+
+
 class CharFeatures:
-    """Hashed char_wb 1–4-grams, sublinear tf, IDF-weighted, L2-normalised rows."""
+    """Hashed char_wb n-grams, sublinear tf, IDF-weighted (when an IDF is given), L2-normalised rows: the
+    character features of a single linear head (models before the mixture)."""
 
     def __init__(
         self, n_features: int = 2**18, ngram_range: tuple[int, int] = (1, 4), idf: np.ndarray | None = None
@@ -56,44 +102,11 @@ class CharFeatures:
         self.n_features = n_features
         self.ngram_range = tuple(ngram_range)
         self.idf = None if idf is None else np.asarray(idf, dtype=np.float32)
-        # norm=None here: normalising happens after the sublinear tf and IDF weighting below.
-        self.vectorizer = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.ngram_range,
-            n_features=n_features,
-            alternate_sign=False,
-            norm=None,
-            lowercase=True,
-            dtype=np.float32,
-        )
-
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.vectorizer.transform(texts).tocsr()
-
-    def fit_idf(self, texts: Sequence[str], min_df: int = 2) -> np.ndarray:
-        """Smoothed IDF from ``texts`` (as sklearn's TfidfTransformer); buckets seen in < min_df texts get 0.
-
-        Zeroing rare buckets is the hashing analogue of TfidfVectorizer(min_df=2): n-grams the head never
-        learned from would otherwise take the largest IDF weights and shrink, through the L2 norm, the
-        features it did learn from.
-        """
-        x = self.counts(texts)
-        df = np.bincount(x.indices, minlength=self.n_features).astype(np.float64)
-        n = x.shape[0]
-        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        idf[df < min_df] = 0.0
-        self.idf = idf.astype(np.float32)
-        return self.idf
+        self.vectorizer = hasher(n_features, self.ngram_range)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        x = self.counts(texts)
-        x.data = 1.0 + np.log(x.data)  # sublinear tf: a repeated n-gram should not dominate
-        if self.idf is not None:
-            x = (x @ sp.diags(self.idf)).tocsr()
-            x.eliminate_zeros()
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+        idf = self.idf if self.idf is not None else np.ones(self.n_features, dtype=np.float32)
+        return tfidf(sublinear_counts(self.vectorizer, texts), idf)
 
 
 def latin_share(clean_texts: Sequence[str]) -> np.ndarray:
@@ -112,9 +125,3 @@ def latin_share(clean_texts: Sequence[str]) -> np.ndarray:
         if total:
             out[i, 0] = counts.get("latin", 0) / total
     return out
-
-
-def combine(embeddings: np.ndarray, chars: sp.csr_matrix, embed_weight: float) -> sp.csr_matrix:
-    """[weighted dense embedding | sparse char n-grams] as one CSR matrix."""
-    dense = sp.csr_matrix(np.asarray(embeddings, dtype=np.float32) * embed_weight)
-    return sp.hstack([dense, chars], format="csr", dtype=np.float32)

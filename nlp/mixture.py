@@ -22,53 +22,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.features import latin_share
-
-N_FEATURES = 2**20
-NGRAM_RANGE = (1, 4)
-
-
-def hasher(n_features: int = N_FEATURES, ngram_range: tuple[int, int] = NGRAM_RANGE):  # type: ignore[no-untyped-def]
-    """Character n-gram counts of word-bounded grams; no vocabulary, so nothing to ship but the weights."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=tuple(ngram_range),
-        n_features=n_features,
-        alternate_sign=False,
-        norm=None,
-        lowercase=True,
-        dtype=np.float32,
-    )
-
-
-def sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
-    """Hashed counts with sublinear tf (1 + log tf): a repeated n-gram should not dominate."""
-    x = vectorizer.transform(clean_texts).tocsr()
-    x.data = 1.0 + np.log(x.data)
-    return x
-
-
-def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
-    """Smoothed IDF (as sklearn's TfidfTransformer); buckets in fewer than ``min_df`` texts get 0."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
-    idf[df < min_df] = 0.0
-    return idf.astype(np.float32)
-
-
-def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """IDF-weighted, L2-normalised rows."""
-    # In place on a copy of the CSR arrays: no (n_features x n_features) diagonal matrix per call.
-    x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
-    x.data *= idf[x.indices]
-    row_nnz = np.diff(x.indptr)
-    rows = np.repeat(np.arange(x.shape[0]), row_nnz)
-    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
-    norms[norms == 0] = 1.0
-    x.data /= np.repeat(norms, row_nnz).astype(np.float32)
-    return x
+from nlp.features import hasher, latin_share, sublinear_counts, tfidf
 
 
 @dataclass

@@ -25,9 +25,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from nlp.encoder import EMBED_DIM, ENCODER_NAME, ENCODER_PACKAGE, MAX_TOKENS, get_encoder
-from nlp.features import latin_share, preprocess
+from nlp.features import fit_idf, hasher, latin_share, preprocess, sublinear_counts, tfidf
 from nlp.labels import TASK_LABELS
-from nlp.mixture import Expert, MixtureHead, fit_idf, hasher, softmax, sublinear_counts, tfidf
+from nlp.mixture import Expert, MixtureHead, softmax
 
 VERSION = "bp-moe-char-minilm-0.2"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.mixture import Expert, MixtureHead, sublinear_counts
+from nlp.features import sublinear_counts
+from nlp.mixture import Expert, MixtureHead
 
 N_FEATURES = 2**12
 LABELS = ["negative", "neutral", "positive"]
@@ -89,7 +90,7 @@ def test_gate_must_cover_every_expert() -> None:
 
 
 def test_sublinear_counts() -> None:
-    from nlp.mixture import hasher
+    from nlp.features import hasher
 
     x = sublinear_counts(hasher(N_FEATURES), ["aaaa", ""])
     assert x.shape == (2, N_FEATURES)
