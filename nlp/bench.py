@@ -132,13 +132,12 @@ class NaiveDefault:
     def _top_logits(self, task: str) -> np.ndarray:
         import torch
 
+        from nlp.encoder import run_layers
+
         layers, head = self.tops[task]
         out = self._below[-1]
-        h = out[0] if isinstance(out, tuple) else out
-        with torch.inference_mode():
-            for layer in layers:  # type: ignore[attr-defined]
-                o = layer(h)
-                h = o[0] if isinstance(o, tuple) else o
+        with torch.inference_mode():  # one text, no padding: no attention mask
+            h = run_layers(layers, out[0] if isinstance(out, tuple) else out)
             return head(h.float().mean(1)).numpy()  # type: ignore[operator]
 
     def label(self, text: str) -> dict[str, str]:

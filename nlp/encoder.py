@@ -253,9 +253,7 @@ class MiniLMEncoder:
                     hidden = self._forward_with_tops(input_ids, mask, tops, batch, extras)  # type: ignore[arg-type]
                 else:
                     hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state.float()
-                m = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                pooled = torch.nn.functional.normalize(mean_pool(hidden, mask), p=2, dim=1)
                 out[batch] = pooled.float().cpu().numpy()
                 if bar is not None:
                     bar.update(len(batch))
@@ -272,24 +270,14 @@ class MiniLMEncoder:
         extras: dict[str, np.ndarray],
     ) -> Any:
         """The encoder layer by layer: lower layers once, then the original top and every fine-tuned one."""
-        torch = self._torch
-        # The additive attention mask of a padded batch: 0 to attend, a large negative not to.
-        ext = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        ext = additive_mask(mask)
         first = min(start for start, _, _ in tops.values())
-        hidden = self.model.embeddings(input_ids=input_ids)
         layers = self.model.encoder.layer
-        for layer in layers[:first]:
-            hidden = _layer_out(layer(hidden, attention_mask=ext))
-        below = hidden
-        for layer in layers[first:]:
-            hidden = _layer_out(layer(hidden, attention_mask=ext))
+        below = run_layers(layers[:first], self.model.embeddings(input_ids=input_ids), ext)
+        hidden = run_layers(layers[first:], below, ext)
         for name, (start, top_layers, head) in tops.items():
-            h = below
-            for layer in layers[first:start]:
-                h = _layer_out(layer(h, attention_mask=ext))
-            for layer in top_layers:
-                h = _layer_out(layer(h, attention_mask=ext))
-            logits = head(_mean_pool(h.float(), mask))
+            h = run_layers(top_layers, run_layers(layers[first:start], below, ext), ext)
+            logits = head(mean_pool(h.float(), mask))
             extras[name][batch] = logits.float().cpu().numpy()
         return hidden.float()
 
@@ -314,11 +302,24 @@ def build_top(config: Any, n_layers: int, state: dict[str, np.ndarray], n_out: i
     return torch.nn.ModuleDict({"layers": layers, "head": head}).eval()
 
 
-def _layer_out(out: Any) -> Any:
-    return out[0] if isinstance(out, tuple) else out
+def additive_mask(mask: Any) -> Any:
+    """The attention mask of a padded batch as BERT layers add it to their scores: 0 to attend, a large
+    negative number not to; shape (batch, 1, 1, width)."""
+    import torch
+
+    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
 
 
-def _mean_pool(hidden: Any, mask: Any) -> Any:
+def run_layers(layers: Any, hidden: Any, ext: Any = None) -> Any:
+    """``hidden`` through BERT ``layers`` one after the other (``ext``: see ``additive_mask``)."""
+    for layer in layers:
+        out = layer(hidden, attention_mask=ext)
+        hidden = out[0] if isinstance(out, tuple) else out
+    return hidden
+
+
+def mean_pool(hidden: Any, mask: Any) -> Any:
+    """Mean of the token states over the attention mask."""
     m = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 

@@ -24,7 +24,16 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.encoder import EMBED_DIM, ENCODER_NAME, ENCODER_PACKAGE, MAX_TOKENS, get_encoder
+from nlp.encoder import (
+    EMBED_DIM,
+    ENCODER_NAME,
+    ENCODER_PACKAGE,
+    MAX_TOKENS,
+    additive_mask,
+    get_encoder,
+    mean_pool,
+    run_layers,
+)
 from nlp.features import fit_idf, hasher, latin_share, preprocess, sublinear_counts, tfidf
 from nlp.labels import TASK_LABELS
 from nlp.mixture import Expert, MixtureHead, softmax
@@ -304,11 +313,7 @@ def _fine_tune_top(
             for row, i in enumerate(batch):
                 x[row, : len(ids[i])] = torch.tensor(ids[i])
                 mask[row, : len(ids[i])] = 1
-            ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-            h = model.embeddings(input_ids=x)
-            for layer in model.encoder.layer[:first]:
-                out = layer(h, attention_mask=ext)
-                h = out[0] if isinstance(out, tuple) else out
+            h = run_layers(model.encoder.layer[:first], model.embeddings(input_ids=x), additive_mask(mask))
             for row, i in enumerate(batch):
                 states[i] = h[row, : len(ids[i])].to(torch.float16).clone()
     print(f"  fine-tune: lower layers of {len(ids)} texts in {time.time() - t0:.0f} s", flush=True)
@@ -338,13 +343,7 @@ def _fine_tune_top(
         for row, i in enumerate(batch):
             x[row, : states[i].shape[0]] = states[i].float()
             mask[row, : states[i].shape[0]] = 1
-        ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-        h = x
-        for layer in top:
-            out = layer(h, attention_mask=ext)
-            h = out[0] if isinstance(out, tuple) else out
-        pooled = (h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-        return head(pooled)
+        return head(mean_pool(run_layers(top, x, additive_mask(mask)), mask))
 
     for epoch in range(epochs):
         t1 = time.time()
