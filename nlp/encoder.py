@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -135,12 +136,36 @@ def precision_context(precision: str, device: str) -> AbstractContextManager[obj
     return nullcontext()
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) jiffies of all CPUs from /proc/stat, or None where there is no such file."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields[:8])
+
+
+def busy_cpus(interval: float = 0.2) -> int:
+    """How many CPUs other work keeps busy now: measured from /proc/stat over ``interval`` seconds (the
+    load average also counts kernel threads that wait without using a CPU, and lags by a minute), else
+    the 1-minute load average."""
+    first = _cpu_times()
+    if first is not None:
+        time.sleep(interval)
+        second = _cpu_times()
+        if second is not None and second[1] > first[1]:
+            busy_share = 1.0 - (second[0] - first[0]) / (second[1] - first[1])
+            return round(busy_share * (os.cpu_count() or 1))
+    return round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+
+
 def configure_threads(threads: int | None = None) -> int:
     """Set torch's intra-op threads for this process and return the number.
 
     ``threads``, else ``BRANDPULSE_THREADS``, else the CPUs this process may use minus those kept busy by
-    other work at start (the 1-minute load average), at least 1: on a machine shared with other CPU-heavy
-    jobs, more threads than idle cores make every matrix product wait for descheduled threads.
+    other work at start, at least 1: on a machine shared with other CPU-heavy jobs, more threads than idle
+    cores make every matrix product wait for descheduled threads.
     """
     import torch
 
@@ -148,8 +173,7 @@ def configure_threads(threads: int | None = None) -> int:
         threads = int(os.environ[THREADS_ENV])
     if threads is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
-        threads = cpus - busy
+        threads = cpus - busy_cpus()
     threads = max(1, int(threads))
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)

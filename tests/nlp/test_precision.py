@@ -51,3 +51,18 @@ def test_precision_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRANDPULSE_PRECISION", "fp8")
     with pytest.raises(ValueError, match="fp8"):
         resolve_precision(None)
+
+
+def test_busy_cpus_reads_cpu_time_not_the_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel thread waiting in D state adds 1 to the load average without using a CPU; the thread
+    count must follow the CPU time actually used (here: one of four CPUs busy)."""
+    from nlp import encoder
+
+    samples = iter([(1000, 4000), (1300, 4400)])  # 300 of 400 jiffies idle: a quarter of the CPUs busy
+    monkeypatch.setattr(encoder, "_cpu_times", lambda: next(samples))
+    monkeypatch.setattr(encoder.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(encoder.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    assert encoder.busy_cpus(interval=0) == 1
+
+    monkeypatch.setattr(encoder, "_cpu_times", lambda: None)  # no /proc/stat: the load average
+    assert encoder.busy_cpus(interval=0) == 3
