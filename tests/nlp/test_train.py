@@ -1,0 +1,53 @@
+"""``nlp.train``: which rows each expert and each baseline sees, and the choices made on dev."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp import train
+from nlp.features import preprocess
+
+TINY_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "train_tiny"
+
+
+def test_xlmt_english_tweets_join_the_english_expert_and_stay_in_their_baseline() -> None:
+    domains, _, _ = train._domains("sentiment", TINY_DATA, seed=13)
+    xlmt_rows = [json.loads(line) for line in (TINY_DATA / "xlmt_umsab" / "train.jsonl").open()]
+    english = [r["text"] for r in xlmt_rows if r["lang"] == "en"]
+    assert english, "the fixture needs an English XLM-T row"
+
+    assert all(r["lang"] != "en" for r in domains["xlmt_umsab"]["train"])
+    moved = [r for r in domains["en_semeval2017_tweeteval"]["train"] if r.get("dataset") == "xlmt_umsab"]
+    assert [r["text"] for r in moved] == english
+    # Dev sets are not moved: each dataset is still scored on all of its own dev rows.
+    assert len(domains["xlmt_umsab"]["dev"]) == len(
+        (TINY_DATA / "xlmt_umsab" / "dev.jsonl").read_text().splitlines()
+    )
+
+    clean = {n: [preprocess(r["text"]) for r in s["train"]] for n, s in domains.items()}
+    xlmt_base = [r["text"] for r, _ in train._baseline_rows("xlmt_umsab", domains, clean)]
+    assert sorted(xlmt_base) == sorted(r["text"] for r in xlmt_rows)
+    en_base = train._baseline_rows("en_semeval2017_tweeteval", domains, clean)
+    assert not any(r.get("dataset") == "xlmt_umsab" or r.get("hand") for r, _ in en_base)
+
+
+@pytest.mark.parametrize("task", ["sentiment", "spam"])
+def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_path: Path) -> None:
+    train.train(TINY_DATA, tmp_path, task=task, cache_dir=tmp_path / "cache", quick=True)
+    config = json.loads((tmp_path / f"{task}.json").read_text(encoding="utf-8"))
+    chosen = config["expert_settings_chosen_on_dev"]
+    assert set(chosen) == {e["name"] for e in config["experts"]}
+    for expert in config["experts"]:
+        settings = chosen[expert["name"]]
+        if expert["name"] in train.EMBED_DOMAINS[task] and settings["embed_weight"] > 0:
+            assert settings["C"] == train.HEAD_C[task]
+            assert settings["embed_weight"] in train.EMBED_WEIGHTS
+            assert expert["embed"] and expert["embed_weight"] == settings["embed_weight"]
+        else:
+            assert settings["C"] in (*train.HEAD_C_CANDIDATES[task], train.HEAD_C[task])
+            assert not expert["embed"]
+    # The shipped model's gate is balanced over the domains and its settings are stated.
+    assert "domains weighted equally" in config["head"]["gate"]
