@@ -47,7 +47,10 @@ def preprocess(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-N_FEATURES = 2**20
+# Hash space of the character n-grams: 2^31 - 1 buckets, so that two of the few million n-grams of our data
+# almost never share one, and a text's unseen n-grams (weight 0) cannot land on a trained n-gram's weight,
+# as they often did with 2^20 buckets. Only the buckets seen in training are stored.
+N_FEATURES = 2**31 - 1
 NGRAM_RANGE = (1, 4)
 
 
@@ -71,12 +74,27 @@ def sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  
     return x
 
 
-def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
-    """Smoothed IDF (as sklearn's TfidfTransformer); buckets in fewer than ``min_df`` texts get 0."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
-    idf[df < min_df] = 0.0
-    return idf.astype(np.float32)
+def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """The columns in at least ``min_df`` texts (sorted) and their smoothed IDF (as sklearn's
+    TfidfTransformer). Only these columns are kept: everything else weighs 0, as out of a vocabulary."""
+    cols, df = np.unique(counts.indices, return_counts=True)
+    kept = df >= min_df
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df[kept])) + 1.0
+    return cols[kept].astype(np.int64), idf.astype(np.float32)
+
+
+def select_columns(counts: sp.csr_matrix, cols: np.ndarray) -> sp.csr_matrix:
+    """``counts`` restricted to the sorted columns ``cols``, renumbered 0..len(cols)-1 (others dropped)."""
+    ind = counts.indices.astype(np.int64)
+    pos = np.searchsorted(cols, ind)
+    pos[pos >= len(cols)] = 0
+    hit = (cols[pos] == ind) if len(cols) else np.zeros(len(ind), dtype=bool)
+    row = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    indptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[hit], minlength=counts.shape[0]), out=indptr[1:])
+    return sp.csr_matrix(
+        (counts.data[hit], pos[hit].astype(np.int32), indptr), shape=(counts.shape[0], len(cols))
+    )
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -22,25 +22,35 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.features import hasher, latin_share, sublinear_counts, tfidf
+from nlp.features import hasher, latin_share, select_columns, sublinear_counts, tfidf
 
 
 @dataclass
 class Expert:
-    """One linear model: ``classes`` are its output names (labels for an expert, domains for the gate)."""
+    """One linear model: ``classes`` are its output names (labels for an expert, domains for the gate).
+
+    It knows only the hash buckets (``cols``, sorted) seen in at least two of its training texts; a text's
+    other n-grams weigh nothing, as words outside a vocabulary.
+    """
 
     name: str
     classes: tuple[str, ...]
-    idf: np.ndarray  # (n_features,)
-    coef_char: np.ndarray  # (k, n_features)
+    cols: np.ndarray  # (m,) sorted bucket numbers
+    idf: np.ndarray  # (m,)
+    coef_char: np.ndarray  # (k, m)
     intercept: np.ndarray  # (k,)
     coef_embed: np.ndarray | None = None  # (k, 384): only for domains where MiniLM helps
     embed_weight: float = 1.0
 
+    def __post_init__(self) -> None:
+        # (m, k) C-contiguous, so that the product below does not copy a transposed view on every call.
+        self._coef_char_t = np.ascontiguousarray(self.coef_char.T)
+
     def logits(
         self, counts: sp.csr_matrix, embeddings: np.ndarray | None, gate: np.ndarray | None
     ) -> np.ndarray:
-        z = np.asarray(tfidf(counts, self.idf) @ self._coef_char_t()) + self.intercept
+        x = tfidf(select_columns(counts, self.cols), self.idf)
+        z = np.asarray(x @ self._coef_char_t) + self.intercept
         if self.coef_embed is not None and embeddings is not None:
             emb = embeddings * self.embed_weight
             if gate is not None:
@@ -53,18 +63,12 @@ class Expert:
     ) -> np.ndarray:
         return softmax(self.logits(counts, embeddings, gate))
 
-    # Stored sparsely: only buckets with a non-zero IDF can ever carry a feature value.
-    def _coef_char_t(self) -> np.ndarray:
-        # (n_features, k) C-contiguous: loaded experts keep coef_char as a view of such an array, so this is
-        # free; otherwise a transposed view would be copied on every product.
-        return np.ascontiguousarray(self.coef_char.T)
-
     def arrays(self) -> dict[str, np.ndarray]:
-        idx = np.flatnonzero(self.idf).astype(np.int32)
+        # Sorted bucket numbers are stored as differences: small numbers, which compress far better.
         out = {
-            "idx": idx,
-            "idf": self.idf[idx].astype(np.float16),
-            "coef_char": self.coef_char[:, idx].astype(np.float16),
+            "idx_diff": np.diff(self.cols, prepend=0).astype(np.int32),
+            "idf": self.idf.astype(np.float16),
+            "coef_char": self.coef_char.astype(np.float16),
             "intercept": self.intercept.astype(np.float32),
         }
         if self.coef_embed is not None:
@@ -80,20 +84,18 @@ class Expert:
         }
 
     @classmethod
-    def from_arrays(cls, meta: dict, arrays: dict[str, np.ndarray], n_features: int) -> Expert:
-        idx = arrays["idx"].astype(np.int64)
-        k = len(meta["classes"])
-        idf = np.zeros(n_features, dtype=np.float32)
-        idf[idx] = arrays["idf"].astype(np.float32)
-        coef_t = np.zeros((n_features, k), dtype=np.float32)  # stored transposed, see _coef_char_t
-        coef_t[idx] = arrays["coef_char"].astype(np.float32).T
-        coef = coef_t.T
+    def from_arrays(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Expert:
+        if "idx_diff" in arrays:
+            cols = np.cumsum(arrays["idx_diff"].astype(np.int64))
+        else:  # models up to 0.3 stored the bucket numbers themselves
+            cols = arrays["idx"].astype(np.int64)
         embed = arrays.get("coef_embed")
         return cls(
             name=meta["name"],
             classes=tuple(meta["classes"]),
-            idf=idf,
-            coef_char=coef,
+            cols=cols,
+            idf=arrays["idf"].astype(np.float32),
+            coef_char=arrays["coef_char"].astype(np.float32),
             intercept=arrays["intercept"].astype(np.float32),
             coef_embed=None if embed is None else embed.astype(np.float32),
             embed_weight=float(meta.get("embed_weight", 1.0)),
@@ -101,7 +103,7 @@ class Expert:
 
     def rounded(self) -> Expert:
         """This expert with its weights rounded exactly as stored (float16), to score what ships."""
-        return Expert.from_arrays(self.meta(), self.arrays(), self.idf.shape[0])
+        return Expert.from_arrays(self.meta(), self.arrays())
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -218,15 +220,11 @@ class MixtureHead:
     @classmethod
     def load(cls, folder: Path, task: str) -> MixtureHead:
         config = json.loads((folder / f"{task}.json").read_text(encoding="utf-8"))
-        n_features = int(config["features"]["char"]["n_features"])
         with np.load(folder / f"{task}.npz", allow_pickle=False) as npz:
             grouped: dict[str, dict[str, np.ndarray]] = {}
             for key in npz.files:
                 prefix, name = key.rsplit("/", 1)
                 grouped.setdefault(prefix, {})[name] = npz[key]
-        experts = [
-            Expert.from_arrays(meta, grouped[f"expert:{meta['name']}"], n_features)
-            for meta in config["experts"]
-        ]
-        gate = Expert.from_arrays(config["gate"], grouped["gate"], n_features)
+        experts = [Expert.from_arrays(meta, grouped[f"expert:{meta['name']}"]) for meta in config["experts"]]
+        gate = Expert.from_arrays(config["gate"], grouped["gate"])
         return cls(config, experts, gate)

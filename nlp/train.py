@@ -35,7 +35,16 @@ from nlp.encoder import (
     mean_pool,
     run_layers,
 )
-from nlp.features import fit_idf, hasher, latin_share, preprocess, sublinear_counts, tfidf
+from nlp.features import (
+    N_FEATURES,
+    fit_idf,
+    hasher,
+    latin_share,
+    preprocess,
+    select_columns,
+    sublinear_counts,
+    tfidf,
+)
 from nlp.labels import TASK_LABELS
 from nlp.mixture import Expert, MixtureHead, softmax
 
@@ -120,7 +129,7 @@ GATE_POWERS = [1.0, 2.0, 4.0, 8.0]  # candidate gate sharpening, chosen on dev
 # (0 = no embedding: on YouTube spam the embedding cost 2 points, on Vietnamese it adds about 3).
 EMBED_WEIGHTS = (0.0, 0.5, 1.0)
 CHAR_NGRAMS = (1, 4)
-CHAR_FEATURES = 2**20
+CHAR_FEATURES = N_FEATURES
 
 
 # ---------------------------------------------------------------- data
@@ -487,10 +496,8 @@ def _fit_expert(
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
-    idf = fit_idf(counts, min_df=min_df)
-    # Fit on the buckets this domain uses (a few hundred thousand of 2^20): same model, far faster lbfgs.
-    used = np.flatnonzero(idf)
-    x = tfidf(counts, idf)[:, used]
+    cols, idf = fit_idf(counts, min_df=min_df)
+    x = tfidf(select_columns(counts, cols), idf)
     if embed_weight == 0:
         embeddings = None
     if embeddings is not None:
@@ -502,13 +509,12 @@ def _fit_expert(
         coef = np.vstack([np.zeros_like(coef), coef])
         intercept = np.array([0.0, intercept[0]], dtype=np.float32)
     d = 0 if embeddings is None else embeddings.shape[1]
-    coef_char = np.zeros((coef.shape[0], counts.shape[1]), dtype=np.float32)
-    coef_char[:, used] = coef[:, d:]
     return Expert(
         name=name,
         classes=tuple(classes[i] for i in present),
+        cols=cols,
         idf=idf,
-        coef_char=coef_char,
+        coef_char=coef[:, d:],
         intercept=intercept,
         coef_embed=coef[:, :d] if d else None,
         embed_weight=embed_weight if d else 1.0,
@@ -544,7 +550,8 @@ def _base_config(task: str, labels: Sequence[str]) -> dict:
                 "alternate_sign": False,
                 "lowercase": True,
                 "sublinear_tf": True,
-                "idf": "smoothed, per expert from its training texts (stored); 0 for buckets in < 2 texts",
+                "idf": "smoothed, per expert from its training texts (stored)",
+                "min_df": 2,
                 "norm": "l2",
             },
         },

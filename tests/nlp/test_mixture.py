@@ -16,12 +16,13 @@ LABELS = ["negative", "neutral", "positive"]
 
 def _expert(name: str, classes: list[str], seed: int, embed: bool) -> Expert:
     rng = np.random.default_rng(seed)
-    idf = np.where(rng.random(N_FEATURES) < 0.5, rng.uniform(1, 5, N_FEATURES), 0).astype(np.float32)
+    cols = np.flatnonzero(rng.random(N_FEATURES) < 0.5)
     return Expert(
         name=name,
         classes=tuple(classes),
-        idf=idf,
-        coef_char=rng.normal(0, 2, (len(classes), N_FEATURES)).astype(np.float32),
+        cols=cols,
+        idf=rng.uniform(1, 5, len(cols)).astype(np.float32),
+        coef_char=rng.normal(0, 2, (len(classes), len(cols))).astype(np.float32),
         intercept=rng.normal(0, 0.5, len(classes)).astype(np.float32),
         coef_embed=rng.normal(0, 1, (len(classes), 8)).astype(np.float32) if embed else None,
     ).rounded()
@@ -96,3 +97,24 @@ def test_sublinear_counts() -> None:
     assert x.shape == (2, N_FEATURES)
     assert x[1].nnz == 0
     assert x.data.min() >= 1.0  # 1 + log(tf) with tf >= 1
+
+
+def test_only_columns_seen_in_two_training_texts_are_kept() -> None:
+    import scipy.sparse as sp
+
+    from nlp.features import fit_idf, select_columns
+
+    # Columns 5 and 2**31 - 2 occur in two texts, column 7 in one: only the first two are kept.
+    train = sp.csr_matrix(
+        (np.ones(5, dtype=np.float32), [5, 2**31 - 2, 5, 2**31 - 2, 7], [0, 2, 4, 5]), shape=(3, 2**31 - 1)
+    )
+    cols, idf = fit_idf(train, min_df=2)
+    assert cols.tolist() == [5, 2**31 - 2]
+    assert np.allclose(idf, np.log(4 / 3) + 1)
+    # A new text's columns outside ``cols`` are dropped; the others are renumbered to their position.
+    new = sp.csr_matrix(
+        (np.array([1.0, 2.0, 3.0], dtype=np.float32), [3, 5, 2**31 - 2], [0, 0, 3]), shape=(2, 2**31 - 1)
+    )
+    x = select_columns(new, cols)
+    assert x.shape == (2, 2)
+    assert x.toarray().tolist() == [[0.0, 0.0], [2.0, 3.0]]
