@@ -51,3 +51,9 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
             assert not expert["embed"]
     # The shipped model's gate is balanced over the domains and its settings are stated.
     assert "domains weighted equally" in config["head"]["gate"]
+    # Only the spam task's comments expert also learns from the other domains' train rows.
+    datasets = config["training"]["datasets"]
+    shared = {n: d["train"] for n, d in datasets.items() if n != train.COMMENTS_DOMAIN}
+    for name, info in datasets.items():
+        expected = shared if (task, name) == ("spam", train.COMMENTS_DOMAIN) else {}
+        assert info["also_learns_from"] == expected
