@@ -662,10 +662,11 @@ def _train_task(
                 y = np.concatenate(
                     [y] + [[labels.index(domains[n]["train"][j]["label"]) for j in i] for n, i in others]
                 )
-                emb = np.vstack([emb] + [embs[n][i] for n, i in others])
-                gate_share = latin_share(
-                    [clean[name][j] for j in idx] + [clean[n][j] for n, i in others for j in i]
-                )
+                if emb is not None:
+                    emb = np.vstack([emb] + [embs[n][i] for n, i in others])
+                    gate_share = latin_share(
+                        [clean[name][j] for j in idx] + [clean[n][j] for n, i in others for j in i]
+                    )
                 weight = np.concatenate([weight] + [np.full(len(i), COMMENTS_SHARED) for _, i in others])
             if given is not None:
                 candidates = [(given[name]["C"], given[name]["embed_weight"])]
