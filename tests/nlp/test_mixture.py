@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.features import sublinear_counts
+from nlp.features import hasher, sublinear_counts
 from nlp.mixture import Expert, MixtureHead
 
 N_FEATURES = 2**12
@@ -91,8 +91,6 @@ def test_gate_must_cover_every_expert() -> None:
 
 
 def test_sublinear_counts() -> None:
-    from nlp.features import hasher
-
     x = sublinear_counts(hasher(N_FEATURES), ["aaaa", ""])
     assert x.shape == (2, N_FEATURES)
     assert x[1].nnz == 0
@@ -118,3 +116,14 @@ def test_only_columns_seen_in_two_training_texts_are_kept() -> None:
     x = select_columns(new, cols)
     assert x.shape == (2, 2)
     assert x.toarray().tolist() == [[0.0, 0.0], [2.0, 3.0]]
+
+
+def test_experts_stored_by_bucket_number_still_load() -> None:
+    # Models up to 0.3 stored the kept buckets' numbers ("idx") instead of their differences.
+    expert = _expert("tweets", LABELS, 1, embed=False)
+    arrays = expert.arrays()
+    old = {k: v for k, v in arrays.items() if k != "idx_diff"} | {"idx": expert.cols.astype(np.int32)}
+    loaded = Expert.from_arrays(expert.meta(), old)
+    assert loaded.cols.tolist() == expert.cols.tolist()
+    counts = sublinear_counts(hasher(N_FEATURES), TEXTS)
+    assert np.allclose(loaded.logits(counts, None, None), expert.logits(counts, None, None))
