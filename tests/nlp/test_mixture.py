@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from nlp.features import hasher, sublinear_counts
+from nlp.features import fit_idf, hasher, select_columns, sublinear_counts
 from nlp.mixture import Expert, MixtureHead
 
 N_FEATURES = 2**12
@@ -98,10 +99,6 @@ def test_sublinear_counts() -> None:
 
 
 def test_only_columns_seen_in_two_training_texts_are_kept() -> None:
-    import scipy.sparse as sp
-
-    from nlp.features import fit_idf, select_columns
-
     # Columns 5 and 2**31 - 2 occur in two texts, column 7 in one: only the first two are kept.
     train = sp.csr_matrix(
         (np.ones(5, dtype=np.float32), [5, 2**31 - 2, 5, 2**31 - 2, 7], [0, 2, 4, 5]), shape=(3, 2**31 - 1)
