@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from nlp.features import fit_idf, hasher, select_columns, sublinear_counts
+from nlp.features import class_contrast, fit_idf, hasher, select_columns, sublinear_counts
 from nlp.mixture import Expert, MixtureHead
 
 N_FEATURES = 2**12
@@ -114,6 +114,31 @@ def test_only_columns_seen_in_two_training_texts_are_kept() -> None:
     assert x.shape == (2, 2)
     assert x.toarray().tolist() == [[0.0, 0.0], [2.0, 3.0]]
 
+
+def test_class_contrast_weighs_ngrams_by_how_unevenly_the_classes_use_them() -> None:
+    # Column 0: in every text; column 1: in two positive texts; column 2: mostly in negative ones. Both
+    # classes have as many n-gram occurrences (the shares are taken of those).
+    x = sp.csr_matrix(
+        np.array(
+            [[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1], [1, 0, 1], [1, 0, 1]],
+            dtype=np.float32,
+        )
+    )
+    y = np.array([1, 1, 1, 0, 0, 0])
+    w = class_contrast(x, y, power=1.0)
+    assert w[1] > w[2] > w[0] == 0
+    # Two classes: half the naive-Bayes log-count ratio |log P(col | a) / P(col | b)| (equal priors).
+    present = x.toarray()
+    logp = []
+    for c in (0, 1):
+        n = present[y == c].sum(0) + 1
+        logp.append(np.log(n / n.sum()))
+    assert np.allclose(w, np.abs(logp[1] - logp[0]) / 2, atol=1e-6)
+    assert np.allclose(class_contrast(x, y, power=0.5), np.sqrt(w), atol=1e-6)
+    # A class with a tiny share of the row weight barely moves the weights.
+    y3 = np.array([1, 1, 1, 0, 0, 2])
+    tiny = np.array([1, 1, 1, 1, 1, 0.001])
+    assert np.allclose(class_contrast(x, y3, tiny, power=1.0), class_contrast(x, y, tiny, 1.0), atol=0.01)
 
 def test_experts_stored_by_bucket_number_still_load() -> None:
     # Models up to 0.3 stored the kept buckets' numbers ("idx") instead of their differences.

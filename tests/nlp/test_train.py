@@ -42,6 +42,7 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
     assert set(chosen) == {e["name"] for e in config["experts"]}
     for expert in config["experts"]:
         settings = chosen[expert["name"]]
+        assert settings["contrast_power"] in train.CONTRAST_POWERS[task]
         if expert["name"] in train.EMBED_DOMAINS[task] and settings["embed_weight"] > 0:
             assert settings["C"] == train.HEAD_C[task]
             assert settings["embed_weight"] in train.EMBED_WEIGHTS
