@@ -1,6 +1,7 @@
 """The default model's head: per-domain experts mixed by a domain gate.
 
-Each expert is a linear model over hashed character n-grams (with its own IDF), plus, for Latin-script
+Each expert is a linear model over hashed character n-grams (with its own term weights:
+IDF, times a class contrast for some experts; see nlp/features.py), plus, for Latin-script
 domains, the MiniLM sentence embedding. A gate (the same kind of linear model, whose classes are the experts)
 says how much each domain resembles the text, and the head's probabilities are the gate-weighted average
 of the experts' probabilities:
@@ -36,7 +37,7 @@ class Expert:
     name: str
     classes: tuple[str, ...]
     cols: np.ndarray  # (m,) sorted bucket numbers
-    idf: np.ndarray  # (m,)
+    idf: np.ndarray  # (m,) term weights: IDF, times the class contrast where the expert chose it
     coef_char: np.ndarray  # (k, m)
     intercept: np.ndarray  # (k,)
     coef_embed: np.ndarray | None = None  # (k, 384): only for domains where MiniLM helps

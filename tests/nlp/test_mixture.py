@@ -140,6 +140,7 @@ def test_class_contrast_weighs_ngrams_by_how_unevenly_the_classes_use_them() -> 
     tiny = np.array([1, 1, 1, 1, 1, 0.001])
     assert np.allclose(class_contrast(x, y3, tiny, power=1.0), class_contrast(x, y, tiny, 1.0), atol=0.01)
 
+
 def test_experts_stored_by_bucket_number_still_load() -> None:
     # Models up to 0.3 stored the kept buckets' numbers ("idx") instead of their differences.
     expert = _expert("tweets", LABELS, 1, embed=False)
