@@ -678,14 +678,11 @@ def _train_task(
                 )
                 if emb is not None:
                     emb = np.vstack([emb] + [embs[n][i] for n, i in others])
-                    gate_share = latin_share(
-                        [clean[name][j] for j in idx] + [clean[n][j] for n, i in others for j in i]
-                    )
+                    shares = [latin_share([clean[n][j] for j in i]) for n, i in others]
+                    gate_share = np.vstack([gate_share, *shares])
                 weight = np.concatenate([weight] + [np.full(len(i), COMMENTS_SHARED) for _, i in others])
             if given is not None:
-                candidates = [
-                    (given[name]["C"], given[name]["embed_weight"], given[name].get("contrast_power", 0.0))
-                ]
+                candidates = [(given[name]["C"], given[name]["embed_weight"], given[name]["contrast_power"])]
             elif not dev_sets.get(name) or others:
                 # (The comments' dev rows are all ham: nothing to choose on.)
                 candidates = [(HEAD_C[task], 1.0, 0.0)]
