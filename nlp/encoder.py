@@ -250,6 +250,19 @@ class MiniLMEncoder:
         if not texts:
             return out
         clipped = [t[:MAX_CHARS] for t in texts]
+        # Each distinct text runs once: comment streams repeat themselves ("first!", "ib", emoji, copy-pasted
+        # praise), and a text's embedding does not depend on what else is in its batch.
+        first_seen: dict[str, int] = {}
+        inverse = np.fromiter(
+            (first_seen.setdefault(t, len(first_seen)) for t in clipped), dtype=np.int64, count=len(clipped)
+        )
+        if len(first_seen) < len(clipped):
+            unique_extras: dict[str, np.ndarray] | None = {} if extras is not None else None
+            unique = self.encode(list(first_seen), batch_size, progress, desc, unique_extras)
+            if extras is not None and unique_extras is not None:
+                for name, values in unique_extras.items():
+                    extras[name] = values[inverse]
+            return unique[inverse]
         # Tokenise once without padding to sort by real token length: padding to the longest text in a batch
         # is what makes unsorted batches slow.
         ids = self.tokenizer(clipped, truncation=True, max_length=MAX_TOKENS, add_special_tokens=True)[

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +73,24 @@ def sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  
     x = vectorizer.transform(clean_texts).tocsr()
     x.data = 1.0 + np.log(x.data)
     return x
+
+
+_counts_lock = threading.Lock()
+_counts_memo: tuple[tuple[object, ...], sp.csr_matrix] | None = None
+
+
+def shared_sublinear_counts(vectorizer, clean_texts: Sequence[str]) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    """``sublinear_counts``, remembering the last call: the label worker's sentiment and spam heads hash
+    the same texts with the same settings one after the other, and this way they are hashed once."""
+    global _counts_memo
+    key = (vectorizer.analyzer, vectorizer.n_features, tuple(vectorizer.ngram_range), tuple(clean_texts))
+    with _counts_lock:
+        if _counts_memo is not None and _counts_memo[0] == key:
+            return _counts_memo[1].copy()
+    counts = sublinear_counts(vectorizer, clean_texts)
+    with _counts_lock:
+        _counts_memo = (key, counts)
+    return counts.copy()
 
 
 def fit_idf(counts: sp.csr_matrix, min_df: int = 2) -> tuple[np.ndarray, np.ndarray]:

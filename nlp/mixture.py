@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.features import hasher, latin_share, select_columns, sublinear_counts, tfidf
+from nlp.features import hasher, latin_share, select_columns, shared_sublinear_counts, tfidf
 
 
 @dataclass
@@ -162,7 +162,7 @@ class MixtureHead:
         ``top_logits``: the fine-tuned top's logits over the expert's classes (rows of zeros, i.e. no
         opinion, for texts the encoder did not run on).
         """
-        counts = sublinear_counts(self.vectorizer, clean_texts)
+        counts = shared_sublinear_counts(self.vectorizer, clean_texts)
         script_gate = latin_share(clean_texts)
         weights = self.gate.proba(counts, embeddings, script_gate)[:, self._gate_col]
         probs = []

@@ -32,3 +32,27 @@ def test_a_copied_top_layer_reproduces_the_encoder() -> None:
     # Remembered for the next head over the same texts.
     again, extras_again = enc.encode_shared_with_tops(TEXTS)
     assert np.array_equal(again, emb) and np.array_equal(extras_again["copy"], extras["copy"])
+
+
+def test_repeated_texts_run_once_and_come_back_in_place() -> None:
+    enc = MiniLMEncoder(encoder_path(), "cpu", "fp32")
+    last = len(enc.model.encoder.layer) - 1
+    state = {f"layer.0.{k}": v.numpy() for k, v in enc.model.encoder.layer[last].state_dict().items()}
+    rng = np.random.default_rng(1)
+    state["head.weight"] = rng.normal(size=(2, EMBED_DIM)).astype(np.float32)
+    state["head.bias"] = np.zeros(2, dtype=np.float32)
+    enc.add_top("copy", last, state, 2)
+    unique_emb, unique_extras = enc.encode_shared_with_tops(TEXTS)
+    order = [3, 0, 3, 5, 0, 0, 1, 4, 2, 3]
+    seen: list[int] = []
+    real_forward = enc._forward_with_tops
+
+    def counting_forward(input_ids, mask, tops, batch, extras):  # type: ignore[no-untyped-def]
+        seen.append(int(input_ids.shape[0]))
+        return real_forward(input_ids, mask, tops, batch, extras)
+
+    enc._forward_with_tops = counting_forward  # type: ignore[method-assign]
+    emb, extras = enc.encode_shared_with_tops([TEXTS[i] for i in order])
+    assert sum(seen) == len(set(order))  # each distinct text ran once
+    assert np.allclose(emb, unique_emb[order], atol=1e-5)
+    assert np.allclose(extras["copy"], unique_extras["copy"][order], atol=1e-4)

@@ -150,3 +150,21 @@ def test_experts_stored_by_bucket_number_still_load() -> None:
     assert loaded.cols.tolist() == expert.cols.tolist()
     counts = sublinear_counts(hasher(N_FEATURES), TEXTS)
     assert np.allclose(loaded.logits(counts, None, None), expert.logits(counts, None, None))
+
+
+def test_shared_counts_hash_each_batch_once_and_hand_out_copies() -> None:
+    from unittest import mock
+
+    from nlp import features
+
+    texts = ["tag 3 friends 🎁", "배송이 느려요", "質量很好"]
+    vec = features.hasher()
+    with mock.patch.object(features, "sublinear_counts", wraps=features.sublinear_counts) as spy:
+        first = features.shared_sublinear_counts(vec, texts)
+        first.data[:] = 0.0  # a caller changing its copy changes nothing for the next one
+        second = features.shared_sublinear_counts(vec, list(texts))
+        other = features.shared_sublinear_counts(features.hasher(ngram_range=(1, 3)), texts)
+    assert spy.call_count == 2  # the same texts and settings again are not hashed again
+    expected = features.sublinear_counts(vec, texts)
+    assert (second != expected).nnz == 0
+    assert other.nnz < expected.nnz
