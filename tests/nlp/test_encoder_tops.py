@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from nlp.encoder import EMBED_DIM, MiniLMEncoder, encoder_path
@@ -56,3 +57,29 @@ def test_repeated_texts_run_once_and_come_back_in_place() -> None:
     assert sum(seen) == len(set(order))  # each distinct text ran once
     assert np.allclose(emb, unique_emb[order], atol=1e-5)
     assert np.allclose(extras["copy"], unique_extras["copy"][order], atol=1e-4)
+
+
+def test_long_texts_go_in_smaller_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlp import encoder as encoder_module
+
+    enc = MiniLMEncoder(encoder_path(), "cpu", "fp32")
+    texts = [f"review {i}: " + "the serum absorbs quickly and smells nice " * (i % 7 + 1) for i in range(40)]
+    reference = np.vstack([enc.encode([t]) for t in texts])  # one text per batch
+    shapes: list[tuple[int, int]] = []
+    real_model = enc.model
+
+    class Recording:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real_model, name)
+
+        def __call__(self, input_ids, attention_mask):  # type: ignore[no-untyped-def]
+            shapes.append(tuple(input_ids.shape))
+            return real_model(input_ids=input_ids, attention_mask=attention_mask)
+
+    monkeypatch.setattr(encoder_module, "TOKEN_BUDGET", 400)
+    enc.model = Recording()
+    emb = enc.encode(texts, batch_size=16)
+    assert sum(rows for rows, _ in shapes) == len(texts)
+    assert all(rows * width <= 400 or rows == 1 for rows, width in shapes)
+    assert all(rows <= 16 for rows, _ in shapes) and shapes[0][0] > shapes[-1][0]  # short texts batch more
+    assert np.allclose(emb, reference, atol=1e-5)
