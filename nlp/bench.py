@@ -5,9 +5,10 @@ with the same model weights and the same torch thread count; model loading and a
 
 - **worker**: exactly what the label worker (``ui/worker.py``) computes per text, on texts in memory:
   ``nlp.labeling.label_texts`` over batches of ``chunk_size`` texts (the worker's rows per database batch):
-  language id, sentiment and spam. Each classifier sorts a batch by token length and runs the model
-  ``batch_size`` texts at a time under ``torch.inference_mode()`` at the configured precision. Reading and
-  writing the database is not included (``benchmarks/bench_label.py`` times the whole ``brandpulse label``).
+  language id, sentiment and spam. Each classifier sorts a batch by token length and runs the model on up to
+  ``batch_size`` texts at a time (the bundled encoder: at most ``TOKEN_BUDGET`` tokens a batch) under
+  ``torch.inference_mode()`` at the configured precision. Reading and writing the database is not included
+  (``benchmarks/bench_label.py`` times the whole ``brandpulse label``).
 - **naive**: one text at a time, as a first script with ``transformers.pipeline`` would do it, fp32 (the
   pipeline's default). Bundled model: language id, the model's own preprocessing, then
   ``pipeline("feature-extraction")`` on MiniLM's folder, mean pooling + L2 norm, and the sentiment and spam
@@ -40,7 +41,8 @@ from nlp.lang import detect_language
 
 WORKER_DESCRIPTION = (
     "nlp.labeling.label_texts (what ui/worker.py runs per database batch) over batches of {chunk} texts: "
-    "language id + {tasks}; each classifier sorts by token length, model batches of {batch}, "
+    "language id + {tasks}; each classifier sorts by token length, model batches of up to {batch} texts "
+    "(bundled encoder: up to 2048 tokens), "
     "torch.inference_mode, precision {precision}; no database reads or writes"
 )
 NAIVE_DESCRIPTION = {

