@@ -35,6 +35,7 @@ import numpy as np
 
 from nlp.bench_corpus import bench_corpus
 from nlp.classifier import DefaultClassifier, HFClassifier, TextClassifier, load_classifier
+from nlp.encoder import TOKEN_BUDGET
 from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labeling import label_texts
 from nlp.lang import detect_language
@@ -42,7 +43,7 @@ from nlp.lang import detect_language
 WORKER_DESCRIPTION = (
     "nlp.labeling.label_texts (what ui/worker.py runs per database batch) over batches of {chunk} texts: "
     "language id + {tasks}; each classifier sorts by token length, model batches of up to {batch} texts "
-    "(bundled encoder: up to 2048 tokens), "
+    "(bundled encoder: up to {budget} tokens), "
     "torch.inference_mode, precision {precision}; no database reads or writes"
 )
 NAIVE_DESCRIPTION = {
@@ -295,7 +296,11 @@ def run_bench(
         load_avg_start=load_start,
         load_avg_end=_load_avg(),
         worker=WORKER_DESCRIPTION.format(
-            chunk=chunk_size, batch=batch_size, precision=precision_used, tasks=" + ".join(tasks)
+            chunk=chunk_size,
+            batch=batch_size,
+            budget=TOKEN_BUDGET,
+            precision=precision_used,
+            tasks=" + ".join(tasks),
         ),
         naive=naive_description,
         timing={k: round(v, 2) for k, v in timing.items()},
