@@ -52,9 +52,18 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
             assert not expert["embed"]
     # The shipped model's gate is balanced over the domains and its settings are stated.
     assert "domains weighted equally" in config["head"]["gate"]
-    # Only the spam task's comments expert also learns from the other domains' train rows.
+    # The spam task's comments expert learns from every spam set's train rows, the sentiment task's shopping
+    # reviews expert from the hotel reviews'; no other expert learns from another domain's rows.
     datasets = config["training"]["datasets"]
-    shared = {n: d["train"] for n, d in datasets.items() if n != train.COMMENTS_DOMAIN}
-    for name, info in datasets.items():
-        expected = shared if (task, name) == ("spam", train.COMMENTS_DOMAIN) else {}
-        assert info["also_learns_from"] == expected
+    spam_sets = {n: d["train"] for n, d in datasets.items() if n != train.COMMENTS_DOMAIN}
+    hotel = datasets["zh_chnsenticorp_htl"]["train"] if task == "sentiment" else 0
+    expected = {
+        "spam": {train.COMMENTS_DOMAIN: spam_sets},
+        "sentiment": {"zh_online_shopping_10cats": {"zh_chnsenticorp_htl": hotel}},
+    }[task]
+    learners = {name: info["also_learns_from"] for name, info in datasets.items() if info["also_learns_from"]}
+    assert learners == expected
+    for name, others in train.ALSO_LEARNS_FROM[task].items():
+        for other, weight in others.items():
+            assert f"the {name} expert also learns from the rows of" in config["head"]["experts"]
+            assert f"{other} (each weighing {weight:g})" in config["head"]["experts"]
