@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nlp import train
-from nlp.features import preprocess
+from nlp.features import hasher, preprocess, sublinear_counts
+from nlp.mixture import MixtureHead
 
 TINY_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "train_tiny"
 
@@ -67,3 +69,20 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
         for other, weight in others.items():
             assert f"the {name} expert also learns from the rows of" in config["head"]["experts"]
             assert f"{other} (each weighing {weight:g})" in config["head"]["experts"]
+    # And it does learn them: n-grams in two or more of the other domain's texts and in none of its own
+    # can only be in its vocabulary (min_df 2) because it learned from those rows.
+    head = MixtureHead.load(tmp_path, task)
+    experts = {e.name: e for e in head.experts}
+    vectorizer = hasher(train.CHAR_FEATURES, train.CHAR_NGRAMS)
+
+    def buckets(name: str, min_df: int) -> set[int]:
+        rows = [json.loads(line) for line in (TINY_DATA / name / "train.jsonl").open(encoding="utf-8")]
+        counts = sublinear_counts(vectorizer, [preprocess(r["text"]) for r in rows])
+        return set(np.flatnonzero(np.asarray((counts > 0).sum(axis=0)).ravel() >= min_df).tolist())
+
+    for name, others in train.ALSO_LEARNS_FROM[task].items():
+        own = buckets(name, 1) if (TINY_DATA / name).is_dir() else set()
+        for other in others:
+            foreign = buckets(other, 2) - own
+            assert foreign, f"the fixture needs n-grams that only {other} has"
+            assert foreign <= set(experts[name].cols.tolist())
