@@ -2,7 +2,9 @@
 
 Returns an ISO 639-1 code, or ``"und"`` when the text has no letters (empty, emoji, digits, punctuation).
 Korean, Chinese (Simplified and Traditional both give ``"zh"``), Japanese and Vietnamese are decided by script
-and diacritics alone; other Latin-script text goes to a ``langid`` restricted to plausible languages.
+and diacritics (or frequent Vietnamese words); other Latin-script text goes to a ``langid`` restricted to
+plausible languages, except that a plain-ASCII comment of one to three words is English unless ``langid`` is
+fairly sure of another language: on so little text it mostly guesses ("hehe" came out German).
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ _VI_PLAIN = frozenset(
         chua biet vay thi sao gi toi oi qua rat den nay day hang sp gia cam on nhanh chat luong tot xau that
         giao ship shop mik mjk bn cx vs ak a e ban em anh chi san pham tuyet dong goi chac chan xinh thu tien
         nhan mau mong phai nen cai va la co di ve do hay moi lai vai hop gui uong an ngon bi hu loi cho nhiu
-        hon
+        hon hjhj ahihi hix
         """
     )
 )
@@ -114,7 +116,7 @@ _VI_PLAIN_STRONG = frozenset(
     str.split(
         """
         khong ko hok dc duoc nhung nguoi nhieu cung nhat nhe nha roi dep cua voi minh thich chua biet vay oi
-        rat nay luong tot xau giao mik mjk cx pham tuyet chac xinh nhan phai nhiu
+        rat nay luong tot xau giao mik mjk cx pham tuyet chac xinh nhan phai nhiu hjhj ahihi hix
         """
     )
 )
@@ -125,10 +127,15 @@ _ENGLISH = frozenset(
         these those of to on at for with from by as not very just really too what why how when where who do
         does did don't doesn't didn't can can't will won't would should have has had i'm it's love like good
         great bad best worst nice awesome amazing cool wow lol omg thanks thank please check out buy get got
-        product order shipping price quality recommend hate terrible awful happy sad
+        product order shipping price quality recommend hate terrible awful happy sad nah bruh ikr lmao tbh
+        idk imo smh yeah yep nope cute giveaway
         """
     )
 )
+# Plain-ASCII comments of at most this many words count as English unless langid gives another language
+# at least this probability among the Latin-script candidates ("sehr gut" stays German, "hehe" is English).
+SHORT_WORDS = 3
+SHORT_MIN_PROB = 0.7
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 # Links, mentions and invisible characters say nothing about the language of the comment around them.
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@[\w.]+|[\u200b-\u200f\ufeff]", re.UNICODE)
@@ -193,6 +200,12 @@ def _langid_among(text: str, langs: tuple[str, ...]) -> tuple[str, float]:
     return codes[best], float(sub[best])
 
 
+def _unaccented(word: str) -> str:
+    """``word`` without diacritics, đ as d ("quá" -> "qua", "đẹp" -> "dep")."""
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _latin(text: str) -> str:
     vi_marks = sum(ch in _VI_LETTERS for ch in text)
     vi_d = sum(ch in _VI_D for ch in text)
@@ -202,8 +215,15 @@ def _latin(text: str) -> str:
         return "vi"
     words = [w.casefold() for w in _WORD.findall(text)]
     if words:
-        vi_hits = sum(w in _VI_PLAIN for w in words)
-        strong = {w for w in words if w in _VI_PLAIN_STRONG}
+        plain = [w if w.isascii() else _unaccented(w) for w in words]
+        vi_hits = sum(p in _VI_PLAIN for p in plain)
+        # A frequent Vietnamese word with its accents ("quá", "nên") is stronger evidence than without
+        # them; one- and two-letter words are left out (Portuguese "é", French "là").
+        strong = {
+            p
+            for w, p in zip(words, plain, strict=True)
+            if p in _VI_PLAIN_STRONG or (p != w and len(p) >= 3 and p in _VI_PLAIN)
+        }
         if len(strong) >= 2 and vi_hits >= 0.3 * len(words) or strong and vi_hits >= 0.5 * len(words):
             return "vi"
         if vi_d and vi_hits >= 1:
@@ -214,6 +234,11 @@ def _latin(text: str) -> str:
         en_hits = sum(w in _ENGLISH for w in words)
         # langid is weak on short informal English ("so good lol"): trust common English words over it.
         if en_hits >= 1 and (en_hits >= 0.34 * len(words) or prob < 0.5):
+            return "en"
+        # On one to three plain words langid has little to go on ("hehe" came out German, "sz" Hungarian);
+        # unless it is fairly sure, such a comment goes to the Latin-script language of our markets that
+        # is left once Vietnamese is ruled out above.
+        if len(words) <= SHORT_WORDS and prob < SHORT_MIN_PROB:
             return "en"
     return code
 

@@ -21,10 +21,19 @@ CASES = [
     ("vi", "cảm ơn shop"),
     ("vi", "shop oi hang dep qua"),  # unaccented Vietnamese
     ("vi", "khong dep lam, chat luong te"),
+    ("vi", "quá good"),  # one accented Vietnamese word next to an English one
+    ("vi", "Nên mua nhé mn"),
+    ("vi", "hjhj"),  # Vietnamese teen spelling of "hihi"
     ("en", "This product is amazing, I love it"),
     ("en", "so good lol"),
     ("en", "CHECK MY CHANNEL OUT PLEASE"),
     ("en", "The packaging was damaged when it arrived https://example.com/x @someone"),
+    ("en", "hehe"),  # langid alone: German
+    ("en", "sz"),  # langid alone: Hungarian
+    ("en", "LIFE + DOG = GREAT"),  # langid alone: Danish
+    ("de", "sehr gut"),  # a short text langid is sure of keeps its language
+    ("es", "gracias"),
+    ("fr", "très bien"),
     ("fr", "Ce produit est vraiment génial, je le recommande"),
     ("es", "Este producto es muy bueno, lo recomiendo"),
     ("de", "Das ist wirklich ein tolles Produkt"),
