@@ -15,7 +15,9 @@ The rules (every default lives in ``AlertSettings``):
   A per-source alert identical to its brand's all-sources alert (a brand heard on one source) is left out.
 - **Source health**: the last finished crawl run of a spider (file imports excluded: their result is printed
   when they run) stored zero items, or quarantined more than ``max_quarantine_share`` (20 %) of what it saw,
-  i.e. quarantined / (stored + quarantined).
+  i.e. quarantined / (stored + quarantined); or a spider's newest run has said "running" for more than
+  ``max_run_hours`` (6 h): a crawler killed mid-run (out of memory, a restart) never records its finish,
+  and its items are never counted.
 
 Counts per window are SQL aggregates that run on SQLite and PostgreSQL; the mean and sd of at most eight
 numbers are computed here. ``send_webhook`` posts alerts as Slack-compatible JSON.
@@ -45,12 +47,13 @@ log = logging.getLogger(__name__)
 DAY = timedelta(days=1)
 SPIKE, SOURCE_HEALTH = "spike", "source_health"
 VOLUME, NEGATIVE_SHARE = "volume", "negative_share"
-ZERO_ITEMS, QUARANTINE_SHARE = "zero_items", "quarantine_share"
+ZERO_ITEMS, QUARANTINE_SHARE, STUCK_RUN = "zero_items", "quarantine_share", "stuck_run"
 METRIC_LABELS = {
     VOLUME: "Volume spike",
     NEGATIVE_SHARE: "Negative-share spike",
     ZERO_ITEMS: "Source stored zero items",
     QUARANTINE_SHARE: "High quarantine share",
+    STUCK_RUN: "Crawl run never finished",
 }
 IMPORT_PREFIX = "import:"  # crawl runs of `brandpulse import ...`
 
@@ -64,6 +67,7 @@ class AlertSettings:
     min_volume: int = 10  # mentions (labeled mentions for the share) in the last 24 h
     min_negative: int = 3  # negative mentions in the last 24 h for a negative-share spike
     max_quarantine_share: float = 20.0  # percent of a crawl run's records
+    max_run_hours: float = 6.0  # a run still "running" this long after its start is taken as dead
     drivers: int = 5  # top driving mentions kept per alert
 
 
@@ -81,6 +85,8 @@ RULES = {
     ZERO_ITEMS: "the source's last finished crawl run stored zero items",
     QUARANTINE_SHARE: "quarantined / (stored + quarantined) records of the last finished run × 100 > "
     f"{DEFAULT_SETTINGS.max_quarantine_share:g} %",
+    STUCK_RUN: f"the source's newest crawl run is still 'running' {DEFAULT_SETTINGS.max_run_hours:g} h after "
+    "its start",
 }
 
 
@@ -362,7 +368,8 @@ def spike_alerts(
 def source_health_alerts(
     session: Session, *, now: datetime | None = None, settings: AlertSettings = DEFAULT_SETTINGS
 ) -> list[Alert]:
-    """Sources whose last finished crawl run (started by ``now``) stored nothing or quarantined too much."""
+    """Sources whose last finished crawl run (started by ``now``) stored nothing or quarantined too much,
+    and sources whose newest run has said "running" for more than ``settings.max_run_hours``."""
     now = _utc(now)
     last = (
         select(CrawlRun.spider, func.max(CrawlRun.id).label("id"))
@@ -419,7 +426,35 @@ def source_health_alerts(
                     f"({share:.1f} % > {settings.max_quarantine_share:g} %)" + (f": {why}." if why else "."),
                 )
             )
-    return alerts
+    newest = (
+        select(CrawlRun.spider, func.max(CrawlRun.id).label("id"))
+        .where(CrawlRun.started_at <= now, not_(CrawlRun.spider.startswith(IMPORT_PREFIX)))
+        .group_by(CrawlRun.spider)
+        .subquery("newest_run")
+    )
+    for run in session.execute(
+        select(CrawlRun).join(newest, newest.c.id == CrawlRun.id).where(CrawlRun.status == "running")
+    ).scalars():
+        started = as_utc(run.started_at) or now
+        hours = (now - started).total_seconds() / 3600.0
+        if hours <= settings.max_run_hours:
+            continue  # still plausibly at work
+        alerts.append(
+            Alert(
+                kind=SOURCE_HEALTH,
+                brand=None,
+                source=run.spider,
+                metric=STUCK_RUN,
+                value=hours,
+                threshold=settings.max_run_hours,
+                window_start=started,
+                window_end=now,
+                detail=f"The newest run (#{run.id}) started {hours:.1f} h ago and has recorded no finish: "
+                "the crawler was probably killed (out of memory, a restart) or hangs, and what it fetched is "
+                "not counted. Check its log and run `brandpulse crawl` again.",
+            )
+        )
+    return sorted(alerts, key=lambda a: a.source or "")  # stable: per source, in the order found
 
 
 def current_alerts(

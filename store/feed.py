@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from store.alerts import DEFAULT_SETTINGS
 from store.db import as_utc
 from store.kpi import period_filter
 from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
+
+STUCK_RUN_HOURS = DEFAULT_SETTINGS.max_run_hours  # as the "Crawl run never finished" alert
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class SourceHealth:
     quarantine_reasons: dict[str, int]
     health: str = "unknown"  # ok | warning | failed, from the crawl's health checks
     failed_checks: tuple[str, ...] = ()
+    stuck: bool = False  # still "running" long after its start: the crawler was probably killed
 
 
 def _health(stats_json: str | None) -> dict[str, Any]:
@@ -128,8 +132,12 @@ def _health(stats_json: str | None) -> dict[str, Any]:
     return {"health": health.get("status", "unknown"), "failed_checks": failed}
 
 
-def source_health(session: Session) -> list[SourceHealth]:
-    """The last crawl run of each spider, with its quarantine reasons."""
+def source_health(
+    session: Session, *, now: datetime | None = None, stuck_after_hours: float = STUCK_RUN_HOURS
+) -> list[SourceHealth]:
+    """The last crawl run of each spider, with its quarantine reasons; ``stuck`` where it has said "running"
+    for more than ``stuck_after_hours`` before ``now`` (default: the current time)."""
+    now = now or datetime.now(UTC)
     last = select(CrawlRun.spider, func.max(CrawlRun.id).label("id")).group_by(CrawlRun.spider).subquery()
     runs = session.execute(
         select(CrawlRun).join(last, last.c.id == CrawlRun.id).order_by(CrawlRun.spider)
@@ -154,6 +162,8 @@ def source_health(session: Session) -> list[SourceHealth]:
                 quarantined=run.quarantined,
                 errors=run.errors,
                 quarantine_reasons=reasons,
+                stuck=run.status == "running"
+                and (now - (as_utc(run.started_at) or now)).total_seconds() > stuck_after_hours * 3600,
                 **_health(run.stats),
             )
         )

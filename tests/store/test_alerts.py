@@ -17,10 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 from crawler.items import MentionItem
-from store import repo
+from store import feed, repo
 from store.alerts import (
     SOURCE_HEALTH,
     SPIKE,
+    STUCK_RUN,
     Alert,
     AlertMention,
     AlertSettings,
@@ -140,7 +141,7 @@ def _run(session: Any, spider: str, started: datetime, items: int, quarantined: 
     run = CrawlRun(
         spider=spider,
         started_at=started,
-        finished_at=started + timedelta(minutes=5),
+        finished_at=kw.pop("finished_at", started + timedelta(minutes=5)),
         status=kw.pop("status", "finished"),
         items=items,
         quarantined=quarantined,
@@ -182,6 +183,33 @@ def test_source_health_flags_zero_items_and_a_high_quarantine_share(db_url: str)
     tolerant = AlertSettings(max_quarantine_share=50)
     with session_scope(db_url) as session:
         assert source_health_alerts(session, now=NOW, settings=tolerant) == [zero]
+
+
+def test_source_health_flags_a_newest_run_that_never_finished(db_url: str) -> None:
+    with session_scope(db_url) as session:
+        _run(session, "ptt", NOW - DAY, items=10)
+        unfinished = {"items": 0, "status": "running", "finished_at": None}
+        ptt_stuck = _run(session, "ptt", NOW - timedelta(hours=7), **unfinished)
+        _run(session, "bluesky", NOW - timedelta(hours=1), **unfinished)  # still plausibly at work
+        # killed long ago, but a newer run finished since: history, not news
+        _run(session, "mastodon", NOW - 3 * DAY, **unfinished)
+        _run(session, "mastodon", NOW - DAY, items=4)
+        _run(session, "import:mentions", NOW - DAY, **unfinished)
+
+    with session_scope(db_url) as session:
+        alerts = source_health_alerts(session, now=NOW)
+    assert [(a.source, a.metric) for a in alerts] == [("ptt", STUCK_RUN)]
+    (stuck,) = alerts
+    assert stuck.value == pytest.approx(7.0) and stuck.threshold == 6.0
+    assert stuck.window_start == NOW - timedelta(hours=7) and stuck.window_end == NOW
+    assert f"#{ptt_stuck}" in stuck.detail and "7.0 h ago" in stuck.detail
+    assert stuck.title.startswith("Crawl run never finished")
+    with session_scope(db_url) as session:
+        assert source_health_alerts(session, now=NOW, settings=AlertSettings(max_run_hours=8)) == []
+        health = {h.spider: h for h in feed.source_health(session, now=NOW)}
+    assert health["ptt"].stuck and health["ptt"].last_run_id == ptt_stuck
+    assert not health["bluesky"].stuck and health["bluesky"].status == "running"
+    assert not health["mastodon"].stuck
 
 
 def test_current_alerts_lists_spikes_then_source_health(db_url: str) -> None:

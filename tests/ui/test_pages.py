@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from store import feed, kpi
 from store.db import ensure_schema, session_scope
 from store.export import ExportFilter
+from store.models import CrawlRun
 from tests.factories import seed_demo_db
 from tests.ui.apptest import open_app
 from ui import queries
@@ -209,3 +211,25 @@ def test_sources_flags_the_source_whose_last_run_stored_nothing(seeded: dict[str
     assert table.loc["naver_comments", "errors"] == 2
     assert table.loc["ptt", "quarantine reasons"] == "missing_text (1)"
     assert table.loc["ptt", "items"] == 10
+
+
+def test_sources_flags_a_run_that_never_finished_and_not_one_in_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'stuck.db'}"
+    ensure_schema(url)
+    now = datetime.now(UTC)
+    with session_scope(url) as session:
+        for spider, hours in (("ptt", 9), ("vnexpress", 0.5)):
+            session.add(CrawlRun(spider=spider, started_at=now - timedelta(hours=hours), status="running"))
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
+    at = open_app("views/sources.py")
+    assert not at.exception
+    (banner,) = at.error
+    assert banner.value.startswith("ptt: the last run (#1) started")
+    assert "never recorded a finish" in banner.value
+    (busy,) = at.info
+    assert busy.value.startswith("vnexpress: a run (#2) is in progress")
+    table = at.dataframe[0].value.set_index("source")
+    assert table.loc["ptt", "status"] == "stuck (no finish recorded)"
+    assert table.loc["vnexpress", "status"] == "running"
