@@ -126,6 +126,48 @@ def list_brands(session: Session) -> list[Brand]:
     return list(session.exec(select(Brand).order_by(Brand.name)).scalars())  # type: ignore[call-overload]
 
 
+def mention_texts(session: Session, *, after_id: int = 0, limit: int = 5000) -> list[tuple[int, str]]:
+    """(id, text) of the next ``limit`` mentions after ``after_id``, in id order (one page of a scan)."""
+    stmt = select(Mention.id, Mention.text).where(Mention.id > after_id).order_by(Mention.id).limit(limit)
+    return [(int(i), t or "") for i, t in session.execute(stmt).all()]
+
+
+def add_brand_links(
+    session: Session, *, links: Iterable[tuple[int, int]]
+) -> tuple[set[tuple[int, int]], set[int]]:
+    """Link mentions to brands ((mention id, brand id) pairs), keeping every existing link.
+
+    Comments under a newly linked post follow it (``link_comments_to_post_brands``), and the rollups are
+    recounted. Returns the pairs that were new, and every mention that got a new link (those comments too).
+    """
+    pairs = sorted(set(links))
+    if not pairs:
+        return set(), set()
+    rollups.lock_for_write(session)
+    mb = MentionBrand.__table__
+    added: set[tuple[int, int]] = set()
+    for start in range(0, len(pairs), 5000):  # bounded statements on both databases
+        stmt = _insert(session, mb).values(
+            [{"mention_id": m, "brand_id": b} for m, b in pairs[start : start + 5000]]
+        )
+        returning = stmt.on_conflict_do_nothing().returning(mb.c.mention_id, mb.c.brand_id)
+        added |= {(int(m), int(b)) for m, b in session.execute(returning).all()}
+    new = {m for m, _ in added}
+    posts: set[int] = set()
+    for chunk in (sorted(new)[i : i + 5000] for i in range(0, len(new), 5000)):
+        posts |= {
+            int(p)
+            for (p,) in session.execute(
+                select(Mention.post_id).where(
+                    Mention.id.in_(chunk), Mention.kind.in_(POST_KINDS), Mention.post_id.is_not(None)
+                )
+            ).all()
+        }
+    linked = link_comments_to_post_brands(session, post_ids=posts) if posts else set()
+    rollups.refresh_after_write(session, mention_ids=new | linked)
+    return added, new | linked
+
+
 # ---------------------------------------------------------------- crawl runs and quarantine
 
 

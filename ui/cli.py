@@ -60,15 +60,48 @@ def _mask(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _sync_brands(url: str, cfg) -> None:  # type: ignore[no-untyped-def]
+def _sync_brands(url: str, cfg, rematch_changed: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Store the configuration's brands; a brand that is new or whose query changed is matched against the
+    mentions already stored, so its history counts from the start (see ``ui.rematch``)."""
     from store import repo
     from store.db import session_scope
 
     with session_scope(url) as session:
+        before = {b.name: b.query for b in repo.list_brands(session)}
         repo.sync_brands(
             session,
             brands=[repo.BrandSpec(b.name, b.query, b.competitor_group) for b in cfg.brands],
         )
+        has_mentions = bool(repo.mention_texts(session, limit=1))
+    changed = [b.name for b in cfg.brands if before.get(b.name) != b.query]
+    if rematch_changed and changed and has_mentions:
+        typer.echo(f"new or changed brand queries: {', '.join(changed)}; matching the stored mentions")
+        _rematch(url, changed)
+
+
+def _rematch(url: str, brands: list[str] | None) -> None:
+    from tqdm import tqdm
+
+    from ui.rematch import rematch_mentions
+
+    bar = tqdm(unit="mention", desc="matching", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    start = time.monotonic()
+    try:
+        result = rematch_mentions(url, brands=brands, progress=progress)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        bar.close()
+    found = ", ".join(f"{name} +{n}" for name, n in sorted(result.matched.items())) or "no brands"
+    typer.echo(
+        f"matched {result.scanned} stored mentions in {time.monotonic() - start:.1f} s: {found}; "
+        f"{result.linked} mentions newly linked (comments under newly linked posts included)"
+    )
 
 
 @app.command()
@@ -159,6 +192,26 @@ def crawl(
     if not jobs:
         raise _fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
     _crawl(url, jobs, jobdir=str(jobdir) if jobdir else None)
+
+
+@app.command()
+def rematch(
+    config: ConfigOpt = None,
+    brand: Annotated[
+        list[str] | None, typer.Option("--brand", "-b", help="only these brands (default: every brand)")
+    ] = None,
+) -> None:
+    """Match every stored mention against the brands' current queries and add the links found.
+
+    Brands that are new or whose query changed are matched this way whenever a command reads the
+    configuration; this command does it on demand. Links are only added: a narrowed query leaves the mentions
+    it matched before linked (a link may also come from an import or from the post a comment is under).
+    """
+    cfg = _load(config)
+    url = cfg.database_url
+    _prepare_db(url)
+    _sync_brands(url, cfg, rematch_changed=False)
+    _rematch(url, brand)
 
 
 def _last_crawl_starts(url: str) -> dict[str, datetime]:
