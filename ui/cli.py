@@ -75,11 +75,12 @@ def _sync_brands(url: str, cfg, rematch_changed: bool = True) -> None:  # type: 
         has_mentions = bool(repo.mention_texts(session, limit=1))
     changed = [b.name for b in cfg.brands if before.get(b.name) != b.query]
     if rematch_changed and changed and has_mentions:
-        typer.echo(f"new or changed brand queries: {', '.join(changed)}; matching the stored mentions")
-        _rematch(url, changed)
+        # On stderr: the command's own output (e.g. `kpi --json`) stays what it was.
+        typer.echo(f"new or changed brand queries: {', '.join(changed)}; matching stored mentions", err=True)
+        _rematch(url, changed, err=True)
 
 
-def _rematch(url: str, brands: list[str] | None) -> None:
+def _rematch(url: str, brands: list[str] | None, err: bool = False) -> None:
     from tqdm import tqdm
 
     from ui.rematch import rematch_mentions
@@ -100,7 +101,8 @@ def _rematch(url: str, brands: list[str] | None) -> None:
     found = ", ".join(f"{name} +{n}" for name, n in sorted(result.matched.items())) or "no brands"
     typer.echo(
         f"matched {result.scanned} stored mentions in {time.monotonic() - start:.1f} s: {found}; "
-        f"{result.linked} mentions newly linked (comments under newly linked posts included)"
+        f"{result.linked} mentions newly linked (comments under newly linked posts included)",
+        err=err,
     )
 
 

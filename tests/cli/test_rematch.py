@@ -86,16 +86,19 @@ def test_a_brand_added_to_the_configuration_counts_the_mentions_stored_before_it
     assert _links(cli_db) == {"Glow Lab": {"c3"}}
     _config(tmp_path, {"Glow Lab": '"glow lab"', "Aqua Veil": '"aqua veil"'})
 
-    # Any command that reads the configuration matches the new brand against what is stored.
-    out = _invoke("kpi", "--brand", "Aqua Veil", "--since", "2026-03-01", "--until", "2026-03-03", "--json")
-    assert "new or changed brand queries: Aqua Veil" in out
-    assert "Aqua Veil +2" in out  # the post and c4; the post's comments follow it
+    # Any command that reads the configuration matches the new brand against what is stored; it says so on
+    # stderr, and `kpi --json` still prints one JSON object on stdout.
+    result = runner.invoke(
+        app, ["kpi", "--brand", "Aqua Veil", "--since", "2026-03-01", "--until", "2026-03-03", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "new or changed brand queries: Aqua Veil" in result.stderr
+    assert "Aqua Veil +2" in result.stderr  # the post and c4; the post's comments follow it
     assert _links(cli_db) == {"Glow Lab": {"c3"}, "Aqua Veil": {"p1", "c1", "c2", "c4"}}
-    kpi = json.loads(out.strip().splitlines()[-1])
-    assert kpi["mentions"] == 4
+    assert json.loads(result.stdout)["mentions"] == 4
 
     # Reading an unchanged configuration again matches nothing anew.
-    assert "new or changed" not in _invoke("kpi", "--brand", "Aqua Veil", "--json")
+    assert "new or changed" not in runner.invoke(app, ["kpi", "--brand", "Aqua Veil", "--json"]).stderr
 
     # A widened query adds what it now finds; nothing is linked twice.
     _config(tmp_path, {"Glow Lab": '"glow lab"', "Aqua Veil": '"aqua veil" OR aquaveil'})
