@@ -591,7 +591,10 @@ def alerts(
     now: Annotated[
         str | None, typer.Option(help="as of this ISO time, e.g. 2026-03-10T12:00:00Z (default: now)")
     ] = None,
-    k: Annotated[float, typer.Option(help="standard deviations above the trailing 7-day mean")] = 2.0,
+    k: Annotated[
+        float | None,
+        typer.Option(help="standard deviations above the baseline mean (default: [alerts] k, else 2)"),
+    ] = None,
     webhook: Annotated[
         str | None,
         typer.Option(envvar="BRANDPULSE_ALERT_WEBHOOK", help="Slack-compatible incoming webhook URL"),
@@ -599,13 +602,15 @@ def alerts(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON array")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Volume and negative-share spikes per brand and source, and sources that stored nothing or quarantined
-    too much; posts them to a webhook when given (exit code 1 when a post fails)."""
+    """Volume and negative-share spikes per brand and source, and sources that stored nothing, quarantined
+    too much or whose crawl never finished; posts them to a webhook when given (exit code 1 when a post
+    fails). Thresholds come from the configuration's [alerts] section."""
+    import dataclasses
     import json
     from datetime import UTC, datetime
     from urllib.parse import urlsplit
 
-    from store.alerts import AlertSettings, current_alerts, send_webhook
+    from store.alerts import current_alerts, send_webhook
     from store.db import session_scope
 
     try:
@@ -613,12 +618,16 @@ def alerts(
     except ValueError:
         raise _fail(f"--now: {now!r} is not an ISO time like 2026-03-10T12:00:00Z") from None
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    if k <= 0:
+    if k is not None and k <= 0:
         raise _fail("--k must be positive")
     cfg = _load(config)
+    settings = cfg.alerts.settings()
+    if k is not None:
+        settings = dataclasses.replace(settings, k=k)
+    k = settings.k
     _prepare_db(cfg.database_url)
     with session_scope(cfg.database_url) as session:
-        found = current_alerts(session, now=at, settings=AlertSettings(k=k))
+        found = current_alerts(session, now=at, settings=settings)
     if as_json:
         typer.echo(json.dumps([a.to_dict() for a in found], ensure_ascii=False))
     elif not found:

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from crawler.run import available_spiders
 from nlp.match import BrandQuery, QueryError
+from store.alerts import DEFAULT_SETTINGS as DEFAULT_ALERTS
+from store.alerts import AlertSettings
 from store.db import database_url
 
 DEFAULT_CONFIG_PATH = Path("brandpulse.toml")
@@ -74,9 +76,25 @@ class ModelConfig(_Strict):
     label_mapping: dict[str, str] = Field(default_factory=dict)
 
 
+class AlertsConfig(_Strict):
+    """Thresholds of the alert rules (``store.alerts``; the defaults are ``AlertSettings``'s)."""
+
+    k: float = Field(default=DEFAULT_ALERTS.k, gt=0, le=20)
+    baseline_days: int = Field(default=DEFAULT_ALERTS.baseline_days, ge=2, le=90)
+    min_volume: int = Field(default=DEFAULT_ALERTS.min_volume, ge=1)
+    min_negative: int = Field(default=DEFAULT_ALERTS.min_negative, ge=1)
+    max_quarantine_share: float = Field(default=DEFAULT_ALERTS.max_quarantine_share, gt=0, le=100)
+    max_run_hours: float = Field(default=DEFAULT_ALERTS.max_run_hours, gt=0)
+    drivers: int = Field(default=DEFAULT_ALERTS.drivers, ge=0, le=50)
+
+    def settings(self) -> AlertSettings:
+        return AlertSettings(**self.model_dump())
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
 
@@ -153,6 +171,20 @@ precision = "auto"
 spam_threshold = 0.5
 # For models whose labels are LABEL_0, LABEL_1 ...: map them to negative/neutral/positive or spam/ham.
 # label_mapping = { LABEL_0 = "negative", LABEL_1 = "neutral", LABEL_2 = "positive" }
+
+[alerts]
+# A spike: the last 24 h above the mean of the baseline_days before + k standard deviations, with at least
+# min_volume mentions (min_negative negative ones for a negative-share spike).
+k = 2.0
+baseline_days = 7
+min_volume = 10
+min_negative = 3
+# Source health: a last run that quarantined more than this percent of its records, or a run still
+# "running" this many hours after its start (a crawler killed mid-run).
+max_quarantine_share = 20.0
+max_run_hours = 6.0
+# Top mentions shown (and posted to the webhook) per spike.
+drivers = 5
 
 # Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words
 # for Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in

@@ -191,10 +191,10 @@ def save_correction(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def sources(url: str) -> list[feed.SourceHealth]:
+def sources(url: str, stuck_after_hours: float = feed.STUCK_RUN_HOURS) -> list[feed.SourceHealth]:
     """The last crawl run of each spider with its quarantine reasons."""
     with session_scope(url) as session:
-        return feed.source_health(session)
+        return feed.source_health(session, stuck_after_hours=stuck_after_hours)
 
 
 # ---------------------------------------------------------------- explore and export
@@ -303,12 +303,24 @@ def comment_weights(url: str, post_id: int) -> pd.DataFrame:
 # ---------------------------------------------------------------- alerts
 
 
+def alert_settings() -> alert_rules.AlertSettings:
+    """The thresholds of ``brandpulse.toml``'s [alerts] section (the defaults without one)."""
+    try:
+        from ui.config import load_config
+    except ImportError:  # as in ``app_database_url``
+        return alert_rules.DEFAULT_SETTINGS
+    return load_config().alerts.settings()
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def current_alerts(
-    url: str, now: datetime, k: float = alert_rules.DEFAULT_SETTINGS.k
+    url: str, now: datetime, k: float | None = None, rules: tuple | None = None  # type: ignore[type-arg]
 ) -> list[alert_rules.Alert]:
-    """Every alert as of ``now`` (spikes, then source health), with the other thresholds at their defaults."""
-    settings = dataclasses.replace(alert_rules.DEFAULT_SETTINGS, k=k)
+    """Every alert as of ``now`` (spikes, then source health) under ``rules`` (an ``AlertSettings`` as a
+    tuple, hashable for the cache; default: the defaults), with ``k`` in place of its k when given."""
+    settings = alert_rules.AlertSettings(*rules) if rules else alert_rules.DEFAULT_SETTINGS
+    if k is not None:
+        settings = dataclasses.replace(settings, k=k)
     with session_scope(url) as session:
         return alert_rules.current_alerts(session, now=now, settings=settings)
 

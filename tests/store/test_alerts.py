@@ -367,3 +367,36 @@ def test_the_alerts_command_prints_json_and_posts_to_the_webhook(
 
     bad = runner.invoke(app, ["alerts", "--now", "yesterday"])
     assert bad.exit_code == 2 and "--now" in bad.stderr
+
+
+def test_the_alerts_command_takes_its_thresholds_from_the_configuration(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_mention_series(db_url, brand="Spiky", platform="ptt", now=NOW, daily=[(20, 0), *STEADY])
+    with session_scope(db_url) as session:
+        _run(session, "ptt", NOW - timedelta(hours=3), items=0, status="running", finished_at=None)
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", db_url)
+    monkeypatch.delenv("BRANDPULSE_ALERT_WEBHOOK", raising=False)
+    config = tmp_path / "brandpulse.toml"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    runner = CliRunner()
+    at = ["alerts", "--now", "2026-03-10T12:00:00Z", "--json"]
+
+    def metrics(*extra: str) -> list[tuple[str, str | None]]:
+        result = runner.invoke(app, [*at, *extra])
+        assert result.exit_code == 0, result.output
+        return [(a["metric"], a["brand"] or a["source"]) for a in json.loads(result.stdout)]
+
+    config.write_text("[alerts]\n", encoding="utf-8")
+    assert metrics() == [("volume", "Spiky")]  # the defaults: k = 2, a 3-hour-old run is still at work
+    config.write_text("[alerts]\nk = 10\nmax_run_hours = 2\ndrivers = 1\n", encoding="utf-8")
+    assert metrics() == [("stuck_run", "ptt")]
+    assert metrics("--k", "2") == [("volume", "Spiky"), ("stuck_run", "ptt")]  # the option wins
+    (spike, _) = json.loads(runner.invoke(app, [*at, "--k", "2"]).stdout)
+    assert len(spike["drivers"]) == 1
+    config.write_text("[alerts]\nmin_volume = 25\n", encoding="utf-8")
+    assert metrics() == []  # 20 mentions in the last 24 h: too few to call a spike
+
+    config.write_text("[alerts]\nk = 0\n", encoding="utf-8")
+    bad = runner.invoke(app, at)
+    assert bad.exit_code == 2 and "alerts.k: Input should be greater than 0" in bad.stderr

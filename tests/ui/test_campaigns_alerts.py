@@ -222,6 +222,19 @@ def test_the_alerts_page_shows_the_spike_with_its_driving_mentions_and_source_he
     assert [s.value for s in at.subheader] == ["Source health (1)"] and not at.metric
 
 
+def test_the_alerts_page_starts_from_the_configured_thresholds(
+    alert_db: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "brandpulse.toml"
+    config.write_text("[alerts]\nk = 10\nbaseline_days = 7\n", encoding="utf-8")
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    at = open_app("views/alerts.py")
+    assert at.number_input(key="alerts_k").value == 10.0
+    assert [s.value for s in at.subheader] == ["Source health (1)"] and not at.metric  # no spike at k = 10
+    at.number_input(key="alerts_k").set_value(2.0).run()
+    assert [s.value for s in at.subheader] == ["Source health (1)", "Spikes (1)"]
+
+
 def test_with_nothing_unusual_the_alerts_page_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ markdown.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
@@ -37,7 +38,7 @@ def _show_spike(alert: Alert, index: int) -> None:
             tiles = st.columns(4)
             tiles[0].metric("Last 24 h", charts.fmt_value(alert.value, unit), help=RULES[alert.metric])
             mean = charts.fmt_value(alert.baseline_mean, unit)
-            tiles[1].metric("7-day mean", mean, help=RULES["baseline"])
+            tiles[1].metric(f"{settings.baseline_days}-day mean", mean, help=RULES["baseline"])
             tiles[2].metric("SD", charts.fmt_value(alert.sd), help=RULES["baseline"])
             tiles[3].metric(
                 f"Threshold (k = {charts.fmt_value(alert.k)})",
@@ -76,11 +77,12 @@ def _show_spike(alert: Alert, index: int) -> None:
 
 st.title("Alerts")
 
+settings = queries.alert_settings()  # brandpulse.toml's [alerts]
 k = st.number_input(
-    "k: standard deviations above the 7-day mean",
+    f"k: standard deviations above the {settings.baseline_days}-day mean",
     min_value=0.5,
-    max_value=10.0,
-    value=2.0,
+    max_value=max(10.0, settings.k),
+    value=float(settings.k),
     step=0.5,
     key="alerts_k",
     help=RULES["threshold"],
@@ -88,10 +90,11 @@ k = st.number_input(
 # The next whole minute, so reruns within a minute share one cached evaluation and nothing stored in the
 # current minute (a crawl run that just finished) falls after "now".
 now = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
-found = queries.current_alerts(url, now, float(k))
+found = queries.current_alerts(url, now, float(k), dataclasses.astuple(settings))
 spikes = [a for a in found if a.kind == SPIKE]
 health = [a for a in found if a.kind == SOURCE_HEALTH]
-st.caption(f"As of {charts.fmt_time(now, tz_name)}. Spikes compare the last 24 h with the 7 days before it.")
+as_of = charts.fmt_time(now, tz_name)
+st.caption(f"As of {as_of}. Spikes compare the last 24 h with the {settings.baseline_days} days before it.")
 
 if not found:
     st.success(

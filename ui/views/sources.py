@@ -15,7 +15,7 @@ url = queries.current_url()
 
 st.title("Sources")
 
-runs = queries.sources(url)
+runs = queries.sources(url, queries.alert_settings().max_run_hours)
 if not runs:
     st.info("No crawl has run yet. Run `brandpulse crawl` (or `brandpulse demo` for a sample dataset).")
     st.stop()
