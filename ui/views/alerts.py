@@ -80,7 +80,7 @@ st.title("Alerts")
 settings = queries.alert_settings()  # brandpulse.toml's [alerts]
 k = st.number_input(
     f"k: standard deviations above the {settings.baseline_days}-day mean",
-    min_value=0.5,
+    min_value=min(0.5, settings.k),
     max_value=max(10.0, settings.k),
     value=float(settings.k),
     step=0.5,
