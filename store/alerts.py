@@ -365,6 +365,14 @@ def spike_alerts(
 # ---------------------------------------------------------------- source health
 
 
+def running_hours(run: CrawlRun, now: datetime) -> float | None:
+    """Hours since ``run`` started if it still says "running" (None once it ended): past
+    ``AlertSettings.max_run_hours`` it is taken as dead."""
+    if run.status != "running":
+        return None
+    return (now - (as_utc(run.started_at) or now)).total_seconds() / 3600.0
+
+
 def source_health_alerts(
     session: Session, *, now: datetime | None = None, settings: AlertSettings = DEFAULT_SETTINGS
 ) -> list[Alert]:
@@ -435,10 +443,10 @@ def source_health_alerts(
     for run in session.execute(
         select(CrawlRun).join(newest, newest.c.id == CrawlRun.id).where(CrawlRun.status == "running")
     ).scalars():
-        started = as_utc(run.started_at) or now
-        hours = (now - started).total_seconds() / 3600.0
+        hours = running_hours(run, now) or 0.0
         if hours <= settings.max_run_hours:
             continue  # still plausibly at work
+        started = as_utc(run.started_at) or now
         alerts.append(
             Alert(
                 kind=SOURCE_HEALTH,

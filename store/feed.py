@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from store.alerts import DEFAULT_SETTINGS
+from store.alerts import DEFAULT_SETTINGS, running_hours
 from store.db import as_utc
 from store.kpi import period_filter
 from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
@@ -162,8 +162,7 @@ def source_health(
                 quarantined=run.quarantined,
                 errors=run.errors,
                 quarantine_reasons=reasons,
-                stuck=run.status == "running"
-                and (now - (as_utc(run.started_at) or now)).total_seconds() > stuck_after_hours * 3600,
+                stuck=(running_hours(run, now) or 0.0) > stuck_after_hours,
                 **_health(run.stats),
             )
         )

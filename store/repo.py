@@ -146,15 +146,17 @@ def add_brand_links(
     rollups.lock_for_write(session)
     mb = MentionBrand.__table__
     added: set[tuple[int, int]] = set()
-    for start in range(0, len(pairs), 5000):  # bounded statements on both databases
+    for lo in range(0, len(pairs), rollups.CHUNK // 2):  # two parameters a row
         stmt = _insert(session, mb).values(
-            [{"mention_id": m, "brand_id": b} for m, b in pairs[start : start + 5000]]
+            [{"mention_id": m, "brand_id": b} for m, b in pairs[lo : lo + rollups.CHUNK // 2]]
         )
         returning = stmt.on_conflict_do_nothing().returning(mb.c.mention_id, mb.c.brand_id)
         added |= {(int(m), int(b)) for m, b in session.execute(returning).all()}
     new = {m for m, _ in added}
     posts: set[int] = set()
-    for chunk in (sorted(new)[i : i + 5000] for i in range(0, len(new), 5000)):
+    ordered = sorted(new)
+    for lo in range(0, len(ordered), rollups.CHUNK):
+        chunk = ordered[lo : lo + rollups.CHUNK]
         posts |= {
             int(p)
             for (p,) in session.execute(

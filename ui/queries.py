@@ -43,13 +43,19 @@ def app_database_url() -> str:
 
     Raises ``ui.config.ConfigError`` for an invalid configuration file.
     """
+    cfg = _config()
+    return database_url() if cfg is None else cfg.database_url
+
+
+def _config():  # type: ignore[no-untyped-def]
+    """``brandpulse.toml`` as ``ui.config.load_config`` reads it, or None where that module cannot load."""
     try:
         from ui.config import load_config
     except ImportError:
-        # ui.config needs nlp.match for brand-query validation; the dashboard only needs the URL, so it still
-        # starts (environment or default URL) while that module is missing.
-        return database_url()
-    return load_config().database_url
+        # ui.config needs nlp.match for brand-query validation; the dashboard still starts without it, with
+        # the environment's or the default URL and the default alert thresholds.
+        return None
+    return load_config()
 
 
 def masked_url(url: str) -> str:
@@ -305,16 +311,16 @@ def comment_weights(url: str, post_id: int) -> pd.DataFrame:
 
 def alert_settings() -> alert_rules.AlertSettings:
     """The thresholds of ``brandpulse.toml``'s [alerts] section (the defaults without one)."""
-    try:
-        from ui.config import load_config
-    except ImportError:  # as in ``app_database_url``
-        return alert_rules.DEFAULT_SETTINGS
-    return load_config().alerts.settings()
+    cfg = _config()
+    return alert_rules.DEFAULT_SETTINGS if cfg is None else cfg.alerts.settings()
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def current_alerts(
-    url: str, now: datetime, k: float | None = None, rules: tuple | None = None  # type: ignore[type-arg]
+    url: str,
+    now: datetime,
+    k: float | None = None,
+    rules: tuple | None = None,  # type: ignore[type-arg]
 ) -> list[alert_rules.Alert]:
     """Every alert as of ``now`` (spikes, then source health) under ``rules`` (an ``AlertSettings`` as a
     tuple, hashable for the cache; default: the defaults), with ``k`` in place of its k when given."""

@@ -33,7 +33,7 @@ def cli_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
 
 def _config(tmp_path: Path, brands: dict[str, str]) -> None:
     (tmp_path / "brandpulse.toml").write_text(
-        "".join(f'[[brands]]\nname = "{n}"\nquery = \'{q}\'\n' for n, q in brands.items()), encoding="utf-8"
+        "".join(f"[[brands]]\nname = \"{n}\"\nquery = '{q}'\n" for n, q in brands.items()), encoding="utf-8"
     )
 
 
