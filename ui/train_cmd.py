@@ -1,7 +1,7 @@
 """``brandpulse train``: build the default sentiment and spam models with ``nlp.train``.
 
     brandpulse train --data DATA_DIR [--task sentiment|spam] [--out DIR] [--seed 13]
-                     [--include-corrections] [--quick]
+                     [--include-corrections] [--quick] [--baselines-only]
 
 ``--include-corrections`` adds the analysts' label corrections from the configured database (the same URL as
 every other command: ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``) to the training rows.
@@ -41,6 +41,13 @@ def train(
         ),
     ] = False,
     quick: Annotated[bool, typer.Option("--quick", help="a tiny run of seconds (for tests)")] = False,
+    baselines_only: Annotated[
+        bool,
+        typer.Option(
+            "--baselines-only",
+            help="refit only the character TF-IDF baselines and rewrite their dev scores in the model files",
+        ),
+    ] = False,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
     ] = None,
@@ -78,6 +85,8 @@ def train(
         argv += ["--include-corrections", url]
     if quick:
         argv.append("--quick")
+    if baselines_only:
+        argv.append("--baselines-only")
 
     from nlp import train as nlp_train
 

@@ -117,3 +117,12 @@ def test_corrections_round_trip_dashboard_export_train(seeded: dict[str, Any], t
     assert "1 sentiment correction in" in result.output
     config = json.loads((out / "sentiment.json").read_text(encoding="utf-8"))
     assert config["training"]["corrections"] >= 1
+
+
+def test_train_baselines_only_explains_a_folder_without_a_model(tmp_path: Path) -> None:
+    """``--baselines-only`` reaches ``nlp.train`` and, with no trained model in --out, says so."""
+    result = CliRunner().invoke(
+        app, ["train", "--data", str(TINY_DATA), "--task", "spam", "--out", str(tmp_path), "--baselines-only"]
+    )
+    assert result.exit_code == 2
+    assert "no trained spam model" in result.output and "spam.json is missing" in result.output

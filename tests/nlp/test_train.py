@@ -89,3 +89,60 @@ def test_each_expert_records_the_settings_chosen_on_its_dev_set(task: str, tmp_p
             foreign = buckets(other, 2) - buckets(name, 1)
             assert foreign, f"the fixture needs n-grams that only {other} has"
             assert foreign <= set(experts[name].cols.tolist())
+
+
+def _tiny_copy(tmp_path: Path) -> Path:
+    """A copy of the tiny data whose XLM-T train split repeats one English tweets dev text and one of its
+    own dev texts."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(TINY_DATA, data)
+    first = lambda name: json.loads((data / name / "dev.jsonl").read_text().splitlines()[0])  # noqa: E731
+    other, own = first("en_semeval2017_tweeteval"), first("xlmt_umsab")
+    with (data / "xlmt_umsab" / "train.jsonl").open("a", encoding="utf-8") as f:
+        for row in ({**other, "lang": "es"}, own):
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return data
+
+
+def test_a_baseline_leaves_out_only_the_rows_that_repeat_its_own_dev_texts(tmp_path: Path) -> None:
+    data = _tiny_copy(tmp_path)
+    other = json.loads((data / "en_semeval2017_tweeteval" / "dev.jsonl").read_text().splitlines()[0])["text"]
+    own = json.loads((data / "xlmt_umsab" / "dev.jsonl").read_text().splitlines()[0])["text"]
+    domains, dropped, _ = train._domains("sentiment", data, seed=13)
+    rows = {r["text"]: r for r in domains["xlmt_umsab"]["train"]}
+    # The reported model leaves out both (the English tweets' dev text would inflate that set's score) ...
+    assert rows[other]["dev_dup"] and rows[own]["dev_dup"] and dropped["xlmt_umsab"] == 2
+    # ... XLM-T's baseline, trained on XLM-T's train split and scored on XLM-T's dev split, only its own.
+    assert not rows[other]["own_dev_dup"] and rows[own]["own_dev_dup"]
+    clean = {n: [preprocess(r["text"]) for r in s["train"]] for n, s in domains.items()}
+    base = [r["text"] for r, _ in train._baseline_rows("xlmt_umsab", domains, clean)]
+    assert other in base and own not in base
+    # The hand-written rows' baseline (of all training rows) leaves out every dev repeat, as the model does.
+    hand = [r["text"] for r, _ in train._baseline_rows("sentiment_handwritten_multilingual", domains, clean)]
+    assert other not in hand and own not in hand
+
+
+def test_baselines_only_rewrites_the_baseline_scores_and_nothing_else(tmp_path: Path) -> None:
+    data = _tiny_copy(tmp_path)
+    out = tmp_path / "model"
+    with pytest.raises(FileNotFoundError, match="no trained sentiment model"):
+        train.rescore_baselines(data, out, "sentiment")
+    train.train(data, out, task="sentiment", cache_dir=tmp_path / "cache", quick=True)
+    path = out / "sentiment.json"
+    before = json.loads(path.read_text(encoding="utf-8"))
+    weights = (out / "sentiment.npz").read_bytes()
+    stale = before["dev_scores"]["baseline_char_tfidf_lr"]["xlmt_umsab"] | {"macro_f1": -1.0}
+    before["dev_scores"]["baseline_char_tfidf_lr"]["xlmt_umsab"] = stale
+    path.write_text(json.dumps(before), encoding="utf-8")
+
+    train.main(["--data", str(data), "--out", str(out), "--task", "sentiment", "--baselines-only"])
+    after = json.loads(path.read_text(encoding="utf-8"))
+    assert (out / "sentiment.npz").read_bytes() == weights
+    assert after["dev_scores"]["baseline_char_tfidf_lr"]["xlmt_umsab"]["macro_f1"] >= 0
+    assert set(after["dev_scores"]["baseline_char_tfidf_lr"]) == set(after["dev_scores"]["model"])
+    assert after["dev_scores"]["note"] == train.DEV_SCORES_NOTE
+    for key in ("experts", "gate", "temperature", "expert_settings_chosen_on_dev"):
+        assert after[key] == before[key]
+    assert after["dev_scores"]["model"] == before["dev_scores"]["model"]
