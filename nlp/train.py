@@ -680,7 +680,6 @@ def _train_task(
     corrections_url: str | None = None,
     quick: bool = False,
 ) -> dict:
-
     labels = TASK_LABELS[task]
     domains, dropped, hand_dev = _domains(task, data_dir, seed)
     if quick:  # a smoke run: a few rows per dataset, seconds instead of minutes
@@ -910,6 +909,7 @@ def _train_task(
     head.temperature = temperature
     config["temperature"] = round(temperature, 4)
 
+    # The per-dataset baselines, fitted on the same preprocessed text.
     t2 = time.time()
     base_preds = _baseline_preds(task, domains, clean, clean_dev)
     baseline_seconds = time.time() - t2

@@ -61,6 +61,10 @@ def train(
         raise _fail(f"--data {data}: no such folder; it should hold {DATASET_HINT}")
     if not data.is_dir():
         raise _fail(f"--data {data}: not a folder; it should hold {DATASET_HINT}")
+    if baselines_only and (include_corrections or quick):
+        raise _fail(
+            "--baselines-only refits the baselines on the full data: drop --include-corrections and --quick"
+        )
     found = dataset_folders(data)
     if not found:
         raise _fail(f"--data {data}: no dataset folders; expected {DATASET_HINT}")

@@ -126,3 +126,5 @@ def test_train_baselines_only_explains_a_folder_without_a_model(tmp_path: Path) 
     )
     assert result.exit_code == 2
     assert "no trained spam model" in result.output and "spam.json is missing" in result.output
+    mixed = CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--baselines-only", "--quick"])
+    assert mixed.exit_code == 2 and "drop --include-corrections and --quick" in mixed.output
