@@ -37,6 +37,17 @@ STARTUP_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 45_000
 
 
+@pytest.fixture(autouse=True)
+def _assertion_timeout() -> Iterator[None]:
+    """`page.set_default_timeout` does not reach `expect`, whose own default is 5 s: too short for a first
+    page of a Streamlit app that is still importing its modules on a busy 2-core machine."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
