@@ -14,8 +14,16 @@ from store.alerts import DEFAULT_SETTINGS, running_hours
 from store.db import as_utc
 from store.kpi import period_filter
 from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
+from store.repo import CORRECTED, IMPORTED
 
 STUCK_RUN_HOURS = DEFAULT_SETTINGS.max_run_hours  # as the "Crawl run never finished" alert
+
+# A model label whose probability of "negative" is below this is flagged "low confidence" in the feed: the
+# model was unsure (with three classes the top label can have p just over 1/3), so an analyst should check it.
+LOW_CONFIDENCE = 0.6
+
+# negative_feed's orderings: newest first (the default), most confident first, least confident first.
+FEED_ORDERS = ("newest", "confidence_desc", "confidence_asc")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,21 @@ class FeedMention:
     likes: int
     replies: int
     triage_status: str
+    label_source: str | None = None  # model | imported | corrected
+
+    @property
+    def model_confidence(self) -> float | None:
+        """The model's probability of "negative", or None where no model decided the label (an analyst's
+        correction or a label imported with the data, whose probabilities are one-hot)."""
+        if self.label_source in (CORRECTED, IMPORTED):
+            return None
+        return self.p_negative
+
+    @property
+    def low_confidence(self) -> bool:
+        """The model labeled this negative with a probability below ``LOW_CONFIDENCE``."""
+        confidence = self.model_confidence
+        return confidence is not None and confidence < LOW_CONFIDENCE
 
 
 def negative_feed(
@@ -42,8 +65,23 @@ def negative_feed(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     limit: int = 200,
+    order: str = "newest",
 ) -> list[FeedMention]:
-    """Non-spam negative mentions of a brand published in [since, until] (whole UTC days), newest first."""
+    """Non-spam negative mentions of a brand published in [since, until] (whole UTC days), the first
+    ``limit`` in ``order`` (one of ``FEED_ORDERS``): "newest" first (the default), or by ``p_negative``,
+    "confidence_desc" (highest first) or "confidence_asc" (lowest first: the unsure ones to review). Within
+    the same confidence the newest comes first; a mention without a probability comes last either way.
+
+    >>> negative_feed(session, order="confidence_asc", limit=20)  # doctest: +SKIP
+    """
+    if order not in FEED_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(FEED_ORDERS)}, not {order!r}")
+    newest = (func.coalesce(Mention.published_at, Mention.first_seen_at).desc(), Mention.id.desc())
+    by_confidence = {
+        "newest": (),
+        "confidence_desc": (Mention.p_negative.desc().nulls_last(),),
+        "confidence_asc": (Mention.p_negative.asc().nulls_last(),),
+    }[order]
     brands_of = (
         select(MentionBrand.mention_id, Brand.name)
         .join(Brand, Brand.id == MentionBrand.brand_id)
@@ -62,6 +100,7 @@ def negative_feed(
             Mention.likes,
             Mention.replies,
             Mention.triage_status,
+            Mention.label_source,
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
@@ -76,7 +115,7 @@ def negative_feed(
                 )
             ),
         )
-        .order_by(func.coalesce(Mention.published_at, Mention.first_seen_at).desc(), Mention.id.desc())
+        .order_by(*by_confidence, *newest)
         .limit(limit)
     )
     rows = session.execute(stmt).all()
@@ -101,6 +140,7 @@ def negative_feed(
             likes=r[8],
             replies=r[9],
             triage_status=r[10],
+            label_source=r[11],
         )
         for r in rows
     ]

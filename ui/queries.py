@@ -160,11 +160,13 @@ def negative_mentions(
     since: date | None = None,
     until: date | None = None,
     limit: int = FEED_LIMIT,
+    order: str = "newest",
 ) -> list[feed.FeedMention]:
-    """Non-spam negative mentions published in [since, until] (whole UTC days), newest first."""
+    """Non-spam negative mentions published in [since, until] (whole UTC days), the first ``limit`` in
+    ``order`` (``feed.FEED_ORDERS``: newest first, or by the model's confidence)."""
     with session_scope(url) as session:
         return feed.negative_feed(
-            session, brand=brand, statuses=statuses, since=since, until=until, limit=limit
+            session, brand=brand, statuses=statuses, since=since, until=until, limit=limit, order=order
         )
 
 

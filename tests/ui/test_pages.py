@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import feed, kpi
+from store import feed, kpi, repo
 from store.db import ensure_schema, session_scope
 from store.export import ExportFilter
-from store.models import CrawlRun
+from store.models import CrawlRun, Mention
 from tests.factories import seed_demo_db
 from tests.ui.apptest import open_app
 from ui import queries
@@ -51,7 +51,9 @@ def test_overview_shows_the_busiest_brand_with_its_seeded_numbers(seeded: dict[s
     assert helps["Net sentiment"].startswith(kpi.FORMULAS["net_sentiment"])
     assert "Comparison set: Aqua Veil, Glow Lab, Petal Theory" in [c.value for c in at.caption]
     assert _chart_titles(at) == [
-        "Share of voice", "Net sentiment over time", "Engagement: raw vs quality-weighted"
+        "Share of voice",
+        "Net sentiment over time",
+        "Engagement: raw vs quality-weighted",
     ]
     table = at.dataframe[0].value.set_index("brand")
     assert table.loc["Glow Lab", "sov"] == pytest.approx(60.0)
@@ -66,7 +68,10 @@ def test_overview_follows_the_brand_picker_and_the_sidebar_period(seeded: dict[s
     assert not at.exception
     tiles = _metrics(at)
     assert (tiles["Mentions"], tiles["Share of voice"], tiles["Net sentiment"], tiles["Spam rate"]) == (
-        "4", "40.0 %", "-25.0", "20.0 %"
+        "4",
+        "40.0 %",
+        "-25.0",
+        "20.0 %",
     )
     assert tiles["Inflation"] == f"{seeded['engagement_30d']['Aqua Veil']['inflation']:.2f}×"
 
@@ -103,7 +108,10 @@ def test_a_database_not_created_yet_is_created_on_first_open(
 def test_sidebar_shows_the_database_url_with_the_password_masked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert queries.masked_url("postgresql+psycopg://ana:s3cret@db:5432/bp") == "postgresql+psycopg://ana:***@db:5432/bp"
+    assert (
+        queries.masked_url("postgresql+psycopg://ana:s3cret@db:5432/bp")
+        == "postgresql+psycopg://ana:***@db:5432/bp"
+    )
     seeded = seed_demo_db(f"sqlite:///{tmp_path / 'side.db'}")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", seeded["url"])
     at = open_app()
@@ -127,6 +135,8 @@ def test_negative_feed_lists_negative_mentions_as_plain_text_newest_first(seeded
     texts = [t.value for t in at.text]
     shown = [t for t in texts if t in seeded["feed_default_texts"]]
     assert shown == seeded["feed_default_texts"]
+    # Every seeded negative is the model's, at p = 0.88: its confidence, no "Low confidence" badge.
+    assert [card[1:] for card in _feed_cards(at)] == [("confidence 88 %", None)] * 3
     # Markup in a comment stays literal text: it is an st.text element, never markdown/HTML.
     assert seeded["html_looking_text"] in texts
     assert all(seeded["html_looking_text"] not in md.value for md in at.markdown)
@@ -158,6 +168,65 @@ def test_changing_the_status_saves_it_to_the_database(seeded: dict[str, Any]) ->
     # The cache was cleared: the page no longer lists it under new + in progress.
     assert at.subheader[0].value == "2 negative mentions"
     assert seeded["negative_text"] not in [t.value for t in at.text]
+
+
+def _feed_cards(at: AppTest) -> list[tuple[str, str, str | None]]:
+    """Each feed card's (mention text, confidence line, help of its "Low confidence" badge or None)."""
+    cards = []
+    for column in at.columns:
+        texts = [t.value for t in column.text]
+        if len(texts) == 2:  # a card's body: its meta line and the mention text
+            badges = [
+                md.proto.help
+                for md in column.markdown
+                if md.value.endswith("-badge[:material/help: Low confidence]")
+            ]
+            (confidence,) = [c.value for c in column.caption]
+            cards.append((texts[1], confidence, badges[0] if badges else None))
+    return cards
+
+
+def test_negative_feed_shows_confidence_flags_unsure_labels_and_sorts_by_confidence(
+    seeded: dict[str, Any],
+) -> None:
+    ids = seeded["mention_ids"]
+    with session_scope(seeded["url"]) as session:
+        session.get(Mention, ids["av_ko"]).p_negative = 0.55  # below feed.LOW_CONFIDENCE
+        session.get(Mention, ids["av_neg"]).p_negative = 0.72
+        # An analyst turns Glow Lab's neutral Korean comment into a negative: it joins the feed, corrected.
+        repo.record_correction(session, mention_id=ids["gl_ko"], task="sentiment", label="negative")
+        gl_ko_text = session.get(Mention, ids["gl_ko"]).text
+    av_ko_text = seeded["feed_default_texts"][1]
+    negative, html_looking = seeded["negative_text"], seeded["html_looking_text"]
+    low_help = (
+        "The model was unsure: its probability of negative is below 60 %. "
+        "Check the label and correct it below if it is wrong."
+    )
+
+    at = open_app("views/negative_feed.py")
+    assert at.subheader[0].value == "4 negative mentions"
+    assert at.selectbox(key="feed_order").value == "newest"
+    assert at.selectbox(key="feed_order").options == [
+        "Newest first",
+        "Highest confidence first",
+        "Lowest confidence first",
+    ]
+    assert _feed_cards(at) == [
+        (negative, "confidence 88 %", None),
+        (av_ko_text, "confidence 55 %", low_help),
+        (gl_ko_text, "corrected by an analyst", None),
+        (html_looking, "confidence 72 %", None),
+    ]
+    helps = {c.value: c.proto.help for c in at.caption}
+    assert helps["confidence 88 %"] == "The model's probability that this mention is negative."
+    assert helps["corrected by an analyst"] == ""  # no model probability to explain
+
+    at.selectbox(key="feed_order").set_value("confidence_desc").run()
+    assert [card[0] for card in _feed_cards(at)] == [gl_ko_text, negative, html_looking, av_ko_text]
+    at.selectbox(key="feed_order").set_value("confidence_asc").run()
+    assert _feed_cards(at)[0] == (av_ko_text, "confidence 55 %", low_help)
+    assert [card[0] for card in _feed_cards(at)] == [av_ko_text, html_looking, negative, gl_ko_text]
+    assert not at.exception
 
 
 # ---------------------------------------------------------------- explore & export

@@ -1,5 +1,9 @@
-"""Negative feed: non-spam negative mentions, newest first, with a triage status that saves on change and
-a "Correct labels" box to fix a wrong sentiment or spam label (a mention corrected away leaves the feed).
+"""Negative feed: non-spam negative mentions, newest first or by the model's confidence, with a triage status
+that saves on change and a "Correct labels" box to fix a wrong sentiment or spam label (a mention corrected
+away leaves the feed).
+
+Each card says how sure the model was (its probability of "negative") or that an analyst corrected the label,
+and flags a model label below ``store.feed.LOW_CONFIDENCE`` as "Low confidence".
 
 Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML), and a source
 link is shown only for an http(s) URL.
@@ -7,14 +11,28 @@ link is shown only for an http(s) URL.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
+from store.feed import FEED_ORDERS, LOW_CONFIDENCE, FeedMention
 from store.models import TRIAGE_STATUSES
+from store.repo import CORRECTED, IMPORTED
 from ui import charts, queries
 from ui.correction_form import correction_controls
 
 STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
 ALL_BRANDS = "All brands"
+ORDER_LABELS = {
+    "newest": "Newest first",
+    "confidence_desc": "Highest confidence first",
+    "confidence_asc": "Lowest confidence first",
+}
+CONFIDENCE_HELP = "The model's probability that this mention is negative."
+LOW_CONFIDENCE_HELP = (
+    f"The model was unsure: its probability of negative is below {LOW_CONFIDENCE * 100:.0f} %. "
+    "Check the label and correct it below if it is wrong."
+)
 
 url = queries.current_url()
 since, until = queries.current_period()
@@ -27,6 +45,18 @@ def _web_link(link: str | None) -> str | None:
     return link if link.lower().startswith(("http://", "https://")) else None
 
 
+def _confidence_text(m: FeedMention) -> str:
+    """The card's label line: the model's confidence ("confidence 83 %"), or who labeled it instead."""
+    if m.label_source == CORRECTED:
+        return "corrected by an analyst"
+    if m.label_source == IMPORTED:
+        return "label imported with the data"
+    if m.model_confidence is None:
+        return "confidence unknown"
+    # Truncated, not rounded, so a label just below the threshold never reads as the threshold itself.
+    return f"confidence {math.floor(round(m.model_confidence * 100, 6))} %"
+
+
 def _save_status(mention_id: int, key: str) -> None:
     """on_change of a status box: write it at once, so a rerun or another page sees the new status."""
     status = st.session_state[key]
@@ -36,7 +66,7 @@ def _save_status(mention_id: int, key: str) -> None:
 
 st.title("Negative feed")
 
-filters = st.columns([1, 2])
+filters = st.columns([1, 2, 1])
 brand_choice = filters[0].selectbox("Brand", [ALL_BRANDS, *queries.brand_names(url)], key="feed_brand")
 statuses = filters[1].multiselect(
     "Triage status",
@@ -45,17 +75,30 @@ statuses = filters[1].multiselect(
     format_func=STATUS_LABELS.get,
     key="feed_statuses",
 )
+order = filters[2].selectbox(
+    "Sort by",
+    FEED_ORDERS,
+    format_func=ORDER_LABELS.get,
+    key="feed_order",
+    help="Confidence is the model's probability that a mention is negative; lowest first puts the labels it "
+    "was unsure of on top, to review them.",
+)
 
-mentions = queries.negative_mentions(
-    url, None if brand_choice == ALL_BRANDS else brand_choice, tuple(statuses), since, until
-) if statuses else []
+brand = None if brand_choice == ALL_BRANDS else brand_choice
+mentions = (
+    queries.negative_mentions(url, brand, tuple(statuses), since, until, order=order) if statuses else []
+)
 count = len(mentions)
 st.subheader(f"{count} negative mention{'' if count == 1 else 's'}")
 if not statuses:
     st.caption("Choose at least one triage status.")
-elif count >= queries.FEED_LIMIT:
+elif count >= queries.FEED_LIMIT and order == "newest":
     st.caption(
         f"Showing the newest {queries.FEED_LIMIT}; narrow the brand, status or period to see older ones."
+    )
+elif count >= queries.FEED_LIMIT:
+    st.caption(
+        f"Showing the first {queries.FEED_LIMIT} in this order; narrow the brand, status or period for more."
     )
 
 tz_name = st.context.timezone
@@ -64,16 +107,21 @@ for m in mentions:
         body, actions = st.columns([5, 1])
         with body:
             meta = " · ".join(
-                part for part in (
+                part
+                for part in (
                     charts.fmt_time(m.published_at, tz_name),
                     m.platform,
                     ", ".join(m.brands),
                     f"by {m.author}" if m.author else None,
                     m.lang,
-                ) if part
+                )
+                if part
             )
             st.text(meta)
             st.text(m.text)
+            if m.low_confidence:
+                st.badge("Low confidence", icon=":material/help:", color="orange", help=LOW_CONFIDENCE_HELP)
+            st.caption(_confidence_text(m), help=None if m.model_confidence is None else CONFIDENCE_HELP)
         with actions:
             key = f"triage_{m.mention_id}"
             st.selectbox(
