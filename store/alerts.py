@@ -5,8 +5,9 @@ The rules (every default lives in ``AlertSettings``):
 - **Windows.** The last 24 h is (now − 24 h, now]. The baseline is the 7 preceding 24-hour windows, aligned to
   ``now`` (not calendar days) so that every day compared is as long as the last one.
 - **volume**: non-spam mentions of a brand (all sources, and each source = platform) in a window.
-- **negative_share**: negative / labeled non-spam mentions × 100 in a window. A baseline window without
-  labeled mentions has no share and is left out of the baseline.
+- **negative_share**: negative / labeled non-spam mentions × 100 in a window, with the sentiment each mention
+  gives the brand (``store.brand_sentiment``). A baseline window without labeled mentions has no share and is
+  left out of the baseline.
 - **Spike**: value > mean + k × sd over the baseline's daily values (k = 2), where sd is the sample standard
   deviation but never less than the sampling noise of the figure (√mean for a count, the binomial standard
   error at the baseline share for a share): a week that happened to be unusually even must not turn ordinary
@@ -39,6 +40,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, not_, select
 from sqlmodel import Session
 
+from store.brand_sentiment import brand_sentiment
 from store.db import as_utc
 from store.models import Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
 
@@ -209,7 +211,7 @@ def _window_counts(session: Session, now: datetime, days: int) -> dict[tuple[str
             Mention.platform.label("source"),
             bucket.label("day"),
             case((Mention.sentiment.is_not(None), 1), else_=0).label("labeled"),
-            case((Mention.sentiment == "negative", 1), else_=0).label("negative"),
+            case((brand_sentiment() == "negative", 1), else_=0).label("negative"),
         )
         .select_from(Brand)
         .join(MentionBrand, MentionBrand.brand_id == Brand.id)
@@ -283,7 +285,7 @@ def _drivers(
     t = _mention_time()
     engagement = Mention.likes + Mention.replies
     stmt = (
-        select(Mention.id, Mention.platform, t, Mention.text, Mention.url, engagement, Mention.sentiment)
+        select(Mention.id, Mention.platform, t, Mention.text, Mention.url, engagement, brand_sentiment())
         .select_from(Mention)
         .join(MentionBrand, MentionBrand.mention_id == Mention.id)
         .join(Brand, Brand.id == MentionBrand.brand_id)
@@ -294,7 +296,7 @@ def _drivers(
     if source is not None:
         stmt = stmt.where(Mention.platform == source)
     if negative_only:
-        stmt = stmt.where(Mention.sentiment == "negative")
+        stmt = stmt.where(brand_sentiment() == "negative")
     return tuple(
         AlertMention(
             mention_id=r[0],

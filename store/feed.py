@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from store.alerts import DEFAULT_SETTINGS, running_hours
+from store.brand_sentiment import mentions_with_brand_sentiment
 from store.db import as_utc
 from store.kpi import period_filter
 from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
@@ -105,15 +106,12 @@ def negative_feed(
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
         .where(
-            Mention.sentiment == "negative",
+            # Negative for the brand (for any of its brands when None): a comparison of two brands can be
+            # negative about one of them only (store.brand_sentiment).
+            Mention.id.in_(mentions_with_brand_sentiment("negative", brand)),
             func.coalesce(Mention.is_spam, False).is_(False),
             Mention.triage_status.in_(statuses),
             period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), since, until),
-            Mention.id.in_(
-                select(brands_of.c.mention_id).where(
-                    (brands_of.c.name == brand) if brand else brands_of.c.name.is_not(None)
-                )
-            ),
         )
         .order_by(*by_confidence, *newest)
         .limit(limit)

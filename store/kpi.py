@@ -1,7 +1,8 @@
 """Share of voice, net sentiment and quality-weighted engagement, computed in SQL (SQLite and PostgreSQL).
 
 Definitions are those of the README's "Metrics" section: spam mentions are excluded from
-P / N / U and from mention counts; a mention that names two brands counts for both. Percentages are on a
+P / N / U and from mention counts; a mention that names two brands counts for both, with the sentiment it
+gives each brand (``store.brand_sentiment.brand_sentiment``). Percentages are on a
 0-100 scale; a metric whose denominator is zero is ``None``.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, sel
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
+from store.brand_sentiment import brand_sentiment
 from store.db import as_utc
 from store.models import (
     SIGNAL_BURST_SECONDS,
@@ -166,14 +168,15 @@ def share_of_voice(
     else:
         not_spam = _not_spam()
         ns = lambda expr: func.sum(case((not_spam, expr), else_=0))  # noqa: E731
+        label = brand_sentiment()
         stmt = (
             select(
                 Brand.name,
                 ns(1).label("mentions"),
                 func.sum(case((not_spam, 0), else_=1)).label("spam"),
-                ns(case((Mention.sentiment == "positive", 1), else_=0)).label("p"),
-                ns(case((Mention.sentiment == "negative", 1), else_=0)).label("n"),
-                ns(case((Mention.sentiment == "neutral", 1), else_=0)).label("u"),
+                ns(case((label == "positive", 1), else_=0)).label("p"),
+                ns(case((label == "negative", 1), else_=0)).label("n"),
+                ns(case((label == "neutral", 1), else_=0)).label("u"),
                 ns(Mention.likes + Mention.replies).label("engagement"),
                 ns(func.coalesce(Author.followers, 0)).label("reach"),
             )
@@ -257,13 +260,14 @@ def net_sentiment_by_day(
             for d, name, p, n, u in session.execute(stmt).all()
         ]
     day = day_of(session, _mention_time())
+    label = brand_sentiment()
     stmt = (
         select(
             day.label("day"),
             Brand.name,
-            func.sum(case((Mention.sentiment == "positive", 1), else_=0)),
-            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
-            func.sum(case((Mention.sentiment == "neutral", 1), else_=0)),
+            func.sum(case((label == "positive", 1), else_=0)),
+            func.sum(case((label == "negative", 1), else_=0)),
+            func.sum(case((label == "neutral", 1), else_=0)),
         )
         .select_from(Brand)
         .join(MentionBrand, MentionBrand.brand_id == Brand.id)
@@ -668,7 +672,8 @@ def qw_net_sentiment(
         (Mention.low_effort.is_(True), low_effort_weight), else_=1.0
     )
     q = func.coalesce(cw.c.q, q_free)
-    s_c = case((Mention.sentiment == "positive", 1.0), (Mention.sentiment == "negative", -1.0), else_=0.0)
+    label = brand_sentiment()  # the mention's sentiment for this brand
+    s_c = case((label == "positive", 1.0), (label == "negative", -1.0), else_=0.0)
     row = session.execute(
         select(func.sum(q * s_c), func.sum(q))
         .select_from(Mention)

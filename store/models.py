@@ -213,11 +213,21 @@ class PostCommentSums(SQLModel, table=True):
 
 
 class MentionBrand(SQLModel, table=True):
+    """A mention's link to a brand, with the sentiment the mention gives that brand when it names several
+    brands and says different things about them (see store/brand_sentiment.py for when it counts)."""
+
     __tablename__ = "mention_brand"
     # A brand's mentions read from the index alone (KPI queries, migration 0003).
     __table_args__ = (Index("ix_mention_brand_brand_mention", "brand_id", "mention_id"),)
     mention_id: int = Field(foreign_key="mention.id", primary_key=True)
     brand_id: int = Field(foreign_key="brand.id", primary_key=True, index=True)
+    # Per-brand label (migration 0007): NULL where the mention's own label is the brand's. ``labeled_at``:
+    # when the label worker decided it (NULL: not yet, e.g. a link added after the mention was labeled).
+    sentiment: str | None = None
+    p_negative: float | None = None
+    p_neutral: float | None = None
+    p_positive: float | None = None
+    labeled_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class MetricSnapshot(SQLModel, table=True):

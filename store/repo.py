@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from store import rollups
+from store.brand_sentiment import BrandLabel, set_brand_labels
 from store.models import (
     CORRECTION_LABELS,
     CORRECTION_TASKS,
@@ -679,15 +680,21 @@ def count_unlabeled(session: Session) -> int:
 
 
 def write_labels(
-    session: Session, *, labels: Sequence[MentionLabel], overwrite_imported: bool = False
+    session: Session,
+    *,
+    labels: Sequence[MentionLabel],
+    brand_labels: Sequence[BrandLabel] = (),
+    overwrite_imported: bool = False,
 ) -> None:
-    """Write the worker's labels. Labels given with imported data are kept unless ``overwrite_imported``;
+    """Write the worker's labels, and its per-brand labels of multi-brand mentions' links
+    (``store.brand_sentiment``). Labels given with imported data are kept unless ``overwrite_imported``;
     the labels of a mention an analyst corrected (``record_correction``) are always kept.
     """
     if not labels:
         return
     rollups.lock_for_write(session)
     now = utcnow()
+    set_brand_labels(session, labels=brand_labels, now=now)
     t = Mention.__table__
     imported = or_(
         and_(t.c.label_source == IMPORTED, literal(not overwrite_imported)), t.c.label_source == CORRECTED
@@ -732,7 +739,18 @@ def write_labels(
         ],
     )
     # Sentiment and spam score feed the per-brand daily sums and the posts' comment sums.
-    rollups.refresh_after_write(session, mention_ids=[lab.mention_id for lab in labels])
+    written = {lab.mention_id for lab in labels} | {lab.mention_id for lab in brand_labels}
+    rollups.refresh_after_write(session, mention_ids=written)
+
+
+def write_brand_labels(session: Session, *, labels: Sequence[BrandLabel]) -> None:
+    """Write per-brand labels of links (``store.brand_sentiment``) of already labeled mentions, e.g. links a
+    re-match added later, and recount the rollups."""
+    if not labels:
+        return
+    rollups.lock_for_write(session)
+    set_brand_labels(session, labels=labels, now=utcnow())
+    rollups.refresh_after_write(session, mention_ids={lab.mention_id for lab in labels})
 
 
 def _bind(name: str) -> Any:
@@ -808,9 +826,7 @@ def record_correction(
         }
     else:
         values = {"is_spam": label == "spam", "spam_score": 1.0 if label == "spam" else 0.0}
-    session.execute(
-        update(Mention).where(Mention.id == mention_id).values(**values, label_source=CORRECTED)
-    )
+    session.execute(update(Mention).where(Mention.id == mention_id).values(**values, label_source=CORRECTED))
     rollups.refresh_after_write(session, mention_ids=[mention_id])
     session.flush()
     return correction

@@ -4,7 +4,8 @@
   d = 0), recomputed for every post whose comments are written.
 - ``post_comment_sums``: per post, the stored comments and Σ (1 − p_spam) × d split by low effort and by the
   author factor's signals: QWE's qualified share s_p.
-- ``brand_day``: per brand and UTC day, the voice counts and the sums of QW net sentiment.
+- ``brand_day``: per brand and UTC day, the voice counts and the sums of QW net sentiment, with the
+  sentiment each mention gives that brand (``store.brand_sentiment``).
 - ``author_signal`` (``store.kpi.refresh_author_signals``): per author, the counts behind the author factor.
 
 Every refresh recomputes whole rows from the base tables (never adds deltas), for a set of posts or of
@@ -26,6 +27,7 @@ from sqlalchemy import Float, and_, case, cast, func, or_, select, tuple_, updat
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
+from store.brand_sentiment import brand_sentiment
 from store.kpi import POST_KINDS, author_flagged, day_of, period_filter, refresh_author_signals
 from store.models import Author, AuthorSignal, BrandDay, Mention, MentionBrand, PostCommentSums
 
@@ -166,8 +168,9 @@ def brand_day_select(session: Session, where: ColumnElement[bool] | None = None)
     spam = func.coalesce(Mention.is_spam, False).is_(True)
     ham = lambda expr: func.coalesce(func.sum(case((~spam, expr), else_=0)), 0)  # noqa: E731
     labeled = Mention.sentiment.is_not(None)
+    label = brand_sentiment()  # the sentiment the mention gives this link's brand
     base, low, flagged = _weight_parts(signal)
-    s_c = case((Mention.sentiment == "positive", 1.0), (Mention.sentiment == "negative", -1.0), else_=0.0)
+    s_c = case((label == "positive", 1.0), (label == "negative", -1.0), else_=0.0)
     q = case((labeled, base), else_=0.0)
     stmt = (
         select(
@@ -175,9 +178,9 @@ def brand_day_select(session: Session, where: ColumnElement[bool] | None = None)
             day,
             ham(1),
             func.coalesce(func.sum(case((spam, 1), else_=0)), 0),
-            ham(case((Mention.sentiment == "positive", 1), else_=0)),
-            ham(case((Mention.sentiment == "negative", 1), else_=0)),
-            ham(case((Mention.sentiment == "neutral", 1), else_=0)),
+            ham(case((label == "positive", 1), else_=0)),
+            ham(case((label == "negative", 1), else_=0)),
+            ham(case((label == "neutral", 1), else_=0)),
             ham(Mention.likes + Mention.replies),
             ham(func.coalesce(Author.followers, 0)),
             *_split_sum(q, low, flagged),

@@ -256,6 +256,8 @@ def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-
     typer.echo(
         f"labeled {result.labeled} mentions with {result.model} ({result.model_version}) in {secs:.1f} s"
     )
+    if result.multi_brand:
+        typer.echo(f"per-brand sentiment decided for {result.multi_brand} mentions naming several brands")
 
 
 @app.command()
@@ -665,7 +667,11 @@ def eval_model(
     data: Annotated[Path, typer.Option("--data", help='JSONL rows {"text", "label", "lang"}')],
     task: Annotated[str, typer.Option(help="sentiment or spam")] = "sentiment",
     model: Annotated[
-        str | None, typer.Option(help="Hugging Face model id or local path (default: bundled)")
+        str | None,
+        typer.Option(
+            help="default (the bundled fine-tuned e5), moe (the previous default), a Hugging Face model id "
+            "or local path"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
 ) -> None:

@@ -140,7 +140,7 @@ def test_comments_under_a_brand_post_are_mentions_of_the_brand(db_url: str) -> N
             .order_by(Mention.external_id)
         ).all()
         names = {v: k for k, v in repo.brand_ids(s).items()}
-        assert [(e, names[b]) for e, b in links] == sorted(
+        assert sorted((e, names[b]) for e, b in links) == sorted(
             [("P1", "Glow Lab"), ("P1#1", "Glow Lab"), ("P1#2", "Glow Lab"), ("P1#2", "Aqua Veil")]
         )
 

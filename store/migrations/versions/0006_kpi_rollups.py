@@ -48,8 +48,44 @@ def _sums(prefix: str) -> list[sa.Column]:
     ]
 
 
-def upgrade() -> None:
+def fill_brand_day() -> None:
+    """Count ``brand_day`` from the stored mentions and links (also run by 0007's downgrade)."""
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        day = f"to_char(timezone('UTC', {T}), 'YYYY-MM-DD')"
+    else:
+        day = f"strftime('%Y-%m-%d', {T})"
+    spam = "coalesce(m.is_spam, false)"
+    labeled = f"(CASE WHEN m.sentiment IS NOT NULL THEN {BASE} ELSE 0.0 END)"
+
+    def ham(value: str) -> str:
+        return f"coalesce(sum(CASE WHEN NOT {spam} THEN {value} ELSE 0 END), 0)"
+
+    def ham_sentiment(label: str) -> str:
+        return ham(f"CASE WHEN m.sentiment = '{label}' THEN 1 ELSE 0 END")
+
+    op.execute(
+        f"""
+        INSERT INTO brand_day (
+            brand_id, day, mentions, spam_mentions, positive, negative, neutral, engagement, reach,
+            q_plain, q_low_effort, q_flagged, q_flagged_low_effort,
+            s_plain, s_low_effort, s_flagged, s_flagged_low_effort
+        )
+        SELECT mb.brand_id, coalesce({day}, ''), {ham("1")},
+            coalesce(sum(CASE WHEN {spam} THEN 1 ELSE 0 END), 0),
+            {ham_sentiment("positive")}, {ham_sentiment("negative")}, {ham_sentiment("neutral")},
+            {ham("m.likes + m.replies")}, {ham("coalesce(a.followers, 0)")},
+            {_split(labeled)}, {_split(f"{labeled} * {SIGN}")}
+        FROM mention_brand mb
+        JOIN mention m ON m.id = mb.mention_id
+        LEFT JOIN author a ON a.id = m.author_id
+        LEFT JOIN author_signal s ON s.author_id = m.author_id
+        GROUP BY mb.brand_id, coalesce({day}, '')
+        """
+    )
+
+
+def upgrade() -> None:
     op.add_column("mention", sa.Column("duplicate", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.execute(
         """
@@ -98,38 +134,7 @@ def upgrade() -> None:
         GROUP BY m.post_id
         """
     )
-    if dialect == "postgresql":
-        day = f"to_char(timezone('UTC', {T}), 'YYYY-MM-DD')"
-    else:
-        day = f"strftime('%Y-%m-%d', {T})"
-    spam = "coalesce(m.is_spam, false)"
-    labeled = f"(CASE WHEN m.sentiment IS NOT NULL THEN {BASE} ELSE 0.0 END)"
-
-    def ham(value: str) -> str:
-        return f"coalesce(sum(CASE WHEN NOT {spam} THEN {value} ELSE 0 END), 0)"
-
-    def ham_sentiment(label: str) -> str:
-        return ham(f"CASE WHEN m.sentiment = '{label}' THEN 1 ELSE 0 END")
-
-    op.execute(
-        f"""
-        INSERT INTO brand_day (
-            brand_id, day, mentions, spam_mentions, positive, negative, neutral, engagement, reach,
-            q_plain, q_low_effort, q_flagged, q_flagged_low_effort,
-            s_plain, s_low_effort, s_flagged, s_flagged_low_effort
-        )
-        SELECT mb.brand_id, coalesce({day}, ''), {ham("1")},
-            coalesce(sum(CASE WHEN {spam} THEN 1 ELSE 0 END), 0),
-            {ham_sentiment("positive")}, {ham_sentiment("negative")}, {ham_sentiment("neutral")},
-            {ham("m.likes + m.replies")}, {ham("coalesce(a.followers, 0)")},
-            {_split(labeled)}, {_split(f"{labeled} * {SIGN}")}
-        FROM mention_brand mb
-        JOIN mention m ON m.id = mb.mention_id
-        LEFT JOIN author a ON a.id = m.author_id
-        LEFT JOIN author_signal s ON s.author_id = m.author_id
-        GROUP BY mb.brand_id, coalesce({day}, '')
-        """
-    )
+    fill_brand_day()
 
 
 def downgrade() -> None:
