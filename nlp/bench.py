@@ -34,7 +34,17 @@ from typing import Any
 import numpy as np
 
 from nlp.bench_corpus import bench_corpus
-from nlp.classifier import DefaultClassifier, HFClassifier, TextClassifier, load_classifier
+from nlp.classifier import (
+    BUNDLED_ALIASES,
+    EMPTY_TEXT_LABEL,
+    BlendClassifier,
+    DefaultClassifier,
+    E5Classifier,
+    HFClassifier,
+    TextClassifier,
+    lang_group,
+    load_classifier,
+)
 from nlp.encoder import TOKEN_BUDGET
 from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labeling import label_texts
@@ -56,6 +66,12 @@ NAIVE_DESCRIPTION = {
         "mean pooling + L2 norm, the fine-tuned top layer on the pipeline model's layer below (a forward "
         "hook), then the sentiment and spam heads on that text (MiniLM once for both tasks)"
     ),
+    "e5": (
+        "per text: language id, preprocess, pipeline('feature-extraction') on a BertModel of e5's "
+        "embeddings, its frozen lower layers and the fine-tuned top layers (fp32), mean pooling, then the "
+        "sentiment and spam heads (the encoder once for both tasks)"
+    ),
+    "blend": "per text: language id; e5: {e5}; moe: {moe}; mixed with the weight of the text's language",
     "hf": "per text: language id, pipeline('text-classification', top_k=None) (fp32), {tasks}",
 }
 
@@ -85,6 +101,9 @@ class BenchResult:
     worker: str
     naive: str
     timing: dict[str, float] = field(default_factory=dict)
+    model_version: str = ""
+    previous_texts_per_s: float | None = None  # the previous default's worker path, same texts, same run
+    previous: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,6 +164,10 @@ class NaiveDefault:
 
     def label(self, text: str) -> dict[str, str]:
         detect_language(text)
+        return {t: self.heads[t].labels[int(np.argmax(p))] for t, p in self.probs(text).items()}
+
+    def probs(self, text: str) -> dict[str, np.ndarray]:
+        """Per task, the probabilities of one text (the model's preprocessing included)."""
         clean = preprocess(text)
         self._below.clear()
         hidden = self.pipe(clean, truncation=True, tokenize_kwargs={"max_length": 128}, return_tensors=True)
@@ -161,7 +184,85 @@ class NaiveDefault:
             else:
                 probs = head.proba([clean], emb)[0]
             empty_label = head.config.get("empty_text_label")
-            out[task] = empty_label if not clean and empty_label else head.labels[int(np.argmax(probs))]
+            if not clean and empty_label:
+                probs = (np.array(head.labels) == empty_label).astype(np.float64)
+            out[task] = probs
+        return out
+
+
+class NaiveE5:
+    """The fine-tuned e5 the naive way: a feature-extraction pipeline per text (fp32), then both heads.
+
+    The pipeline's model is a ``BertModel`` made of the base's embeddings and lower layers and the fine-tuned
+    top layers (shared, not copied), so it computes exactly the classifier's function, one text at a time.
+    """
+
+    def __init__(self, sentiment: E5Classifier, spam: E5Classifier) -> None:
+        import torch
+        from transformers import BertModel, pipeline
+
+        from nlp.e5 import load_e5
+        from nlp.encoder import quiet_transformers
+
+        tokenizer, base = load_e5()
+        self.runner = sentiment.runner
+        top = self.runner.top
+        with torch.device("meta"):
+            model = BertModel(base.config, add_pooling_layer=False)
+        model.embeddings = base.embeddings
+        model.encoder.layer = torch.nn.ModuleList([*base.encoder.layer[: top.first_layer], *top.layers])
+        self.heads = {"sentiment": sentiment, "spam": spam}
+        with quiet_transformers():
+            self.pipe = pipeline("feature-extraction", model=model.eval(), tokenizer=tokenizer, device="cpu")
+        self.description = NAIVE_DESCRIPTION["e5"]
+
+    def label(self, text: str) -> dict[str, str]:
+        detect_language(text)
+        return {t: self.heads[t].labels[int(np.argmax(p))] for t, p in self.probs(text).items()}
+
+    def probs(self, text: str) -> dict[str, np.ndarray]:
+        """Per task, the probabilities of one text (preprocessing, prefix and temperature included)."""
+        import torch
+
+        from nlp.e5_model import E5_MAX_TOKENS, PREFIX
+
+        clean = preprocess(text)
+        hidden = self.pipe(
+            PREFIX + clean,
+            truncation=True,
+            tokenize_kwargs={"max_length": E5_MAX_TOKENS},
+            return_tensors=True,
+        )
+        pooled = hidden[0].float().mean(0, keepdim=True)
+        out = {}
+        with torch.inference_mode():
+            for task, clf in self.heads.items():
+                logits = self.runner.top.heads[task](pooled).float().numpy()[0] / clf.temperature
+                probs = np.exp(logits - logits.max())
+                out[task] = probs / probs.sum()
+                if not clean:
+                    out[task] = (np.array(clf.labels) == EMPTY_TEXT_LABEL[task]).astype(np.float64)
+        return out
+
+
+class NaiveBlend:
+    """The default blend the naive way: per text, language id, then ``NaiveE5`` and ``NaiveDefault`` (each
+    one text at a time, fp32), mixed with the blend's weight for the text's language group."""
+
+    def __init__(self, sentiment: BlendClassifier, spam: BlendClassifier) -> None:
+        self.blends = {"sentiment": sentiment, "spam": spam}
+        self.e5 = NaiveE5(sentiment.e5, spam.e5)
+        self.moe = NaiveDefault(sentiment.moe, spam.moe)
+        self.description = NAIVE_DESCRIPTION["blend"].format(e5=self.e5.description, moe=self.moe.description)
+
+    def label(self, text: str) -> dict[str, str]:
+        group = lang_group(detect_language(text))
+        p_e5, p_moe = self.e5.probs(text), self.moe.probs(text)
+        out = {}
+        for task, blend in self.blends.items():
+            w = blend.weights.get(group, 1.0)
+            z = w * np.log(np.clip(p_e5[task], 1e-6, 1)) + (1 - w) * np.log(np.clip(p_moe[task], 1e-6, 1))
+            out[task] = blend.labels[int(np.argmax(z))]
         return out
 
 
@@ -234,11 +335,16 @@ def run_bench(
     t0 = time.perf_counter()
     sentiment: TextClassifier | None
     spam: TextClassifier | None
-    if model in (None, "", "default"):
-        sentiment = load_classifier("sentiment", batch_size=batch_size, precision=precision)
-        spam = load_classifier("spam", batch_size=batch_size, precision=precision)
+    bundled = BUNDLED_ALIASES.get(model or "default") is not None
+    if bundled:
+        sentiment = load_classifier("sentiment", model, batch_size=batch_size, precision=precision)
+        spam = load_classifier("spam", model, batch_size=batch_size, precision=precision)
         tasks = ["sentiment", "spam"]
-        precision_used = sentiment.encoder.precision  # type: ignore[attr-defined]
+        precision_used = (
+            sentiment.precision  # type: ignore[attr-defined]
+            if isinstance(sentiment, E5Classifier | BlendClassifier)
+            else sentiment.encoder.precision  # type: ignore[attr-defined]
+        )
     else:
         clf = load_classifier(
             task, model, batch_size=batch_size, precision=precision, label_mapping=label_mapping
@@ -255,10 +361,16 @@ def run_bench(
     worker_peak = _peak_rss_mb()
 
     t0 = time.perf_counter()
-    if model in (None, "", "default"):
-        naive_default = NaiveDefault(sentiment, spam)  # type: ignore[arg-type]
-        naive: NaiveDefault | NaiveHF = naive_default
-        naive_description = naive_default.description
+    naive: NaiveDefault | NaiveE5 | NaiveBlend | NaiveHF
+    if isinstance(sentiment, BlendClassifier):
+        naive = NaiveBlend(sentiment, spam)  # type: ignore[arg-type]
+        naive_description = naive.description
+    elif isinstance(sentiment, E5Classifier):
+        naive = NaiveE5(sentiment, spam)  # type: ignore[arg-type]
+        naive_description = naive.description
+    elif bundled:
+        naive = NaiveDefault(sentiment, spam)  # type: ignore[arg-type]
+        naive_description = naive.description
     else:
         naive = NaiveHF(sentiment or spam, task)  # type: ignore[arg-type]
         naive_description = NAIVE_DESCRIPTION["hf"].format(tasks=task)
@@ -269,6 +381,28 @@ def run_bench(
     t0 = time.perf_counter()
     naive_labels = [naive.label(text) for text in naive_texts]
     naive_seconds = time.perf_counter() - t0
+
+    # The previous default (character experts + MiniLM), the same worker path on the same texts, for users
+    # choosing between label quality and raw speed.
+    previous: dict[str, Any] = {}
+    if isinstance(sentiment, E5Classifier | BlendClassifier):
+        prev_sent = load_classifier("sentiment", "moe", batch_size=batch_size, precision=precision)
+        prev_spam = load_classifier("spam", "moe", batch_size=batch_size, precision=precision)
+        _worker_labels(texts[:32], prev_sent, prev_spam, chunk_size)
+        t0 = time.perf_counter()
+        prev_labels = _worker_labels(texts, prev_sent, prev_spam, chunk_size)
+        prev_seconds = time.perf_counter() - t0
+        previous = {
+            "model": prev_sent.version,
+            "texts_per_s": round(len(texts) / prev_seconds, 1),
+            "seconds": round(prev_seconds, 2),
+            "agreement_with_worker": {
+                t: round(
+                    sum(a[t] == b[t] for a, b in zip(prev_labels, worker_labels, strict=True)) / len(texts), 4
+                )
+                for t in tasks
+            },
+        }
 
     agreement = {
         t: sum(a[t] == b[t] for a, b in zip(naive_labels, worker_labels, strict=False)) / len(naive_labels)
@@ -304,4 +438,7 @@ def run_bench(
         ),
         naive=naive_description,
         timing={k: round(v, 2) for k, v in timing.items()},
+        model_version=sentiment.version if sentiment is not None else spam.version,  # type: ignore[union-attr]
+        previous_texts_per_s=previous.get("texts_per_s"),
+        previous=previous,
     )

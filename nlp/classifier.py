@@ -195,6 +195,93 @@ class DefaultClassifier(TextClassifier):
         return probs
 
 
+class E5Classifier(TextClassifier):
+    """The bundled fine-tuned multilingual-e5-small (``nlp/e5_model.py``); both tasks share a forward pass."""
+
+    def __init__(
+        self,
+        task: str,
+        folder: Path = DEFAULT_DIR,
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+        precision: str | None = None,
+    ) -> None:
+        from nlp.e5_model import get_runner
+
+        self.task = task
+        self.runner = get_runner(folder, device, precision)
+        config = self.runner.config
+        self.labels = tuple(config["tasks"][task]["labels"])
+        self.version = str(config["version"])
+        self.model_id = str(config.get("model_id", "brandpulse-e5"))
+        self.precision = self.runner.precision
+        self.temperature = self.runner.temperature[task]
+        self.batch_size = batch_size
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        clean = [preprocess(t) for t in texts]
+        probs = softmax(self.runner.logits(clean, self.batch_size)[self.task] / self.temperature)
+        # Nothing left after preprocessing is no evidence: neutral / ham, with certainty.
+        empty = EMPTY_TEXT_LABEL[self.task]
+        for i, text in enumerate(clean):
+            if not text:
+                probs[i] = 0.0
+                probs[i, self.labels.index(empty)] = 1.0
+        return probs
+
+
+def lang_group(lang: str) -> str:
+    """The language group a blend weight is chosen for: our four markets' languages, else "other"."""
+    return lang if lang in BLEND_GROUPS else "other"
+
+
+class BlendClassifier(TextClassifier):
+    """The bundled default: the fine-tuned e5 and the previous default (``moe``) mixed per language group,
+
+        log p = w · log p_e5 + (1 − w) · log p_moe, renormalised, then divided by a temperature,
+
+    with w per language group (en, ko, zh, vi, other) and the temperature chosen on dev (``e5.json``,
+    ``blend``). The character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
+    better; e5 reads every language and carries over to domains without training data (see the model card).
+    """
+
+    def __init__(
+        self,
+        task: str,
+        folder: Path = DEFAULT_DIR,
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+        precision: str | None = None,
+    ) -> None:
+        self.e5 = E5Classifier(task, folder, batch_size=batch_size, device=device, precision=precision)
+        self.moe = DefaultClassifier(task, folder, batch_size=batch_size, device=device, precision=precision)
+        if self.e5.labels != self.moe.labels:
+            raise ValueError(f"e5 labels {self.e5.labels} differ from moe labels {self.moe.labels}")
+        # Files trained without a blend (``--quick``, ``--no-blend``) give e5 alone: every weight 1.
+        blend = self.e5.runner.config.get("blend", {}).get(task, {"weights": {}})
+        self.weights: dict[str, float] = {g: float(w) for g, w in blend["weights"].items()}
+        self.temperature = float(blend.get("temperature", 1.0))
+        self.task = task
+        self.labels = self.e5.labels
+        self.version = f"{self.e5.version}+{self.moe.version}"
+        self.model_id = "brandpulse-e5-moe"
+        self.precision = self.e5.precision
+
+    def weight_of(self, texts: Sequence[str]) -> np.ndarray:
+        """w (the e5 share of the blend) per text, from its language group."""
+        from nlp.lang import detect_language
+
+        return np.array([self.weights.get(lang_group(detect_language(t)), 1.0) for t in texts])
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        w = self.weight_of(texts)[:, None]
+        log_e5 = np.log(np.clip(self.e5.predict_proba(texts), 1e-6, 1.0))
+        log_moe = np.log(np.clip(self.moe.predict_proba(texts), 1e-6, 1.0))
+        return softmax((w * log_e5 + (1 - w) * log_moe) / self.temperature)
+
+
 class HFClassifier(TextClassifier):
     """Any Hugging Face sequence-classification model; its labels are mapped onto the task's labels."""
 
@@ -282,6 +369,25 @@ def _hf_version(model: str, config: object) -> str:
     return "unknown"
 
 
+# Names of the bundled models: the fine-tuned multilingual e5 (the default) and the previous default, the
+# character-expert mixture with MiniLM (faster, weaker on brand comments; kept for users who need raw speed).
+BUNDLED_ALIASES = {
+    "default": "default",
+    "blend": "blend",
+    "e5": "e5",
+    "bp-e5-small-ft": "e5",
+    "moe": "moe",
+    "previous": "moe",
+    "bp-moe-char-minilm-0.6": "moe",
+}
+EMPTY_TEXT_LABEL = {"sentiment": "neutral", "spam": "ham"}
+BLEND_GROUPS = ("en", "ko", "zh", "vi")
+_CLASSES: dict[str, type[DefaultClassifier | E5Classifier | BlendClassifier]] = {
+    "blend": BlendClassifier,
+    "e5": E5Classifier,
+    "moe": DefaultClassifier,
+}
+
 _cache: dict[tuple, TextClassifier] = {}
 _cache_lock = threading.Lock()
 
@@ -297,10 +403,12 @@ def load_classifier(
 ) -> TextClassifier:
     """A classifier for ``task`` ("sentiment" or "spam").
 
-    ``model`` None or "default": the bundled default model. Otherwise a Hugging Face model id (from the
-    local cache only: hub downloads are off) or a local folder; its ``config.id2label`` is mapped onto the
-    task's labels (``label_mapping`` for generic names like LABEL_0), and a label set that cannot be mapped
-    raises LabelMappingError here, at load time.
+    ``model`` None or "default" (or "blend"): the bundled default, the fine-tuned multilingual e5 blended per
+    language with the previous default; "e5": the fine-tuned e5 alone; "moe" (or "previous",
+    "bp-moe-char-minilm-0.6"): the previous default, character experts + MiniLM (the fastest). Otherwise
+    a Hugging Face model id (from the local cache only: hub downloads are off) or a local folder; its
+    ``config.id2label`` is mapped onto the task's labels (``label_mapping`` for generic names like LABEL_0),
+    and a label set that cannot be mapped raises LabelMappingError here, at load time.
 
     ``precision`` ("auto", "fp32", "bf16" or "int8"; ``BRANDPULSE_PRECISION`` overrides it, see
     ``nlp.encoder.resolve_precision``). None: "auto" for the bundled model, "fp32" for a Hugging Face model
@@ -308,13 +416,14 @@ def load_classifier(
     """
     if task not in TASK_LABELS:
         raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASK_LABELS)}")
-    if model in (None, "", "default"):
-        key: tuple = (task, "default", batch_size, device, resolve_precision(precision, pick_device(device)))
+    name = BUNDLED_ALIASES.get(model or "default")
+    if name is not None:
+        if name == "default":
+            name = "blend" if (DEFAULT_DIR / "e5.json").is_file() else "moe"
+        key: tuple = (task, name, batch_size, device, resolve_precision(precision, pick_device(device)))
         with _cache_lock:
             if key not in _cache:
-                _cache[key] = DefaultClassifier(
-                    task, batch_size=batch_size, device=device, precision=precision
-                )
+                _cache[key] = _CLASSES[name](task, batch_size=batch_size, device=device, precision=precision)
             return _cache[key]
     return HFClassifier(
         task,

@@ -259,7 +259,7 @@ def _fill(template: str, rng: random.Random) -> str:
     return text + rng.choice(_TAIL)
 
 
-def _augment(task: str, seed: int) -> dict[str, list[dict]]:
+def augment_rows(task: str, seed: int) -> dict[str, list[dict]]:
     """The task's hand-written multilingual rows: 20% of rows (per label and language) held out as dev."""
     rows = _read_jsonl(AUGMENT_FILES[task])
     rng = random.Random(f"{seed}-augment" if task == "spam" else f"{seed}-augment-{task}")
@@ -277,7 +277,7 @@ def _augment(task: str, seed: int) -> dict[str, list[dict]]:
     return {"train": train, "dev": dev}
 
 
-def _ham_from_sentiment(data_dir: Path, seed: int) -> dict[str, list[dict]]:
+def ham_from_sentiment(data_dir: Path, seed: int) -> dict[str, list[dict]]:
     rng = random.Random(f"{seed}-ham")
     out: dict[str, list[dict]] = {"train": [], "dev": []}
     for name, (n_train, n_dev) in HAM_FROM_SENTIMENT.items():
@@ -480,7 +480,7 @@ def _domains(task: str, data_dir: Path, seed: int) -> tuple[dict[str, dict[str, 
     """Per domain (expert) its train and dev rows; per dataset the train rows dropped as dev duplicates;
     and the hand-written rows' dev split (reported on its own, it belongs to no single domain)."""
     sets, dropped = _load_sets(data_dir, SENTIMENT_SETS if task == "sentiment" else SPAM_SETS, seed)
-    augment = _augment(task, seed)
+    augment = augment_rows(task, seed)
     if task == "sentiment":
         # Hand-written product comments join the expert of their language: the only neutral Korean and
         # Chinese rows there are, and the only product comments in Korean or Vietnamese.
@@ -491,7 +491,7 @@ def _domains(task: str, data_dir: Path, seed: int) -> tuple[dict[str, dict[str, 
             sets[name]["train"] = [r for r in sets[name]["train"] if r["lang"] != lang]
             sets[home]["train"].extend(moved)
         return sets, dropped, augment["dev"]
-    ham = _ham_from_sentiment(data_dir, seed)
+    ham = ham_from_sentiment(data_dir, seed)
     sets[COMMENTS_DOMAIN] = {
         "train": [{**r, "hand": True} for r in augment["train"]] + ham["train"],
         "dev": ham["dev"],

@@ -2,7 +2,8 @@
 
     brandpulse bench [--n 5000] [--model M] [--task sentiment|spam] [--naive-n 500] [--precision P] [--json]
 
-Both sides are timed in one run on the same fixed multilingual corpus; what each side does is printed with
+Both sides are timed in one run on the same fixed multilingual corpus (for the bundled default, a third: the
+previous default's worker path); what each side does is printed with
 the numbers (and described in ``nlp/bench.py``). The model's precision, inference batch size and label mapping
 come from ``brandpulse.toml`` when there is one, as for ``brandpulse label``.
 """
@@ -20,7 +21,10 @@ def bench(
     n: Annotated[int, typer.Option("--n", help="corpus texts for the worker side", min=1)] = 5000,
     model: Annotated[
         str | None,
-        typer.Option(help="Hugging Face model id or local path (default: the bundled model, both tasks)"),
+        typer.Option(
+            help="default (the bundled fine-tuned e5; the previous default, moe, is timed beside it), moe, "
+            "or a Hugging Face model id or local path (default: the bundled model, both tasks)"
+        ),
     ] = None,
     task: Annotated[str, typer.Option(help="with --model: the task it is run for")] = "sentiment",
     naive_n: Annotated[
@@ -66,6 +70,14 @@ def bench(
     typer.echo(f"  naive   {result.naive_texts_per_s:8.1f} texts/s   {result.naive}{subset}")
     typer.echo(f"  worker  {result.worker_texts_per_s:8.1f} texts/s   {result.worker}, {result.n} texts")
     typer.secho(f"  ratio   {result.ratio:8.2f} x", bold=True)
+    if result.previous:
+        prev = result.previous
+        typer.echo(
+            f"  previous default {prev['texts_per_s']:8.1f} texts/s   {prev['model']}, the same worker path "
+            f"and texts (labels agreeing with the new worker: "
+            + ", ".join(f"{k} {v:.1%}" for k, v in prev["agreement_with_worker"].items())
+            + ")"
+        )
     typer.echo(
         f"  peak RSS {result.peak_rss_mb:.0f} MB (after the worker side: {result.worker_peak_rss_mb:.0f} MB)"
     )

@@ -1,7 +1,10 @@
-"""``brandpulse train``: build the default sentiment and spam models with ``nlp.train``.
+"""``brandpulse train``: build the bundled sentiment and spam models.
 
-    brandpulse train --data DATA_DIR [--task sentiment|spam] [--out DIR] [--seed 13]
+    brandpulse train --data DATA_DIR [--model e5|moe] [--task sentiment|spam] [--out DIR] [--seed 13]
                      [--include-corrections] [--quick] [--baselines-only]
+
+``--model e5`` (the default) fine-tunes multilingual-e5-small with ``nlp.train_e5``; ``--model moe`` builds
+the previous default (character experts + MiniLM) with ``nlp.train``.
 
 ``--include-corrections`` adds the analysts' label corrections from the configured database (the same URL as
 every other command: ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``) to the training rows.
@@ -15,9 +18,9 @@ from typing import Annotated
 import typer
 
 TASKS = ("sentiment", "spam")
+MODELS = ("e5", "moe")
 DATASET_HINT = (
-    "one subfolder per dataset, each with train.jsonl and dev.jsonl of rows "
-    '{"text", "label", "lang"}'
+    'one subfolder per dataset, each with train.jsonl and dev.jsonl of rows {"text", "label", "lang"}'
 )
 
 
@@ -51,12 +54,26 @@ def train(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
     ] = None,
+    model: Annotated[
+        str,
+        typer.Option(
+            help="e5: the default, multilingual-e5-small fine-tuned for both tasks at once (nlp.train_e5); "
+            "moe: the previous default, character experts + MiniLM (nlp.train)"
+        ),
+    ] = "e5",
 ) -> None:
     """Train the default sentiment and spam models (dev scores beside a character TF-IDF baseline)."""
     from ui.cli import _fail, _load, _mask, _prepare_db  # here: ui.cli imports this module
 
+    if model not in MODELS:
+        raise _fail(f"--model must be one of {', '.join(MODELS)}")
     if task is not None and task not in TASKS:
         raise _fail("--task must be sentiment or spam")
+    if model == "e5" and (task is not None or baselines_only):
+        raise _fail(
+            "--model e5 trains sentiment and spam together in one encoder; --task and --baselines-only "
+            "apply to --model moe"
+        )
     if not data.exists():
         raise _fail(f"--data {data}: no such folder; it should hold {DATASET_HINT}")
     if not data.is_dir():
@@ -92,10 +109,13 @@ def train(
     if baselines_only:
         argv.append("--baselines-only")
 
-    from nlp import train as nlp_train
+    if model == "e5":
+        from nlp import train_e5 as trainer
+    else:
+        from nlp import train as trainer  # type: ignore[no-redef]
 
     try:
-        nlp_train.main(argv)
+        trainer.main(argv)
     except (FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc)) from None
     except SystemExit as exc:  # argparse in nlp.train has printed why

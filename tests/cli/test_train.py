@@ -48,28 +48,69 @@ def test_train_hands_its_options_and_the_configured_database_to_nlp_train(
     seeded: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import nlp.train
+    import nlp.train_e5
 
     calls: list[list[str]] = []
+    e5_calls: list[list[str]] = []
     monkeypatch.setattr(nlp.train, "main", lambda argv: calls.append(list(argv)))
+    monkeypatch.setattr(nlp.train_e5, "main", lambda argv: e5_calls.append(list(argv)))
     with session_scope(seeded["url"]) as s:
-        s.add(LabelCorrection(mention_id=seeded["negative_id"], task="sentiment", label="neutral",
-                              created_at=pd.Timestamp.now(tz="UTC").to_pydatetime()))
+        s.add(
+            LabelCorrection(
+                mention_id=seeded["negative_id"],
+                task="sentiment",
+                label="neutral",
+                created_at=pd.Timestamp.now(tz="UTC").to_pydatetime(),
+            )
+        )
     out = tmp_path / "model"
     result = CliRunner().invoke(
         app,
-        ["train", "--data", str(TINY_DATA), "--task", "sentiment", "--out", str(out), "--seed", "7",
-         "--include-corrections", "--quick"],
+        [
+            "train",
+            "--data",
+            str(TINY_DATA),
+            "--model",
+            "moe",
+            "--task",
+            "sentiment",
+            "--out",
+            str(out),
+            "--seed",
+            "7",
+            "--include-corrections",
+            "--quick",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "9 dataset folders" in result.output
     assert f"1 sentiment correction in {seeded['url']}" in result.output
-    assert calls == [[
-        "--data", str(TINY_DATA), "--seed", "7", "--task", "sentiment", "--out", str(out),
-        "--include-corrections", seeded["url"], "--quick",
-    ]]
+    assert calls == [
+        [
+            "--data",
+            str(TINY_DATA),
+            "--seed",
+            "7",
+            "--task",
+            "sentiment",
+            "--out",
+            str(out),
+            "--include-corrections",
+            seeded["url"],
+            "--quick",
+        ]
+    ]
     calls.clear()
-    assert CliRunner().invoke(app, ["train", "--data", str(TINY_DATA)]).exit_code == 0
+    assert CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--model", "moe"]).exit_code == 0
     assert calls == [["--data", str(TINY_DATA), "--seed", "13"]]
+    # The default model is the fine-tuned e5, both tasks in one run.
+    assert CliRunner().invoke(app, ["train", "--data", str(TINY_DATA)]).exit_code == 0
+    assert e5_calls == [["--data", str(TINY_DATA), "--seed", "13"]]
+    one_task = CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--task", "spam"])
+    assert one_task.exit_code == 2 and "apply to --model moe" in one_task.output
+    bad_model = CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--model", "bert"])
+    assert bad_model.exit_code == 2 and "--model must be one of e5, moe" in bad_model.output
+    assert len(e5_calls) == 1 and len(calls) == 1
 
 
 def test_corrections_round_trip_dashboard_export_train(seeded: dict[str, Any], tmp_path: Path) -> None:
@@ -102,29 +143,44 @@ def test_corrections_round_trip_dashboard_export_train(seeded: dict[str, Any], t
     rows = pd.read_csv(exported).set_index("mention_id")
     row = rows.loc[mention_id]
     assert (row["sentiment"], row["label_source"], row["corrected_sentiment"]) == (
-        "neutral", "corrected", "neutral"
+        "neutral",
+        "corrected",
+        "neutral",
     )
     assert row["sentiment_before_correction"] == "negative"
 
-    # 4. `brandpulse train --include-corrections` trains with it.
+    # 4. `brandpulse train --include-corrections` trains the default model (e5) with it.
     out = tmp_path / "model"
     result = runner.invoke(
-        app,
-        ["train", "--data", str(TINY_DATA), "--task", "sentiment", "--out", str(out),
-         "--include-corrections", "--quick"],
+        app, ["train", "--data", str(TINY_DATA), "--out", str(out), "--include-corrections", "--quick"]
     )
     assert result.exit_code == 0, result.output
     assert "1 sentiment correction in" in result.output
-    config = json.loads((out / "sentiment.json").read_text(encoding="utf-8"))
-    assert config["training"]["corrections"] >= 1
+    config = json.loads((out / "e5.json").read_text(encoding="utf-8"))
+    assert config["training"]["corrections"] == {"sentiment": 1, "spam": 0}
+    assert config["training"]["quick"] is True
 
 
 def test_train_baselines_only_explains_a_folder_without_a_model(tmp_path: Path) -> None:
     """``--baselines-only`` reaches ``nlp.train`` and, with no trained model in --out, says so."""
     result = CliRunner().invoke(
-        app, ["train", "--data", str(TINY_DATA), "--task", "spam", "--out", str(tmp_path), "--baselines-only"]
+        app,
+        [
+            "train",
+            "--data",
+            str(TINY_DATA),
+            "--model",
+            "moe",
+            "--task",
+            "spam",
+            "--out",
+            str(tmp_path),
+            "--baselines-only",
+        ],
     )
     assert result.exit_code == 2
     assert "no trained spam model" in result.output and "spam.json is missing" in result.output
-    mixed = CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--baselines-only", "--quick"])
+    mixed = CliRunner().invoke(
+        app, ["train", "--data", str(TINY_DATA), "--model", "moe", "--baselines-only", "--quick"]
+    )
     assert mixed.exit_code == 2 and "drop --include-corrections and --quick" in mixed.output

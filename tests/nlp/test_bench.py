@@ -32,9 +32,10 @@ def test_corpus_is_fixed_and_multilingual() -> None:
     assert min(words) == 1 and max(words) >= 60
 
 
-def test_bench_reports_both_sides(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("model", [None, "moe"])
+def test_bench_reports_every_side(model: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BRANDPULSE_PRECISION", raising=False)
-    result = run_bench(40, naive_n=12, precision="fp32").to_dict()
+    result = run_bench(40, model=model, naive_n=12, precision="fp32").to_dict()
     assert set(result) >= KEYS
     for key in KEYS:
         assert result[key] > 0, key
@@ -45,6 +46,13 @@ def test_bench_reports_both_sides(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result["tasks"] == ["sentiment", "spam"] and result["precision"] == "fp32"
     # In fp32 both sides compute the same labels: the naive side is the same model, one text at a time.
     assert result["agreement"] == {"sentiment": 1.0, "spam": 1.0}
+    if model is None:  # the default (e5 blended with moe): the previous default is timed beside it
+        assert result["model_version"].startswith("bp-e5-")
+        assert result["previous_texts_per_s"] > 0
+        assert result["previous"]["model"] == "bp-moe-char-minilm-0.6"
+        assert set(result["previous"]["agreement_with_worker"]) == {"sentiment", "spam"}
+    else:
+        assert result["model_version"] == "bp-moe-char-minilm-0.6" and result["previous"] == {}
 
 
 def test_bench_command_prints_one_json_object(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

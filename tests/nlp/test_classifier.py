@@ -7,6 +7,7 @@ import math
 import pytest
 
 from nlp import Prediction, TextClassifier, load_classifier
+from nlp.classifier import BlendClassifier, E5Classifier
 
 SENTIMENT = [
     ("positive", "I absolutely love this serum, my skin has never looked better!"),
@@ -32,24 +33,43 @@ SENTIMENT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sentiment() -> TextClassifier:
-    return load_classifier("sentiment")
+# Both bundled models: the default (fine-tuned multilingual e5) and the previous default (MoE + MiniLM),
+# which stays selectable by name.
+@pytest.fixture(scope="module", params=["default", "moe"])
+def bundled(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
-def spam() -> TextClassifier:
-    return load_classifier("spam")
+def sentiment(bundled: str) -> TextClassifier:
+    return load_classifier("sentiment", bundled)
 
 
-def test_attributes(sentiment: TextClassifier, spam: TextClassifier) -> None:
+@pytest.fixture(scope="module")
+def spam(bundled: str) -> TextClassifier:
+    return load_classifier("spam", bundled)
+
+
+def test_attributes(bundled: str, sentiment: TextClassifier, spam: TextClassifier) -> None:
     assert sentiment.labels == ("negative", "neutral", "positive")
     assert spam.labels == ("spam", "ham")
     assert sentiment.version.startswith("bp-")
     assert sentiment.model_id and spam.model_id
     # One encoder per process, shared by both heads.
-    assert sentiment.encoder is spam.encoder  # type: ignore[attr-defined]
-    assert load_classifier("sentiment") is sentiment
+    if isinstance(sentiment, BlendClassifier):
+        assert bundled == "default" and sentiment.version.startswith("bp-e5-")
+        assert sentiment.version.endswith("+bp-moe-char-minilm-0.6")
+        assert isinstance(sentiment.e5, E5Classifier) and isinstance(spam, BlendClassifier)
+        assert sentiment.e5.runner is spam.e5.runner
+        assert sentiment.moe.encoder is spam.moe.encoder
+        # Weights per language group, chosen on dev, each in [0, 1]; Vietnamese leans on e5.
+        assert set(sentiment.weights) == {"en", "ko", "zh", "vi", "other"}
+        assert all(0 <= w <= 1 for w in sentiment.weights.values())
+    else:
+        assert bundled == "moe" and sentiment.version == "bp-moe-char-minilm-0.6"
+        assert sentiment.encoder is spam.encoder  # type: ignore[attr-defined]
+    assert load_classifier("sentiment", bundled) is sentiment
+    assert load_classifier("sentiment", None if bundled == "default" else "previous") is sentiment
 
 
 def test_clear_multilingual_sentiment(sentiment: TextClassifier) -> None:

