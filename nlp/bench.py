@@ -45,6 +45,7 @@ from nlp.classifier import (
     lang_group,
     load_classifier,
 )
+from nlp.e5_model import E5_TOKEN_BUDGET
 from nlp.encoder import TOKEN_BUDGET
 from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labeling import label_texts
@@ -53,7 +54,7 @@ from nlp.lang import detect_language
 WORKER_DESCRIPTION = (
     "nlp.labeling.label_texts (what ui/worker.py runs per database batch) over batches of {chunk} texts: "
     "language id + {tasks}; each classifier sorts by token length, model batches of up to {batch} texts "
-    "(bundled encoder: up to {budget} tokens), "
+    "(bundled encoders: up to {budget} tokens), "
     "torch.inference_mode, precision {precision}; no database reads or writes"
 )
 NAIVE_DESCRIPTION = {
@@ -432,7 +433,7 @@ def run_bench(
         worker=WORKER_DESCRIPTION.format(
             chunk=chunk_size,
             batch=batch_size,
-            budget=TOKEN_BUDGET,
+            budget=E5_TOKEN_BUDGET if isinstance(sentiment, E5Classifier | BlendClassifier) else TOKEN_BUDGET,
             precision=precision_used,
             tasks=" + ".join(tasks),
         ),

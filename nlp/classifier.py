@@ -1,8 +1,9 @@
 """Comment classifiers: sentiment (negative/neutral/positive) and spam (spam/ham).
 
-``load_classifier(task)`` gives the bundled default model shipped in ``nlp/models/default``: per-domain
-character n-gram experts mixed by a domain gate, with MiniLM for Latin-script text (``nlp/mixture.py``; an
-older single linear head still loads). ``load_classifier(task, "org/model" or "/local/folder")`` gives any
+``load_classifier(task)`` gives the bundled default shipped in ``nlp/models/default``: the fine-tuned
+multilingual e5 (``nlp/e5_model.py``) blended per language with the previous default, per-domain character
+n-gram experts mixed by a domain gate with MiniLM for Latin-script text (``nlp/mixture.py``; "moe").
+``load_classifier(task, "org/model" or "/local/folder")`` gives any
 Hugging Face sequence-classification model, its labels mapped onto ours through ``map_id2label``.
 """
 
@@ -256,7 +257,11 @@ class BlendClassifier(TextClassifier):
         precision: str | None = None,
     ) -> None:
         self.e5 = E5Classifier(task, folder, batch_size=batch_size, device=device, precision=precision)
-        self.moe = DefaultClassifier(task, folder, batch_size=batch_size, device=device, precision=precision)
+        self.moe = (
+            load_classifier(task, "moe", batch_size=batch_size, device=device, precision=precision)
+            if folder == DEFAULT_DIR
+            else DefaultClassifier(task, folder, batch_size=batch_size, device=device, precision=precision)
+        )
         if self.e5.labels != self.moe.labels:
             raise ValueError(f"e5 labels {self.e5.labels} differ from moe labels {self.moe.labels}")
         # Files trained without a blend (``--quick``, ``--no-blend``) give e5 alone: every weight 1.

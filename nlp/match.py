@@ -89,8 +89,8 @@ def _tokenize(query: str) -> list[_Tok]:
         elif ch in "()":
             toks.append(_Tok("LPAREN" if ch == "(" else "RPAREN", ch, i))
             i += 1
-        elif ch in "\"\u201c\u201d":
-            end = query.find('"', i + 1) if ch == '"' else _find_any(query, "\"\u201d", i + 1)
+        elif ch in '"\u201c\u201d':
+            end = query.find('"', i + 1) if ch == '"' else _find_any(query, '"\u201d', i + 1)
             if end < 0:
                 raise QueryError("unclosed quote", i, query)
             phrase = query[i + 1 : end].strip()

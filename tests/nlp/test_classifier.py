@@ -170,3 +170,12 @@ def test_shared_embeddings_do_not_leak(sentiment: TextClassifier, spam: TextClas
     for x, y in zip(after_a, again_a, strict=True):
         assert x.label == y.label and x.score == pytest.approx(y.score, abs=1e-5)
     assert [p.label for p in fresh_b] == ["spam", "ham"]
+
+
+def test_repeated_texts_get_the_same_label_in_place(sentiment: TextClassifier) -> None:
+    # Each distinct text runs once inside the classifiers; the repeats must come back in their own rows.
+    a, b = "Terrible quality, it broke after one day.", "정말 최고예요! 너무 마음에 들어요"
+    preds = sentiment.predict([a, b, a, "", a])
+    assert preds[0] == preds[2] == preds[4]
+    assert preds[0].label == "negative" and preds[1].label == "positive"
+    assert preds[3].label == "neutral" and preds[3].score == 1.0
