@@ -394,7 +394,7 @@ _CLASSES: dict[str, type[DefaultClassifier | E5Classifier | BlendClassifier]] = 
 }
 
 _cache: dict[tuple, TextClassifier] = {}
-_cache_lock = threading.Lock()
+_cache_lock = threading.RLock()  # re-entered: the blend loads its "moe" half through load_classifier
 
 
 def load_classifier(
