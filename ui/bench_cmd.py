@@ -59,7 +59,7 @@ def bench(
             batch_size=cfg.model.batch_size,
             label_mapping=cfg.model.label_mapping or None,
         )
-    except (OSError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         raise _fail(str(exc)) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))

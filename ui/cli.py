@@ -240,17 +240,21 @@ def _label(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-
         bar.refresh()
 
     start = time.monotonic()
-    result = label_mentions(
-        url,
-        sentiment_model=None if cfg.model.sentiment == "default" else cfg.model.sentiment,
-        spam_model=None if cfg.model.spam == "default" else cfg.model.spam,
-        inference_batch_size=cfg.model.batch_size,
-        precision=cfg.model.precision,
-        spam_threshold=cfg.model.spam_threshold,
-        label_mapping=cfg.model.label_mapping,
-        limit=limit,
-        progress=progress,
-    )
+    try:
+        result = label_mentions(
+            url,
+            sentiment_model=None if cfg.model.sentiment == "default" else cfg.model.sentiment,
+            spam_model=None if cfg.model.spam == "default" else cfg.model.spam,
+            inference_batch_size=cfg.model.batch_size,
+            precision=cfg.model.precision,
+            spam_threshold=cfg.model.spam_threshold,
+            label_mapping=cfg.model.label_mapping,
+            limit=limit,
+            progress=progress,
+        )
+    except (OSError, RuntimeError) as exc:  # a model that cannot load: package missing, unknown id, ...
+        bar.close()
+        raise _fail(f"cannot label: {exc}", code=1) from None
     bar.close()
     secs = time.monotonic() - start
     typer.echo(
@@ -686,7 +690,7 @@ def eval_model(
     try:
         rows = read_labeled(data)
         classifier = load_classifier(task, model)
-    except (OSError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         raise _fail(str(exc)) from None
     result = evaluate(classifier, rows)
     if as_json:

@@ -114,3 +114,17 @@ def test_export_command_writes_every_format(
     assert bad.exit_code == 2 and "--format must be one of" in bad.output
     bad_date = runner.invoke(app, ["export", "-o", str(tmp_path / "x"), "--since", "yesterday"])
     assert bad_date.exit_code == 2 and "--since must be a date" in bad_date.output
+
+
+def test_label_with_a_model_that_cannot_load_says_why(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "brandpulse.toml"
+    missing = tmp_path / "no-such-model"
+    toml = f'[database]\nurl = "{store_url}"\n[model]\nsentiment = "{missing}"\n'
+    config.write_text(toml, encoding="utf-8")
+    monkeypatch.delenv("BRANDPULSE_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(app, ["label", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "cannot label" in result.output and "no-such-model" in result.output
+    assert "Traceback" not in result.output
