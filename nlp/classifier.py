@@ -185,15 +185,20 @@ class DefaultClassifier(TextClassifier):
             if isinstance(self.head, MixtureHead)
             else self.head.proba(clean, emb)
         )
-        # Nothing left after preprocessing (empty, whitespace, invisible characters) is no evidence at all;
-        # the head would answer with whatever the embedding of "" happens to be near (spam, 0.7).
         empty_label = self.head.config.get("empty_text_label")
         if empty_label in self.labels:
-            for i, text in enumerate(clean):
-                if not text:
-                    probs[i] = 0.0
-                    probs[i, self.labels.index(empty_label)] = 1.0
+            empty_text_is(empty_label, clean, self.labels, probs)
         return probs
+
+
+def empty_text_is(label: str, clean: Sequence[str], labels: Sequence[str], probs: np.ndarray) -> None:
+    """Rows of texts with nothing left after preprocessing (empty, whitespace, invisible characters) become
+    ``label`` with certainty, in place: no evidence at all, and a model would answer with whatever the
+    encoding of "" happens to be near (spam, 0.7)."""
+    for i, text in enumerate(clean):
+        if not text:
+            probs[i] = 0.0
+            probs[i, labels.index(label)] = 1.0
 
 
 class E5Classifier(TextClassifier):
@@ -223,12 +228,7 @@ class E5Classifier(TextClassifier):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         clean = [preprocess(t) for t in texts]
         probs = softmax(self.runner.logits(clean, self.batch_size)[self.task] / self.temperature)
-        # Nothing left after preprocessing is no evidence: neutral / ham, with certainty.
-        empty = EMPTY_TEXT_LABEL[self.task]
-        for i, text in enumerate(clean):
-            if not text:
-                probs[i] = 0.0
-                probs[i, self.labels.index(empty)] = 1.0
+        empty_text_is(EMPTY_TEXT_LABEL[self.task], clean, self.labels, probs)
         return probs
 
 

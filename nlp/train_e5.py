@@ -33,6 +33,7 @@ from nlp.encoder import additive_mask, precision_context, resolve_precision, run
 from nlp.evaluate import score
 from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labels import TASK_LABELS
+from nlp.mixture import softmax
 
 VERSION = "bp-e5-small-ft-0.1"
 
@@ -266,12 +267,6 @@ def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 15)
         if sel.any():
             ece += sel.mean() * abs((pred[sel] == y[sel]).mean() - conf[sel].mean())
     return float(ece)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(1, keepdims=True)
 
 
 def run(args: argparse.Namespace) -> dict:

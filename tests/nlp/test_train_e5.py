@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from nlp.e5_model import length_batches
-from nlp.train_e5 import _cap, expected_calibration_error, fit_temperature, softmax
+from nlp.mixture import softmax
+from nlp.train_e5 import _cap, expected_calibration_error, fit_temperature
 
 
 def test_length_batches_cover_every_text_once_within_the_token_budget() -> None:
