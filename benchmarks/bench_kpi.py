@@ -5,7 +5,7 @@
 
 Timed, each as the median of ``--repeat`` runs after one warm-up run:
   overview  the Overview page's data for one brand's comparison set over the last 30 days:
-            share_of_voice + net_sentiment_by_day + engagement_by_brand (store/kpi.py)
+            share_of_voice + net_sentiment_by_day + engagement_by_brand (store/kpi/)
   report    brand_report for the brand over all time (what ``brandpulse kpi --json`` computes)
   cli       the real ``brandpulse kpi --brand B --json`` as a subprocess (start-up and schema check included)
 and for overview and report the baseline: ``pd.read_sql`` of the rows the figures need (the set's mention
@@ -45,6 +45,7 @@ from store.db import ensure_schema, get_engine, session_scope  # noqa: E402
 
 POST_KINDS = ("post", "article")
 REL_TOL = 1e-6
+_pct = getattr(kpi, "pct", None) or kpi._pct  # a BRANDPULSE_BENCH_TREE from before store/kpi/ calls it _pct
 
 # ------------------------------------------------------------------------------------------- ours
 
@@ -226,9 +227,9 @@ def _voice_figures(v: pd.DataFrame, names: dict[int, str]) -> dict[str, dict[str
         out[names[int(bid)]] = {
             "mentions": m,
             "spam_mentions": int(r["is_spam"]),
-            "sov": kpi._pct(m, tot_m),
-            "net_sentiment": kpi._pct(p - n, p + n + u),
-            "net_sentiment_sov": kpi._pct(p - n, tot_pn),
+            "sov": _pct(m, tot_m),
+            "net_sentiment": _pct(p - n, p + n + u),
+            "net_sentiment_sov": _pct(p - n, tot_pn),
             "engagement": int(r["eng"]),
             "reach": int(r["reach"]),
         }
@@ -314,7 +315,7 @@ def report_baseline(url: str, brand: str) -> dict[str, Any]:
         **{k: voice[k] for k in ("mentions", "spam_mentions", "sov", "net_sentiment", "net_sentiment_sov")},
         "engagement": int(mine["engagement"].sum()),
         "qwe": float(mine["qwe"].sum()),
-        "qw_net_sentiment": kpi._pct(float((q * s_c).sum()), float(q.sum())),
+        "qw_net_sentiment": _pct(float((q * s_c).sum()), float(q.sum())),
         "campaigns": {
             f"{n}/{i}": {k: (None if pd.isna(x) else float(x)) for k, x in r.items()}
             for (n, i), r in per.iterrows()

@@ -34,6 +34,13 @@ from nlp.quality import is_low_effort, text_hash  # noqa: E402
 from store import kpi  # noqa: E402
 from store.db import ensure_schema, get_engine, session_scope  # noqa: E402
 
+try:
+    from store.models import CAMPAIGN_COLUMNS  # the campaign rows below are tuples in this order
+except ImportError:  # a BRANDPULSE_BENCH_TREE from before the constant: the same list, from the table
+    from store.models import Campaign
+
+    CAMPAIGN_COLUMNS = tuple(Campaign.__table__.columns.keys())
+
 DAYS = 90
 POST_KINDS = ("post", "article")
 
@@ -608,23 +615,6 @@ POST_COLS = (
     "views",
     "updated_at",
 )
-CAMPAIGN_COLS = (
-    "id",
-    "name",
-    "brand_id",
-    "influencer",
-    "platform",
-    "post_ref",
-    "post_id",
-    "cost",
-    "currency",
-    "impressions",
-    "clicks",
-    "conversions",
-    "revenue",
-    "starts_on",
-    "ends_on",
-)
 
 
 def _mention_rows(d: Data, sqlite: bool, chunk: int = 100_000) -> Iterator[list[tuple[Any, ...]]]:
@@ -707,7 +697,7 @@ def _insert_sqlite(url: str, d: Data) -> None:
         put("brand", ("id", "name", "query", "competitor_group"), d.brands)
         put("author", ("id", "platform", "handle", "followers"), d.authors)
         put("post", POST_COLS, _post_rows(d, True))
-        put("campaign", CAMPAIGN_COLS, _with_times(d.campaigns, (13, 14), True))
+        put("campaign", CAMPAIGN_COLUMNS, _with_times(d.campaigns, (13, 14), True))
         for rows in _mention_rows(d, True):
             put("mention", MENTION_COLS, rows)
         put("mention_brand", ("mention_id", "brand_id"), d.links.tolist())
@@ -731,7 +721,7 @@ def _insert_postgres(url: str, d: Data) -> None:
             put("brand", ("id", "name", "query", "competitor_group"), d.brands)
             put("author", ("id", "platform", "handle", "followers"), d.authors)
             put("post", POST_COLS, _post_rows(d, False))
-            put("campaign", CAMPAIGN_COLS, _with_times(d.campaigns, (13, 14), False))
+            put("campaign", CAMPAIGN_COLUMNS, _with_times(d.campaigns, (13, 14), False))
             for rows in _mention_rows(d, False):
                 put("mention", MENTION_COLS, rows)
             put("mention_brand", ("mention_id", "brand_id"), d.links.tolist())

@@ -16,7 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.health import judge_crawl
+from crawler.health import health_thresholds, judge_crawl
 from crawler.items import MentionItem, PostItem
 from nlp.match import BrandQuery
 from nlp.quality import is_low_effort, text_hash
@@ -123,10 +123,13 @@ class MatchBrandsPipeline:
 class StorePipeline:
     """Write items in batches (posts before the mentions under them), keep the crawl-run row."""
 
-    def __init__(self, crawler: Crawler, database_url: str, batch_size: int) -> None:
+    def __init__(
+        self, crawler: Crawler, database_url: str, batch_size: int, health: dict[str, float] | None = None
+    ) -> None:
         self.crawler = crawler
         self.database_url = database_url
         self.batch_size = batch_size
+        self.health_thresholds = health or {}
         self.posts: list[PostItem] = []
         self.mentions: list[MentionItem] = []
         self.run_id: int | None = None
@@ -142,6 +145,8 @@ class StorePipeline:
             crawler,
             crawler.settings.get("BRANDPULSE_DATABASE_URL"),
             crawler.settings.getint("BRANDPULSE_BATCH_SIZE", 200),
+            # Read at start: a bad BRANDPULSE_HEALTH_* value stops the crawl before it fetches anything.
+            health_thresholds(crawler.settings),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -229,6 +234,7 @@ class StorePipeline:
             responses=int(stats.get("response_received_count", 0)),
             mentions=self.mentions_seen,
             missing=self.missing,
+            **self.health_thresholds,
         )
         stats["brandpulse/health"] = health.as_dict()
         for check in health.checks:

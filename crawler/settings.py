@@ -37,6 +37,9 @@ BRANDPULSE_DATABASE_URL = os.environ.get("BRANDPULSE_DATABASE_URL", "sqlite:///b
 BRANDPULSE_BATCH_SIZE = 200
 # Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
 BRANDPULSE_MAX_TEXT_CHARS = 200_000
+# Crawl health thresholds (shares from 0 to 1; defaults in crawler/health.py) change with
+# BRANDPULSE_HEALTH_MAX_ERROR_RATE, BRANDPULSE_HEALTH_MAX_QUARANTINE_SHARE and
+# BRANDPULSE_HEALTH_MAX_MISSING_SHARE: set here, in custom_settings or (winning) in the environment.
 
 # Distributed crawling: with BRANDPULSE_REDIS_URL set, every crawler process shares one Redis scheduler
 # queue and duplicate filter (scrapy-redis), so several machines work through one job, each page fetched

@@ -237,13 +237,36 @@ def lang_group(lang: str) -> str:
     return lang if lang in BLEND_GROUPS else "other"
 
 
+def blend_log_probs(
+    log_e5: np.ndarray, log_moe: np.ndarray, w: np.ndarray, polarity_only: np.ndarray, neutral: int | None
+) -> np.ndarray:
+    """The blend's unnormalised log-probabilities: ``w · log p_e5 + (1 − w) · log p_moe`` per row.
+
+    Rows flagged ``polarity_only`` (languages whose every sentiment set is binary, so moe's experts never
+    saw a neutral text in them and call nearly everything polar) take p(neutral) from e5 alone and blend
+    only the split of the rest between negative and positive.
+    """
+    z = w * log_e5 + (1 - w) * log_moe
+    if neutral is None or not polarity_only.any():
+        return z
+    rows = np.flatnonzero(polarity_only)
+    polar = [k for k in range(z.shape[1]) if k != neutral]
+    split = softmax(z[np.ix_(rows, polar)])
+    p_neutral = np.exp(log_e5[rows, neutral])
+    out = z.copy()
+    out[np.ix_(rows, polar)] = np.log(np.clip(split * (1 - p_neutral)[:, None], 1e-9, 1.0))
+    out[rows, neutral] = np.log(np.clip(p_neutral, 1e-9, 1.0))
+    return out
+
+
 class BlendClassifier(TextClassifier):
     """The bundled default: the fine-tuned e5 and the previous default (``moe``) mixed per language group,
 
         log p = w · log p_e5 + (1 − w) · log p_moe, renormalised, then divided by a temperature,
 
     with w per language group (en, ko, zh, vi, other) and the temperature chosen on dev (``e5.json``,
-    ``blend``). The character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
+    ``blend``); in the groups of ``blend.polarity_only`` p(neutral) is e5's (``blend_log_probs``). The
+    character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
     better; e5 reads every language and carries over to domains without training data (see the model card).
     """
 
@@ -268,23 +291,23 @@ class BlendClassifier(TextClassifier):
         blend = self.e5.runner.config.get("blend", {}).get(task, {"weights": {}})
         self.weights: dict[str, float] = {g: float(w) for g, w in blend["weights"].items()}
         self.temperature = float(blend.get("temperature", 1.0))
+        self.polarity_only = set(blend.get("polarity_only", []))
         self.task = task
         self.labels = self.e5.labels
         self.version = f"{self.e5.version}+{self.moe.version}"
         self.model_id = "brandpulse-e5-moe"
         self.precision = self.e5.precision
 
-    def weight_of(self, texts: Sequence[str]) -> np.ndarray:
-        """w (the e5 share of the blend) per text, from its language group."""
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         from nlp.lang import detect_language
 
-        return np.array([self.weights.get(lang_group(detect_language(t)), 1.0) for t in texts])
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        w = self.weight_of(texts)[:, None]
+        groups = [lang_group(detect_language(t)) for t in texts]
+        w = np.array([self.weights.get(g, 1.0) for g in groups])[:, None]
         log_e5 = np.log(np.clip(self.e5.predict_proba(texts), 1e-6, 1.0))
         log_moe = np.log(np.clip(self.moe.predict_proba(texts), 1e-6, 1.0))
-        return softmax((w * log_e5 + (1 - w) * log_moe) / self.temperature)
+        neutral = self.labels.index("neutral") if "neutral" in self.labels else None
+        polarity_only = np.array([g in self.polarity_only for g in groups], dtype=bool)
+        return softmax(blend_log_probs(log_e5, log_moe, w, polarity_only, neutral) / self.temperature)
 
 
 class HFClassifier(TextClassifier):

@@ -21,6 +21,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ from nlp.mixture import softmax
 VERSION = "bp-e5-small-ft-0.1"
 
 QUICK_ROWS = 40
+# Rows of a binary sentiment set (negative/positive: its neutral texts were dropped when it was made) are
+# learned with a cross-entropy over those two labels, plus this weight x the 3-way one: with the 3-way loss
+# alone every Chinese and Korean text is taught "never neutral" (their only sets are binary), and questions
+# and asides in those languages land in the Negative feed.
+BINARY_FULL_WEIGHT = 0.3
+BALANCE = 0.0
 CACHE_DIR = Path.home() / ".cache" / "brandpulse" / "e5"
 
 
@@ -84,7 +91,10 @@ def load_data(
     for folder in sorted(p for p in data_dir.iterdir() if (p / "train.jsonl").is_file()):
         train, dev = _read_jsonl(folder / "train.jsonl"), _read_jsonl(folder / "dev.jsonl")
         dev = _cap(dev, dev_cap, random.Random(f"{seed}-{folder.name}-dev"))
-        sets[folder.name] = {"task": _task_of(train + dev), "train": train, "dev": dev}
+        task = _task_of(train + dev)
+        # A sentiment set without neutral rows: trained as binary (see BINARY_FULL_WEIGHT).
+        binary = task == "sentiment" and "neutral" not in {r["label"] for r in train}
+        sets[folder.name] = {"task": task, "train": train, "dev": dev, "binary": binary}
     for task in TASK_LABELS:
         sets[f"{task}_handwritten_multilingual"] = {"task": task, **augment_rows(task, seed)}
     if all((data_dir / name).is_dir() for name in HAM_FROM_SENTIMENT):
@@ -155,11 +165,25 @@ def _batch_tensor(states: Sequence[np.ndarray], batch: Sequence[int]) -> tuple[A
     return torch.from_numpy(x), mask
 
 
+def class_weights(rows: list[tuple[str, dict]], power: float) -> list[float]:
+    """Per row: (share an even split would give its label ÷ its label's share in its dataset) ** power, scaled
+    to mean 1 within the dataset. Macro-F1 weighs each label alike; power 0 weighs every row alike."""
+    counts = Counter((name, r["label"]) for name, r in rows)
+    sizes = Counter(name for name, _ in rows)
+    kinds = Counter(name for name, _ in counts)
+    raw = [(sizes[n] / (kinds[n] * counts[(n, r["label"])])) ** power for n, r in rows]
+    mean = Counter()
+    for (n, _), x in zip(rows, raw, strict=True):
+        mean[n] += x / sizes[n]
+    return [x / mean[n] for (n, _), x in zip(rows, raw, strict=True)]
+
+
 def fine_tune(
     states: list[np.ndarray],
     tasks: list[str],
     targets: list[int],
     weights: list[float],
+    binary: list[bool],
     base: Any,
     first_layer: int,
     settings: dict,
@@ -192,6 +216,9 @@ def fine_tune(
     y = torch.tensor(targets)
     w = torch.tensor(weights, dtype=torch.float32)
     task_idx = {t: torch.tensor([i for i, x in enumerate(tasks) if x == t]) for t in TASK_LABELS}
+    is_binary = torch.tensor(binary, dtype=torch.bool)
+    neutral = TASK_LABELS["sentiment"].index("neutral")
+    alpha = settings["binary_full_weight"]
     is_task = {
         t: torch.zeros(len(tasks), dtype=torch.bool).index_fill_(0, idx, True) for t, idx in task_idx.items()
     }
@@ -211,7 +238,14 @@ def fine_tune(
             for t, head in heads.items():
                 sel = is_task[t][bi]
                 if sel.any():
-                    ce = torch.nn.functional.cross_entropy(head(pooled[sel]), y[bi][sel], reduction="none")
+                    z = head(pooled[sel])
+                    ce = torch.nn.functional.cross_entropy(z, y[bi][sel], reduction="none")
+                    two = is_binary[bi][sel]
+                    if t == "sentiment" and two.any():
+                        # Binary rows: cross-entropy over negative/positive only, plus alpha x the 3-way one.
+                        masked = z.masked_fill(torch.arange(z.shape[1]) == neutral, -1e4)
+                        ce2 = torch.nn.functional.cross_entropy(masked, y[bi][sel], reduction="none")
+                        ce = torch.where(two, ce2 + alpha * ce, ce)
                     loss = loss + (ce * w[bi][sel]).sum() / len(batch)
             opt.zero_grad()
             loss.backward()
@@ -293,10 +327,14 @@ def run(args: argparse.Namespace) -> dict:
     t_cache = time.time() - t0
     tasks = [sets[name]["task"] for name, _ in train_rows]
     targets = [TASK_LABELS[sets[name]["task"]].index(r["label"]) for name, r in train_rows]
-    weights = [1.0] * len(train_rows)
-    settings = {"lr": args.lr, "head_lr": args.head_lr, "batch": args.batch, "epochs": args.epochs}
+    weights = class_weights(train_rows, args.balance)
+    binary = [bool(sets[name].get("binary")) for name, _ in train_rows]
+    settings = {"lr": args.lr, "head_lr": args.head_lr, "batch": args.batch, "epochs": args.epochs,
+                "binary_full_weight": args.binary_full_weight, "balance": args.balance}  # fmt: skip
     t1 = time.time()
-    layers, heads = fine_tune(tr_states, tasks, targets, weights, base, args.first_layer, settings, args.seed)
+    layers, heads = fine_tune(
+        tr_states, tasks, targets, weights, binary, base, args.first_layer, settings, args.seed
+    )
     t_train = time.time() - t1
     logits = predict_logits(dev_states, layers, heads)
     report: dict[str, Any] = {"datasets": {}, "temperature": {}, "ece": {}}
@@ -381,18 +419,37 @@ def _group_f1(
     return float(np.mean(scores)) if scores else float("nan")
 
 
+def binary_groups(names: list[str], gold: list[str], groups: list[str]) -> list[str]:
+    """Language groups whose every dev set (20+ rows of the group) is binary: moe never saw their neutral."""
+    out = []
+    for g in sorted(set(groups)):
+        rows = Counter(n for n, x in zip(names, groups, strict=True) if x == g)
+        sets = [n for n, k in rows.items() if k >= 20]
+        if sets and all("neutral" not in {gold[i] for i, x in enumerate(names) if x == n} for n in sets):
+            out.append(g)
+    return out
+
+
 def fit_blend(task: str, names: list[str], gold: list[str], texts: list[str], e5_probs: np.ndarray) -> dict:
     """Weights per language group and a temperature for ``BlendClassifier``, chosen on the dev rows."""
-    from nlp.classifier import BLEND_GROUPS, lang_group, load_classifier
+    from nlp.classifier import BLEND_GROUPS, blend_log_probs, lang_group, load_classifier
     from nlp.lang import detect_language
 
     moe = load_classifier(task, "moe").predict_proba(texts)
     groups = [lang_group(detect_language(t)) for t in texts]
     la, lb = np.log(np.clip(e5_probs, 1e-6, 1)), np.log(np.clip(moe, 1e-6, 1))
+    neutral = TASK_LABELS[task].index("neutral") if "neutral" in TASK_LABELS[task] else None
+    polarity_only = binary_groups(names, gold, groups) if neutral is not None else []
+    is_po = np.array([g in polarity_only for g in groups], dtype=bool)
     weights: dict[str, float] = {}
     curves: dict[str, dict[str, float]] = {}
+
+    def blended(w: np.ndarray | float) -> np.ndarray:
+        w = np.broadcast_to(np.asarray(w, float), (len(groups), 1))
+        return blend_log_probs(la, lb, w, is_po, neutral)
+
     for g in (*BLEND_GROUPS, "other"):
-        curve = {w: _group_f1(task, names, gold, groups, w * la + (1 - w) * lb, g) for w in BLEND_GRID}
+        curve = {w: _group_f1(task, names, gold, groups, blended(w), g) for w in BLEND_GRID}
         curves[g] = {str(w): round(f, 4) for w, f in curve.items()}
         if g in BLEND_FIXED.get(task, {}):
             weights[g] = BLEND_FIXED[task][g]
@@ -401,8 +458,7 @@ def fit_blend(task: str, names: list[str], gold: list[str], texts: list[str], e5
             weights[g] = max(w for w, f in curve.items() if not np.isnan(f) and f >= best - BLEND_TOLERANCE)
         else:
             weights[g] = 0.5  # no dev rows of this group: an even blend
-    w = np.array([weights[g] for g in groups])[:, None]
-    z = w * la + (1 - w) * lb
+    z = blended(np.array([weights[g] for g in groups])[:, None])
     y = np.array([TASK_LABELS[task].index(x) for x in gold])
     temperature = fit_temperature(z, y)
     probs = softmax(z / temperature)
@@ -418,6 +474,7 @@ def fit_blend(task: str, names: list[str], gold: list[str], texts: list[str], e5
         }
     return {
         "weights": weights,
+        "polarity_only": polarity_only,
         "temperature": temperature,
         "ece": round(expected_calibration_error(probs, y), 4),
         "dev_scores": per_set,
@@ -462,6 +519,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--head-lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=13)
+    p.add_argument(
+        "--balance",
+        type=float,
+        default=BALANCE,
+        help="class weighting power within each dataset (0: none, 1: inverse label frequency)",
+    )
+    p.add_argument(
+        "--binary-full-weight",
+        type=float,
+        default=BINARY_FULL_WEIGHT,
+        help="weight of the 3-way loss on rows of binary sentiment sets (beside the 2-way one)",
+    )
     p.add_argument("--leave-out", nargs="*", default=[], help="datasets trained without (scored on dev)")
     p.add_argument("--no-save", action="store_true", help="report only; write no model files")
     p.add_argument("--report", type=Path, help="also write the dev report as JSON here")

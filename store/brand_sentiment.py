@@ -15,8 +15,9 @@ feed) reads :func:`brand_sentiment`:
 ``mention_brand.labeled_at`` says when the worker last decided a link's per-brand label (NULL: not yet, e.g.
 a link added by a re-match after the mention was labeled). The worker fills those in too.
 
-This module imports only the tables, so that ``store.kpi`` and ``store.rollups`` can use its expressions;
-writes go through ``store.repo.write_labels`` / ``write_brand_labels``, which also recount the rollups.
+This module imports only the tables and ``store.sql``, so that ``store.kpi`` and ``store.rollups`` can use its
+expressions; writes go through ``store.repo.write_labels`` / ``write_brand_labels``, which also recount the
+rollups.
 """
 
 from __future__ import annotations
@@ -30,10 +31,8 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
-from store.models import Brand, Mention, MentionBrand
-
-MODEL = "model"  # mention.label_source of a label the worker wrote
-CHUNK = 5000  # ids per IN list
+from store.models import MODEL, Brand, Mention, MentionBrand
+from store.sql import chunks
 
 
 def brand_sentiment(mention: Any = None, link: Any = None) -> ColumnElement[Any]:
@@ -72,17 +71,11 @@ class BrandLabel:
     p_positive: float | None = None
 
 
-def _chunks(values: Iterable[int]) -> Iterable[list[int]]:
-    items = sorted(set(values))
-    for lo in range(0, len(items), CHUNK):
-        yield items[lo : lo + CHUNK]
-
-
 def multi_brand_links(session: Session, *, mention_ids: Iterable[int]) -> dict[int, list[int]]:
     """Mention id → ids of its brands, for those of ``mention_ids`` linked to two or more brands."""
     out: dict[int, list[int]] = {}
     mb = MentionBrand.__table__
-    for ids in _chunks(mention_ids):
+    for ids in chunks(mention_ids):
         rows = session.execute(
             select(mb.c.mention_id, mb.c.brand_id)
             .where(mb.c.mention_id.in_(ids))

@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -156,10 +155,3 @@ def ensure_schema(url: str) -> None:
 
 def table_names(url: str) -> list[str]:
     return sorted(inspect(get_engine(url)).get_table_names())
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; everything stored is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

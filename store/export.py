@@ -16,8 +16,8 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from store.kpi import period_filter
 from store.models import Author, Brand, LabelCorrection, Mention, MentionBrand
+from store.sql import mention_time, not_spam, period_filter
 
 FORMATS = ("csv", "parquet", "jsonl")
 COLUMNS = [
@@ -131,9 +131,7 @@ def export_frame(
         .outerjoin(p_first, p_first.c.id == per_mention.c.spam_first)
         .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
         .outerjoin(Brand, Brand.id == MentionBrand.brand_id)
-        .where(
-            period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), flt.since, flt.until)
-        )
+        .where(period_filter(mention_time(), flt.since, flt.until))
         .order_by(Mention.published_at.desc(), Mention.id.desc())
     )
     conds = []
@@ -144,7 +142,7 @@ def export_frame(
     if flt.only_spam:
         conds.append(func.coalesce(Mention.is_spam, False).is_(True))
     elif not flt.include_spam:
-        conds.append(func.coalesce(Mention.is_spam, False).is_(False))
+        conds.append(not_spam())
     if flt.platform:
         conds.append(Mention.platform == flt.platform)
     if flt.lang:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,10 +12,19 @@ from sqlmodel import Session
 
 from store.alerts import DEFAULT_SETTINGS, running_hours
 from store.brand_sentiment import mentions_with_brand_sentiment
-from store.db import as_utc
-from store.kpi import period_filter
-from store.models import TRIAGE_STATUSES, Author, Brand, CrawlRun, Mention, MentionBrand, QuarantinedRecord
-from store.repo import CORRECTED, IMPORTED
+from store.models import (
+    CORRECTED,
+    IMPORTED,
+    TRIAGE_STATUSES,
+    Author,
+    Brand,
+    CrawlRun,
+    Mention,
+    MentionBrand,
+    QuarantinedRecord,
+)
+from store.sql import mention_time, not_spam, period_filter
+from store.timeutil import as_utc, utcnow
 
 STUCK_RUN_HOURS = DEFAULT_SETTINGS.max_run_hours  # as the "Crawl run never finished" alert
 
@@ -77,7 +86,7 @@ def negative_feed(
     """
     if order not in FEED_ORDERS:
         raise ValueError(f"order must be one of {', '.join(FEED_ORDERS)}, not {order!r}")
-    newest = (func.coalesce(Mention.published_at, Mention.first_seen_at).desc(), Mention.id.desc())
+    newest = (mention_time().desc(), Mention.id.desc())
     by_confidence = {
         "newest": (),
         "confidence_desc": (Mention.p_negative.desc().nulls_last(),),
@@ -109,9 +118,9 @@ def negative_feed(
             # Negative for the brand (for any of its brands when None): a comparison of two brands can be
             # negative about one of them only (store.brand_sentiment).
             Mention.id.in_(mentions_with_brand_sentiment("negative", brand)),
-            func.coalesce(Mention.is_spam, False).is_(False),
+            not_spam(),
             Mention.triage_status.in_(statuses),
-            period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), since, until),
+            period_filter(mention_time(), since, until),
         )
         .order_by(*by_confidence, *newest)
         .limit(limit)
@@ -175,7 +184,7 @@ def source_health(
 ) -> list[SourceHealth]:
     """The last crawl run of each spider, with its quarantine reasons; ``stuck`` where it has said "running"
     for more than ``stuck_after_hours`` before ``now`` (default: the current time)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     last = select(CrawlRun.spider, func.max(CrawlRun.id).label("id")).group_by(CrawlRun.spider).subquery()
     runs = session.execute(
         select(CrawlRun).join(last, last.c.id == CrawlRun.id).order_by(CrawlRun.spider)

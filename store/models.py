@@ -6,14 +6,10 @@ writes upsert on them so re-running a crawl never duplicates rows.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Column:
@@ -21,6 +17,13 @@ def _ts(nullable: bool = True, index: bool = False) -> Column:
 
 
 TRIAGE_STATUSES = ("new", "in_progress", "resolved")
+
+# mention.kind of a post's own text (a post body, an article); every other kind is a comment under a post.
+POST_KINDS = ("post", "article")
+
+# mention.label_source: who gave a mention its labels. The worker relabels only its own ("model"); a label
+# imported with the data or corrected by an analyst is kept.
+MODEL, IMPORTED, CORRECTED = "model", "imported", "corrected"
 
 # The times the KPI queries filter on (a mention or post with no published time counts from when it was seen).
 MENTION_TIME = "coalesce(published_at, first_seen_at)"
@@ -72,13 +75,15 @@ class Post(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
+# What a campaign row is unique on: one influencer post of a campaign.
+CAMPAIGN_KEY = ("name", "influencer", "platform", "post_ref")
+
+
 class Campaign(SQLModel, table=True):
     """One influencer post of a campaign with what it cost and earned (imported from the user's files)."""
 
     __tablename__ = "campaign"
-    __table_args__ = (
-        UniqueConstraint("name", "influencer", "platform", "post_ref", name="uq_campaign_post"),
-    )
+    __table_args__ = (UniqueConstraint(*CAMPAIGN_KEY, name="uq_campaign_post"),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     brand_id: int = Field(foreign_key="brand.id", index=True)
@@ -94,6 +99,10 @@ class Campaign(SQLModel, table=True):
     revenue: float | None = None
     starts_on: datetime | None = Field(default=None, sa_column=_ts())
     ends_on: datetime | None = Field(default=None, sa_column=_ts())
+
+
+# The campaign table's columns in table order (id first): the one list of them (upserts, bulk loads).
+CAMPAIGN_COLUMNS: tuple[str, ...] = tuple(Campaign.__table__.columns.keys())
 
 
 class Mention(SQLModel, table=True):

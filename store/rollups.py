@@ -6,15 +6,15 @@
   author factor's signals: QWE's qualified share s_p.
 - ``brand_day``: per brand and UTC day, the voice counts and the sums of QW net sentiment, with the
   sentiment each mention gives that brand (``store.brand_sentiment``).
-- ``author_signal`` (``store.kpi.refresh_author_signals``): per author, the counts behind the author factor.
+- ``author_signal`` (:func:`refresh_author_signals`): per author, the counts behind the author factor.
 
 Every refresh recomputes whole rows from the base tables (never adds deltas), for a set of posts or of
 (brand, day) keys, so a refresh that covers more than what changed is still exact. ``store.repo`` calls
 :func:`refresh_after_write` after each write; any other code that changes mentions, their labels, brand
 links or author followers must call it too (or :func:`refresh_all`).
 
-The author-signal split uses the default thresholds (``kpi.DEFAULT_QUALITY``); the low-effort weight and the
-author factor are applied when reading, so they stay configuration.
+The author-signal split uses the default thresholds (``store.kpi.DEFAULT_QUALITY``); the low-effort weight and
+the author factor are applied when reading (``store.kpi.quality``), so they stay configuration.
 """
 
 from __future__ import annotations
@@ -28,19 +28,13 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from store.brand_sentiment import brand_sentiment
-from store.kpi import POST_KINDS, author_flagged, day_of, period_filter, refresh_author_signals
-from store.models import Author, AuthorSignal, BrandDay, Mention, MentionBrand, PostCommentSums
+from store.kpi.quality import author_flagged, signal_maxima
+from store.models import POST_KINDS, Author, AuthorSignal, BrandDay, Mention, MentionBrand, PostCommentSums
+from store.sql import CHUNK, chunks, day_of, mention_time, period_filter
 
 UNDATED = ""  # brand_day.day of mentions with neither a published nor a first-seen time
-CHUNK = 5000  # ids per IN list (SQLite and PostgreSQL both bound the number of parameters)
 
 BrandDayKey = tuple[int, str]
-
-
-def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
-    items = sorted(set(values))
-    for lo in range(0, len(items), size):
-        yield items[lo : lo + size]
 
 
 def _comment() -> ColumnElement[bool]:
@@ -55,7 +49,7 @@ def duplicate_ranks(post_ids: Sequence[int] | None = None) -> Any:
     with the same non-empty text hash, in order of time, then id."""
     rank = func.row_number().over(
         partition_by=(Mention.post_id, Mention.text_hash),
-        order_by=(func.coalesce(Mention.published_at, Mention.first_seen_at), Mention.id),
+        order_by=(mention_time(), Mention.id),
     )
     dup = case((and_(Mention.text_hash.is_not(None), Mention.text_hash != "", rank > 1), True), else_=False)
     stmt = select(Mention.id.label("mention_id"), dup.label("duplicate")).where(_comment())
@@ -69,7 +63,7 @@ def refresh_duplicates(session: Session, *, post_ids: Iterable[int] | None = Non
     comments whose flag changed."""
     t = Mention.__table__
     changed: set[int] = set()
-    for ids in [None] if post_ids is None else _chunks(post_ids):
+    for ids in [None] if post_ids is None else chunks(post_ids):
         r = duplicate_ranks(ids)
         stmt = (
             update(t)
@@ -81,6 +75,41 @@ def refresh_duplicates(session: Session, *, post_ids: Iterable[int] | None = Non
         else:
             changed |= set(session.execute(stmt.returning(t.c.id)).scalars())
     return changed
+
+
+# ---------------------------------------------------------------- author signals
+
+
+def refresh_author_signals(session: Session, *, author_ids: Iterable[int] | None = None) -> set[int]:
+    """Recompute the ``author_signal`` rollup for these authors (every author when None).
+
+    The store calls it after every write of mentions, for the authors written; QWE then reads an author's
+    signals from one row instead of aggregating all stored comments on every query. Returns the authors
+    (of ``author_ids``) whose author factor under the default thresholds changed: the weight of each of
+    their comments changed with it.
+    """
+    table = AuthorSignal.__table__
+    ids = None if author_ids is None else sorted({int(a) for a in author_ids if a is not None})
+    if ids is not None and not ids:
+        return set()
+
+    def flagged() -> set[int]:
+        if ids is None:
+            return set()
+        stmt = select(table.c.author_id).where(table.c.author_id.in_(ids), author_flagged(table))
+        return {int(a) for (a,) in session.execute(stmt).all()}
+
+    before = flagged()
+    delete = table.delete()
+    session.execute(delete if ids is None else delete.where(table.c.author_id.in_(ids)))
+    src = signal_maxima(session, author_ids=ids).subquery()
+    session.execute(
+        table.insert().from_select(
+            ["author_id", "same_text_max", "burst_max", "cross_post_max"],
+            select(src.c.author_id, src.c.same_text_max, src.c.burst_max, src.c.cross_post_max),
+        )
+    )
+    return before ^ flagged()
 
 
 # ---------------------------------------------------------------- per-post comment sums
@@ -126,7 +155,7 @@ POST_SUM_COLUMNS = ["post_id", "comments", "q_plain", "q_low_effort", "q_flagged
 def refresh_post_comment_sums(session: Session, *, post_ids: Iterable[int] | None = None) -> None:
     """Recompute ``post_comment_sums`` for these posts (every post when None)."""
     t = PostCommentSums.__table__
-    for ids in [None] if post_ids is None else _chunks(post_ids):
+    for ids in [None] if post_ids is None else chunks(post_ids):
         session.execute(t.delete() if ids is None else t.delete().where(t.c.post_id.in_(ids)))
         session.execute(t.insert().from_select(POST_SUM_COLUMNS, post_comment_sums_select(ids)))
 
@@ -136,7 +165,7 @@ def refresh_post_comment_sums(session: Session, *, post_ids: Iterable[int] | Non
 
 def mention_day(session: Session) -> Any:
     """A mention's UTC day as YYYY-MM-DD ('' without any time), as ``brand_day.day`` holds it."""
-    return func.coalesce(day_of(session, func.coalesce(Mention.published_at, Mention.first_seen_at)), UNDATED)
+    return func.coalesce(day_of(session, mention_time()), UNDATED)
 
 
 BRAND_DAY_COLUMNS = [
@@ -221,10 +250,7 @@ def refresh_brand_days(session: Session, *, keys: Iterable[BrandDayKey] | None =
         return
     brands = sorted({b for b, _ in keys})
     days = sorted({d for _, d in keys})
-    when = [
-        period_filter(func.coalesce(Mention.published_at, Mention.first_seen_at), lo, hi)
-        for lo, hi in _day_ranges(d for d in days if d != UNDATED)
-    ]
+    when = [period_filter(mention_time(), lo, hi) for lo, hi in _day_ranges(d for d in days if d != UNDATED)]
     if UNDATED in days:
         when.append(and_(Mention.published_at.is_(None), Mention.first_seen_at.is_(None)))
     session.execute(t.delete().where(t.c.brand_id.in_(brands), t.c.day.in_(days)))
@@ -247,7 +273,7 @@ def brand_day_keys(session: Session, where: ColumnElement[bool]) -> set[BrandDay
 
 def keys_of_mentions(session: Session, mention_ids: Iterable[int]) -> set[BrandDayKey]:
     out: set[BrandDayKey] = set()
-    for ids in _chunks(mention_ids):
+    for ids in chunks(mention_ids):
         out |= brand_day_keys(session, Mention.id.in_(ids))
     return out
 
@@ -278,7 +304,7 @@ def prior_state(
     authors: set[int] = set()
     found: set[BrandDayKey] = set()
     day = mention_day(session)
-    for chunk in _chunks(keys, CHUNK // 2):
+    for chunk in chunks(keys, CHUNK // 2):
         rows = session.execute(
             select(Mention.post_id, Mention.author_id, MentionBrand.brand_id, day)
             .select_from(Mention)
@@ -323,13 +349,13 @@ def refresh_after_write(
     # whose signals now cross (or no longer cross) a threshold, under every post the author commented on.
     sums = set(touched)
     for col, values in ((Mention.author_id, flipped), (Mention.id, mentions)):
-        for ids in _chunks(values):
+        for ids in chunks(values):
             stmt = select(Mention.post_id).where(col.in_(ids), _comment()).distinct()
             sums |= {int(p) for (p,) in session.execute(stmt).all()}
     if sums:
         refresh_post_comment_sums(session, post_ids=sums)
     found = set(keys) | keys_of_mentions(session, mentions)
-    for ids in _chunks(set(flipped) | {int(a) for a in follower_author_ids}):
+    for ids in chunks(set(flipped) | {int(a) for a in follower_author_ids}):
         found |= brand_day_keys(session, Mention.author_id.in_(ids))
     refresh_brand_days(session, keys=found)
 

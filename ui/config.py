@@ -83,7 +83,7 @@ class AlertsConfig(_Strict):
     baseline_days: int = Field(default=DEFAULT_ALERTS.baseline_days, ge=2, le=90)
     min_volume: int = Field(default=DEFAULT_ALERTS.min_volume, ge=1)
     min_negative: int = Field(default=DEFAULT_ALERTS.min_negative, ge=1)
-    max_quarantine_share: float = Field(default=DEFAULT_ALERTS.max_quarantine_share, gt=0, le=100)
+    max_quarantine_share: float = Field(default=DEFAULT_ALERTS.max_quarantine_share, gt=0, le=1)
     max_run_hours: float = Field(default=DEFAULT_ALERTS.max_run_hours, gt=0)
     drivers: int = Field(default=DEFAULT_ALERTS.drivers, ge=0, le=50)
 
@@ -179,9 +179,9 @@ k = 2.0
 baseline_days = 7
 min_volume = 10
 min_negative = 3
-# Source health: a last run that quarantined more than this percent of its records, or a run still
-# "running" this many hours after its start (a crawler killed mid-run).
-max_quarantine_share = 20.0
+# Source health: a last run that quarantined more than this share of its records (0.2 = 20 %), or a run
+# still "running" this many hours after its start (a crawler killed mid-run).
+max_quarantine_share = 0.2
 max_run_hours = 6.0
 # Top mentions shown (and posted to the webhook) per spike.
 drivers = 5

@@ -75,6 +75,8 @@ LONG_COMMENT = " ".join(
 
 PTT_BOARD = "MakeUp"
 
+# The sample content keeps its hand-written layout (one comment a line): the formatter leaves it alone.
+# fmt: off
 # ----------------------------------------------------------------------------------------------------
 # PTT, board MakeUp (Traditional Chinese, some English). Newest last, as PTT lists them.
 # ----------------------------------------------------------------------------------------------------
@@ -406,6 +408,8 @@ NAVER_ARTICLES: tuple[SamplePost, ...] = (
         ),
     ),
 )
+# fmt: on
+
 
 SITES: dict[str, tuple[SamplePost, ...]] = {
     "ptt": PTT_THREADS,

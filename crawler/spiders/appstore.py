@@ -11,29 +11,27 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import appstore_app_id, parse_appstore_reviews
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsers.appstore import appstore_app_id, parse_appstore_reviews
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     inc_stat,
     is_fresh,
-    parse_since,
-    positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 FEED_PAGES = 10  # the feed has no page 11
 
 
-class AppStoreSpider(Spider):
+class AppStoreSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "appstore"
     platform = "appstore"
+    default_max_pages = FEED_PAGES
 
     def __init__(
         self,
@@ -41,8 +39,6 @@ class AppStoreSpider(Spider):
         countries: str = "us",
         base_url: str = "https://itunes.apple.com",
         sort: str = "mostRecent",
-        max_pages: str | int = FEED_PAGES,
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -57,8 +53,7 @@ class AppStoreSpider(Spider):
             raise ValueError("appstore: sort must be mostRecent or mostHelpful")
         self.base_url = base_url.rstrip("/")
         self.sort = sort
-        self.max_pages = min(positive_int(max_pages, "max_pages"), FEED_PAGES)
-        self.since = parse_since(since)
+        self.max_pages = min(self.max_pages, FEED_PAGES)
 
     async def start(self) -> AsyncIterator[Request]:
         for app in self.apps:
@@ -66,21 +61,16 @@ class AppStoreSpider(Spider):
                 yield self._page(app, country, 1)
 
     def _page(self, app: str, country: str, page: int) -> Request:
-        return Request(
+        return self.api_request(
             f"{self.base_url}/{country}/rss/customerreviews/page={page}/id={app}/sortBy={self.sort}/json",
             callback=self.parse_reviews,
-            errback=self.failed,
             cb_kwargs={"app": app, "country": country, "page": page},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     def parse_reviews(
         self, response: Response, app: str, country: str, page: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        data = read_api(self, response, parse_appstore_reviews)
+        data = self.read_api(response, parse_appstore_reviews)
         if data is None:
             return
         url = f"https://apps.apple.com/{country}/app/id{app}"

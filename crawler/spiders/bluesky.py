@@ -16,38 +16,37 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import JsonRequest, Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
+from crawler.parsers.bluesky import (
     BlueskyPost,
     bluesky_at_uri,
-    load_json,
     parse_bluesky_profiles,
     parse_bluesky_search,
     parse_bluesky_thread,
 )
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsing import load_json
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     config_value,
     inc_stat,
     is_fresh,
     missing_config,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 PROFILES_BATCH = 25  # getProfiles takes at most 25 actors
 
 
-class BlueskySpider(Spider):
+class BlueskySpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "bluesky"
     platform = "bluesky"
+    default_max_pages = 3
 
     def __init__(
         self,
@@ -59,9 +58,7 @@ class BlueskySpider(Spider):
         pds_url: str = "https://bsky.social",
         depth: str | int = 10,
         limit: str | int = 25,
-        max_pages: str | int = 3,
         replies: str = "true",
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -78,46 +75,44 @@ class BlueskySpider(Spider):
         self.pds_url = pds_url.rstrip("/")
         self.depth = min(positive_int(depth, "depth"), 1000)
         self.limit = min(positive_int(limit, "limit"), 100)
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.fetch_replies = replies.strip().lower() not in ("false", "0", "no", "")
-        self.since = parse_since(since)
         self.token: str | None = None
         self.seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         if self.keywords and not (self.identifier and self.app_password):
             raise missing_config(
-                self, "searchPosts needs a Bluesky account: give -a identifier=... -a app_password=... or "
-                "set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD (an app password, not the account password)")
+                self,
+                "searchPosts needs a Bluesky account: give -a identifier=... -a app_password=... or "
+                "set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD (an app password, not the account password)",
+            )
         for uri in self.posts:
             yield self._thread_request(uri, with_post=True)
         if self.keywords:
-            yield JsonRequest(
+            yield self.api_request(
                 f"{self.pds_url}/xrpc/com.atproto.server.createSession",
+                request_class=JsonRequest,
                 data={"identifier": self.identifier, "password": self.app_password},
                 callback=self.parse_session,
-                errback=self.failed,
-                meta={"handle_httpstatus_list": API_ERROR_STATUSES},
                 dont_filter=True,
             )
 
     def _xrpc(
-        self, method: str, params: dict[str, Any] | list[tuple[str, Any]], callback: Any,
-        authed: bool = False, **cb_kwargs: Any,
+        self,
+        method: str,
+        params: dict[str, Any] | list[tuple[str, Any]],
+        callback: Any,
+        authed: bool = False,
+        **cb_kwargs: Any,
     ) -> Request:
         base = self.pds_url if authed else self.public_api
         headers = {"Authorization": f"Bearer {self.token}"} if authed and self.token else {}
-        return Request(
+        return self.api_request(
             f"{base}/xrpc/{method}?{urlencode(params)}",
             callback=callback,
-            errback=self.failed,
             headers=headers,
             cb_kwargs=cb_kwargs,
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     # -- threads -----------------------------------------------------------------------------------------
 
@@ -127,7 +122,7 @@ class BlueskySpider(Spider):
         return self._xrpc("app.bsky.feed.getPostThread", params, self.parse_thread, with_post=with_post)
 
     def parse_thread(self, response: Response, with_post: bool) -> Iterator[PostItem | MentionItem | Request]:
-        thread = read_api(self, response, parse_bluesky_thread)
+        thread = self.read_api(response, parse_bluesky_thread)
         if thread is None:
             return
         for reason, count in thread.skipped.items():
@@ -140,8 +135,13 @@ class BlueskySpider(Spider):
             return
         actor = thread.post.author_did or thread.post.author_handle
         if actor:
-            yield self._xrpc("app.bsky.actor.getProfile", {"actor": actor}, self.parse_profiles,
-                             found=[thread.post], replies=thread.replies)
+            yield self._xrpc(
+                "app.bsky.actor.getProfile",
+                {"actor": actor},
+                self.parse_profiles,
+                found=[thread.post],
+                replies=thread.replies,
+            )
         else:
             yield from self._post_items(thread.post, None)
             yield from self._reply_items(thread.post, thread.replies)
@@ -150,7 +150,7 @@ class BlueskySpider(Spider):
         self, response: Response, found: list[BlueskyPost], replies: list[BlueskyPost] | None = None
     ) -> Iterator[PostItem | MentionItem | Request]:
         # Without the profile the posts still go out, only without follower counts.
-        followers = read_api(self, response, parse_bluesky_profiles) or {}
+        followers = self.read_api(response, parse_bluesky_profiles) or {}
         for post in found:
             count = followers.get(post.author_did or "", followers.get(post.author_handle or ""))
             yield from self._post_items(post, count)
@@ -217,7 +217,7 @@ class BlueskySpider(Spider):
     # -- search (needs a session) ------------------------------------------------------------------------
 
     def parse_session(self, response: Response) -> Iterator[Request]:
-        session = read_api(self, response, load_json)
+        session = self.read_api(response, load_json)
         token = session.get("accessJwt") if isinstance(session, dict) else None
         if not token or response.status >= 400:
             self.logger.error("bluesky: createSession failed for %s; keyword search skipped", self.identifier)
@@ -233,20 +233,25 @@ class BlueskySpider(Spider):
             params["since"] = self.since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         if cursor:
             params["cursor"] = cursor
-        return self._xrpc("app.bsky.feed.searchPosts", params, self.parse_search, authed=True,
-                          keyword=keyword, page=page)
+        return self._xrpc(
+            "app.bsky.feed.searchPosts", params, self.parse_search, authed=True, keyword=keyword, page=page
+        )
 
     def parse_search(self, response: Response, keyword: str, page: int) -> Iterator[Request]:
-        found = read_api(self, response, parse_bluesky_search)
+        found = self.read_api(response, parse_bluesky_search)
         if found is None:
             return
         posts, cursor = found
         actors = list(dict.fromkeys(a for a in (p.author_did or p.author_handle for p in posts) if a))
         for start in range(0, len(actors), PROFILES_BATCH):
-            batch = set(actors[start:start + PROFILES_BATCH])
+            batch = set(actors[start : start + PROFILES_BATCH])
             page_posts = [p for p in posts if (p.author_did or p.author_handle) in batch]
-            yield self._xrpc("app.bsky.actor.getProfiles", [("actors", a) for a in sorted(batch)],
-                             self.parse_profiles, found=page_posts)
+            yield self._xrpc(
+                "app.bsky.actor.getProfiles",
+                [("actors", a) for a in sorted(batch)],
+                self.parse_profiles,
+                found=page_posts,
+            )
         if cursor and posts:
             if page < self.max_pages:
                 yield self._search_request(keyword, cursor, page + 1)

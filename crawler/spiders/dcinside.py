@@ -15,12 +15,11 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import FormRequest, Request, Spider
+from scrapy import FormRequest, Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
+from crawler.parsers.dcinside import (
     DCINSIDE_GALLERY_TYPES,
     DcinsideArticle,
     DcinsideComment,
@@ -29,22 +28,22 @@ from crawler.parsing import (
     parse_dcinside_comments,
     parse_dcinside_list,
 )
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.spiders._base import (
     BAD_RESPONSE,
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     inc_stat,
     is_fresh,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 
-class DcinsideSpider(Spider):
+class DcinsideSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "dcinside"
     platform = "dcinside"
+    default_max_pages = 2
 
     def __init__(
         self,
@@ -52,9 +51,7 @@ class DcinsideSpider(Spider):
         gallery_type: str = "major",
         base_url: str = "https://gall.dcinside.com",
         keywords: str = "",
-        max_pages: str | int = 2,
         max_comment_pages: str | int = 5,
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -66,9 +63,7 @@ class DcinsideSpider(Spider):
         self.gallery_type = gallery_type
         self.base_url = base_url.rstrip("/")
         self.keywords = split_list(keywords)
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.max_comment_pages = positive_int(max_comment_pages, "max_comment_pages")
-        self.since = parse_since(since)
 
     async def start(self) -> AsyncIterator[Request]:
         for gallery in self.galleries:
@@ -87,17 +82,18 @@ class DcinsideSpider(Spider):
             cb_kwargs={"gallery": gallery, "keyword": keyword, "page": page},
         )
 
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
-
     def parse_list(self, response: Response, gallery: str, keyword: str, page: int) -> Iterator[Request]:
         rows = parse_dcinside_list(response.text, response.url)
         regular = [row for row in rows if not row.notice]
         inc_stat(self, "brandpulse/dcinside/skipped_notice", len(rows) - len(regular))
         for row in regular:
             if row.url:
-                yield Request(row.url, callback=self.parse_article, errback=self.failed,
-                              cb_kwargs={"gallery": gallery, "row": row})
+                yield Request(
+                    row.url,
+                    callback=self.parse_article,
+                    errback=self.failed,
+                    cb_kwargs={"gallery": gallery, "row": row},
+                )
         if not regular:
             return
         if self.since and all(r.published_at and r.published_at <= self.since for r in regular):
@@ -168,8 +164,9 @@ class DcinsideSpider(Spider):
 
     def _comments_request(self, article: DcinsideArticle, page: int, seen: int) -> FormRequest:
         gall_type = article.gallery_type or DCINSIDE_GALLERY_TYPES[self.gallery_type][0]
-        return FormRequest(
+        return self.api_request(
             f"{self.base_url}/board/comment/",
+            request_class=FormRequest,
             formdata={
                 "id": article.gallery_id or "",
                 "no": article.number or "",
@@ -182,17 +179,15 @@ class DcinsideSpider(Spider):
             },
             headers={"X-Requested-With": "XMLHttpRequest", "Referer": article.url},
             callback=self.parse_comments,
-            errback=self.failed,
             cb_kwargs={"article": article, "page": page, "seen": seen},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
             dont_filter=True,  # same URL for every article and page: only the form differs
         )
 
     def parse_comments(
         self, response: Response, article: DcinsideArticle, page: int, seen: int
     ) -> Iterator[MentionItem | FormRequest]:
-        data = read_api(
-            self, response, lambda body: parse_dcinside_comments(body, article.number, article.published_at)
+        data = self.read_api(
+            response, lambda body: parse_dcinside_comments(body, article.number, article.published_at)
         )
         if data is None:
             return

@@ -7,8 +7,8 @@
 
 The file (JSON, or TOML by its ``.toml`` suffix) holds one site's keys at the top level, or several sites as a
 ``sites`` list; arguments given with ``-a`` override the file's keys for a one-site file. Keys (see
-``crawler.parsing.GenericSiteConfig``): start_urls, item, text, author, date, date_format, timezone, likes,
-replies, url, id, next_page, title, platform, max_pages, post_scope ("page": one post per page URL, the
+``crawler.parsers.generic.GenericSiteConfig``): start_urls, item, text, author, date, date_format, timezone,
+likes, replies, url, id, next_page, title, platform, max_pages, post_scope ("page": one post per page URL, the
 default; "start": the pages after the first belong to the start URL's post, for a thread split over pages).
 Every item is a mention of kind "comment"; its id is the site's own (``id`` selector) or a hash of URL + text.
 """
@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import GenericSiteConfig, parse_generic_page
-from crawler.spiders._common import inc_stat, is_fresh, parse_since, request_failed
+from crawler.parsers.generic import GenericSiteConfig, parse_generic_page
+from crawler.spiders._base import SinceArgument, SourceSpider, inc_stat, is_fresh
 
 SITE_KEYS = {f.name for f in fields(GenericSiteConfig)}
 
@@ -52,10 +51,10 @@ def load_site_configs(path: str | Path) -> list[dict[str, Any]]:
     return sites
 
 
-class GenericSpider(Spider):
+class GenericSpider(SinceArgument, SourceSpider):
     name = "generic"
 
-    def __init__(self, site_config: str = "", since: str = "", **kwargs: Any) -> None:
+    def __init__(self, site_config: str = "", **kwargs: Any) -> None:
         # Site keys would otherwise become spider attributes (start_urls above all): take them out first.
         site_args = {k: kwargs.pop(k) for k in list(kwargs) if k in SITE_KEYS}
         super().__init__(**kwargs)
@@ -65,22 +64,23 @@ class GenericSpider(Spider):
                 raise ValueError("generic: -a site keys apply to a one-site config only")
             sites = [{**(sites[0] if sites else {}), **site_args}]
         if not sites:
-            raise ValueError("generic: give -a site_config=path.(json|toml) or -a start_urls=... -a item=... "
-                             "-a text=...")
+            raise ValueError(
+                "generic: give -a site_config=path.(json|toml) or -a start_urls=... -a item=... -a text=..."
+            )
         try:
             self.sites = [GenericSiteConfig.from_mapping(site) for site in sites]
         except (TypeError, ValueError) as exc:
             raise ValueError(f"generic: {exc}") from exc
-        self.since = parse_since(since)
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites:
             for url in site.start_urls:
-                yield Request(url, callback=self.parse_page, errback=self.failed,
-                              cb_kwargs={"site": site, "start_url": url, "page": 1})
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
+                yield Request(
+                    url,
+                    callback=self.parse_page,
+                    errback=self.failed,
+                    cb_kwargs={"site": site, "start_url": url, "page": 1},
+                )
 
     def parse_page(
         self, response: Response, site: GenericSiteConfig, start_url: str, page: int
@@ -121,7 +121,11 @@ class GenericSpider(Spider):
             )
         if parsed.next_url and parsed.next_url != response.url:
             if page < site.max_pages:
-                yield Request(parsed.next_url, callback=self.parse_page, errback=self.failed,
-                              cb_kwargs={"site": site, "start_url": start_url, "page": page + 1})
+                yield Request(
+                    parsed.next_url,
+                    callback=self.parse_page,
+                    errback=self.failed,
+                    cb_kwargs={"site": site, "start_url": start_url, "page": page + 1},
+                )
             else:
                 inc_stat(self, "brandpulse/generic/pages_capped")

@@ -13,24 +13,21 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import google_news_edition, parse_google_news_rss
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsers.googlenews import google_news_edition, parse_google_news_rss
+from crawler.spiders._base import (
+    SinceArgument,
+    SourceSpider,
     inc_stat,
     is_fresh,
-    parse_since,
-    read_api,
-    request_failed,
     split_list,
 )
 
 
-class GoogleNewsSpider(Spider):
+class GoogleNewsSpider(SinceArgument, SourceSpider):
     name = "googlenews"
     platform = "googlenews"
 
@@ -40,7 +37,6 @@ class GoogleNewsSpider(Spider):
         editions: str = "en",
         when: str = "7d",
         base_url: str = "https://news.google.com",
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -54,7 +50,6 @@ class GoogleNewsSpider(Spider):
             raise ValueError(f"googlenews: when looks like 12h or 7d, got {when!r}")
         self.when = when
         self.base_url = base_url.rstrip("/")
-        self.since = parse_since(since)
         self.seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
@@ -62,21 +57,16 @@ class GoogleNewsSpider(Spider):
             for code, (hl, gl, ceid) in self.editions.items():
                 query = f"{keyword} when:{self.when}" if self.when else keyword
                 params = urlencode({"q": query, "hl": hl, "gl": gl, "ceid": ceid})
-                yield Request(
+                yield self.api_request(
                     f"{self.base_url}/rss/search?{params}",
                     callback=self.parse_feed,
-                    errback=self.failed,
                     cb_kwargs={"keyword": keyword, "edition": code, "lang": hl},
-                    meta={"handle_httpstatus_list": API_ERROR_STATUSES},
                 )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     def parse_feed(
         self, response: Response, keyword: str, edition: str, lang: str
     ) -> Iterator[PostItem | MentionItem]:
-        items = read_api(self, response, parse_google_news_rss)
+        items = self.read_api(response, parse_google_news_rss)
         for article in items or []:
             if article.guid in self.seen:  # the same story under two keywords or editions
                 inc_stat(self, "brandpulse/googlenews/duplicates")
@@ -102,6 +92,10 @@ class GoogleNewsSpider(Spider):
                 published_at=article.published_at,
                 post_external_id=article.guid,
                 lang=lang.split("-")[0],
-                extra={"source": article.source, "source_url": article.source_url, "keyword": keyword,
-                       "edition": edition},
+                extra={
+                    "source": article.source,
+                    "source_url": article.source_url,
+                    "keyword": keyword,
+                    "edition": edition,
+                },
             )

@@ -3,7 +3,7 @@
     scrapy crawl googleplay -a apps=com.example.app -a locales=en-US,ko-KR -a max_pages=3
 
 One POST per page with the form field ``f.req``; the answer starts with ``)]}'`` and nests the reviews as
-arrays inside a JSON string. ``crawler.parsing`` keeps the array index map in one place
+arrays inside a JSON string. ``crawler.parsers.googleplay`` keeps the array index map in one place
 (``GOOGLEPLAY_REVIEW_PATHS``). Each review is a post (its thumbs-up are its likes) with a mention of kind
 "review"; the developer's answer is a reply under it.
 """
@@ -15,34 +15,33 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import FormRequest, Spider
+from scrapy import FormRequest
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
+from crawler.parsers.googleplay import (
     GOOGLEPLAY_SORTS,
     GooglePlayReview,
     googleplay_reviews_form,
     parse_googleplay_reviews,
 )
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     inc_stat,
     is_fresh,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 MAX_COUNT = 199  # the RPC refuses bigger pages
 
 
-class GooglePlaySpider(Spider):
+class GooglePlaySpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "googleplay"
     platform = "googleplay"
+    default_max_pages = 5
 
     def __init__(
         self,
@@ -51,8 +50,6 @@ class GooglePlaySpider(Spider):
         base_url: str = "https://play.google.com",
         sort: str = "newest",
         count: str | int = 150,
-        max_pages: str | int = 5,
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -72,8 +69,6 @@ class GooglePlaySpider(Spider):
         self.base_url = base_url.rstrip("/")
         self.sort = sort
         self.count = min(positive_int(count, "count"), MAX_COUNT)
-        self.max_pages = positive_int(max_pages, "max_pages")
-        self.since = parse_since(since)
 
     async def start(self) -> AsyncIterator[FormRequest]:
         for app in self.apps:
@@ -81,22 +76,18 @@ class GooglePlaySpider(Spider):
                 yield self._page(app, hl, gl, token=None, page=1)
 
     def _page(self, app: str, hl: str, gl: str, token: str | None, page: int) -> FormRequest:
-        return FormRequest(
+        return self.api_request(
             f"{self.base_url}/_/PlayStoreUi/data/batchexecute?{urlencode({'hl': hl, 'gl': gl})}",
+            request_class=FormRequest,
             formdata={"f.req": googleplay_reviews_form(app, count=self.count, sort=self.sort, token=token)},
             callback=self.parse_reviews,
-            errback=self.failed,
             cb_kwargs={"app": app, "hl": hl, "gl": gl, "page": page},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     def parse_reviews(
         self, response: Response, app: str, hl: str, gl: str, page: int
     ) -> Iterator[PostItem | MentionItem | FormRequest]:
-        data = read_api(self, response, parse_googleplay_reviews)
+        data = self.read_api(response, parse_googleplay_reviews)
         if data is None:
             return
         reached_old = False

@@ -15,20 +15,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import HnHit, parse_hn_search
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsers.hackernews import HnHit, parse_hn_search
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     inc_stat,
     is_fresh,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
@@ -36,9 +35,10 @@ HN_ITEM = "https://news.ycombinator.com/item?id="
 TAGS = ("story", "comment")
 
 
-class HackerNewsSpider(Spider):
+class HackerNewsSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "hackernews"
     platform = "hackernews"
+    default_max_pages = 10
 
     def __init__(
         self,
@@ -46,8 +46,6 @@ class HackerNewsSpider(Spider):
         tags: str = "story,comment",
         api_url: str = "https://hn.algolia.com/api/v1",
         hits_per_page: str | int = 100,
-        max_pages: str | int = 10,
-        since: str = "",
         days: str | int = 7,
         **kwargs: Any,
     ) -> None:
@@ -60,9 +58,7 @@ class HackerNewsSpider(Spider):
             raise ValueError("hackernews: tags are story and/or comment")
         self.api_url = api_url.rstrip("/")
         self.hits_per_page = min(positive_int(hits_per_page, "hits_per_page"), 1000)
-        self.max_pages = positive_int(max_pages, "max_pages")
         # Without `since` the crawl looks back `days`: search_by_date needs a lower bound to walk windows.
-        self.since = parse_since(since)
         lookback = timedelta(days=positive_int(days, "days"))
         self.after = int((self.since or datetime.now(UTC) - lookback).timestamp())
         self.seen: set[str] = set()
@@ -76,23 +72,23 @@ class HackerNewsSpider(Spider):
     def _search(self, keyword: str, upper: int | None, page: int, requests: int) -> Request:
         numeric = f"created_at_i>{self.after}" + (f",created_at_i<={upper}" if upper is not None else "")
         tags = self.tags[0] if len(self.tags) == 1 else f"({','.join(self.tags)})"
-        params = {"query": keyword, "tags": tags, "numericFilters": numeric, "page": page,
-                  "hitsPerPage": self.hits_per_page}
-        return Request(
+        params = {
+            "query": keyword,
+            "tags": tags,
+            "numericFilters": numeric,
+            "page": page,
+            "hitsPerPage": self.hits_per_page,
+        }
+        return self.api_request(
             f"{self.api_url}/search_by_date?{urlencode(params)}",
             callback=self.parse_hits,
-            errback=self.failed,
             cb_kwargs={"keyword": keyword, "upper": upper, "page": page, "requests": requests},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     def parse_hits(
         self, response: Response, keyword: str, upper: int | None, page: int, requests: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        data = read_api(self, response, parse_hn_search)
+        data = self.read_api(response, parse_hn_search)
         if data is None:
             return
         new = [hit for hit in data.hits if hit.object_id not in self.seen]
@@ -114,14 +110,24 @@ class HackerNewsSpider(Spider):
         if missing:
             story_tags = ",".join(f"story_{s}" for s in missing)
             params = {"tags": f"story,({story_tags})", "hitsPerPage": len(missing)}
-            yield Request(f"{self.api_url}/search?{urlencode(params)}", callback=self.parse_stories,
-                          errback=self.stories_failed, cb_kwargs={"story_ids": missing},
-                          meta={"handle_httpstatus_list": API_ERROR_STATUSES})
+            yield self.api_request(
+                f"{self.api_url}/search?{urlencode(params)}",
+                callback=self.parse_stories,
+                errback=self.stories_failed,
+                cb_kwargs={"story_ids": missing},
+            )
         yield from self._next(data.hits, new, data.nb_pages, data.nb_hits, keyword, upper, page, requests)
 
     def _next(
-        self, hits: list[HnHit], new: list[HnHit], nb_pages: int, nb_hits: int, keyword: str,
-        upper: int | None, page: int, requests: int,
+        self,
+        hits: list[HnHit],
+        new: list[HnHit],
+        nb_pages: int,
+        nb_hits: int,
+        keyword: str,
+        upper: int | None,
+        page: int,
+        requests: int,
     ) -> Iterator[Request]:
         if not hits or not new:
             return
@@ -140,7 +146,7 @@ class HackerNewsSpider(Spider):
         yield self._search(keyword, upper=following[0], page=following[1], requests=requests + 1)
 
     def parse_stories(self, response: Response, story_ids: list[str]) -> Iterator[PostItem | MentionItem]:
-        data = read_api(self, response, parse_hn_search)
+        data = self.read_api(response, parse_hn_search)
         for story in data.hits if data else []:
             # A story the search stream brought meanwhile was yielded there already.
             if story.kind == "story" and story.object_id not in self.seen:
@@ -149,7 +155,7 @@ class HackerNewsSpider(Spider):
         yield from self._release(story_ids)
 
     def stories_failed(self, failure: Failure) -> Iterator[MentionItem]:
-        request_failed(self, failure)
+        self.failed(failure)
         yield from self._release(failure.request.cb_kwargs["story_ids"])  # type: ignore[attr-defined]
 
     def _release(self, story_ids: list[str]) -> Iterator[MentionItem]:

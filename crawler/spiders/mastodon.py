@@ -15,38 +15,36 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import MastodonStatus, parse_link_header, parse_mastodon_context, parse_mastodon_statuses
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsers.mastodon import MastodonStatus, parse_mastodon_context, parse_mastodon_statuses
+from crawler.parsing import parse_link_header
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     config_value,
     inc_stat,
     is_fresh,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 
-class MastodonSpider(Spider):
+class MastodonSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "mastodon"
     platform = "mastodon"
+    default_max_pages = 3
 
     def __init__(
         self,
         instance: str = "https://mastodon.social",
         tags: str = "",
         limit: str | int = 40,
-        max_pages: str | int = 3,
         replies: str = "true",
         access_token: str = "",
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -60,10 +58,8 @@ class MastodonSpider(Spider):
         # Ids are per instance: the host keeps two instances' "109876" apart.
         self.host = split.hostname or split.netloc
         self.limit = min(positive_int(limit, "limit"), 40)
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.fetch_replies = replies.strip().lower() not in ("false", "0", "no", "")
         self.access_token = config_value(access_token, "MASTODON_ACCESS_TOKEN")
-        self.since = parse_since(since)
         self.seen: set[str] = set()
 
     def _key(self, status_id: str) -> str:
@@ -71,11 +67,7 @@ class MastodonSpider(Spider):
 
     def _request(self, url: str, callback: Any, **cb_kwargs: Any) -> Request:
         headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
-        return Request(url, callback=callback, errback=self.failed, headers=headers, cb_kwargs=cb_kwargs,
-                       meta={"handle_httpstatus_list": API_ERROR_STATUSES})
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
+        return self.api_request(url, callback=callback, headers=headers, cb_kwargs=cb_kwargs)
 
     async def start(self) -> AsyncIterator[Request]:
         for tag in self.tags:
@@ -85,7 +77,7 @@ class MastodonSpider(Spider):
     def parse_timeline(
         self, response: Response, tag: str, page: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        statuses = read_api(self, response, parse_mastodon_statuses)
+        statuses = self.read_api(response, parse_mastodon_statuses)
         if statuses is None:
             return
         for status in statuses:
@@ -94,8 +86,11 @@ class MastodonSpider(Spider):
             self.seen.add(status.status_id)
             yield from self._status_items(status, tag)
             if self.fetch_replies and status.replies != 0:  # None: Mastodon < 2.5 does not say
-                yield self._request(f"{self.instance}/api/v1/statuses/{status.status_id}/context",
-                                    self.parse_context, status=status)
+                yield self._request(
+                    f"{self.instance}/api/v1/statuses/{status.status_id}/context",
+                    self.parse_context,
+                    status=status,
+                )
         next_url = parse_link_header(response.headers.get("Link")).get("next")
         if not statuses or not next_url:
             return
@@ -144,7 +139,7 @@ class MastodonSpider(Spider):
         )
 
     def parse_context(self, response: Response, status: MastodonStatus) -> Iterator[MentionItem]:
-        context = read_api(self, response, parse_mastodon_context)
+        context = self.read_api(response, parse_mastodon_context)
         if context is None:
             return
         post_key = self._key(status.status_id)

@@ -3,7 +3,7 @@
     scrapy crawl naver_comments -a articles=001/0014000001,421/0007000002 -a max_pages=5
 
 The comment API answers only with a ``Referer`` naming the article page, and wraps its JSON in a callback
-(``_callback(...)`` or a jQuery name): ``crawler.parsing.strip_jsonp`` removes any wrapper.
+(``_callback(...)`` or a jQuery name): ``crawler.parsers.naver_comments.strip_jsonp`` removes any wrapper.
 """
 
 from __future__ import annotations
@@ -13,34 +13,30 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
-    BadResponse,
+from crawler.parsers.naver_comments import (
     NaverArticle,
-    NaverCommentPage,
     naver_article_keys,
     parse_naver_article,
     parse_naver_comments,
 )
-from crawler.spiders._common import BAD_RESPONSE, inc_stat, positive_int
-
-API_ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 502, 503, 504]
+from crawler.spiders._base import MaxPagesArgument, SourceSpider, inc_stat, positive_int
 
 
-class NaverCommentsSpider(Spider):
+class NaverCommentsSpider(MaxPagesArgument, SourceSpider):
     name = "naver_comments"
     platform = "naver_news"
+    default_max_pages = 10
 
     def __init__(
         self,
         articles: str = "",
         api_url: str = "https://apis.naver.com/commentBox/cbox/web_naver_list_jsonp.json",
         article_base: str = "https://n.news.naver.com/article",
-        max_pages: str | int = 10,
         page_size: str | int = 100,
         template_id: str = "default_society",
         **kwargs: Any,
@@ -54,14 +50,16 @@ class NaverCommentsSpider(Spider):
             raise ValueError('naver_comments: give -a articles="oid,aid" or "oid/aid" (e.g. 001/0014000001)')
         self.api_url = api_url
         self.article_base = article_base.rstrip("/")
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.page_size = positive_int(page_size, "page_size")
         self.template_id = template_id
 
     async def start(self) -> AsyncIterator[Request]:
         for oid, aid in self.articles:
-            yield Request(f"{self.article_base}/{oid}/{aid}", callback=self.parse_article,
-                          cb_kwargs={"oid": oid, "aid": aid})
+            yield Request(
+                f"{self.article_base}/{oid}/{aid}",
+                callback=self.parse_article,
+                cb_kwargs={"oid": oid, "aid": aid},
+            )
 
     def parse_article(self, response: Response, oid: str, aid: str) -> Iterator[Request]:
         article = parse_naver_article(response.text, response.url, oid, aid)
@@ -79,30 +77,19 @@ class NaverCommentsSpider(Spider):
             "indexSize": 10,
             "page": page,
         }
-        return Request(
+        return self.api_request(
             f"{self.api_url}?{urlencode(params)}",
-            callback=self.parse_comments,
+            self.parse_comments,
             errback=self.comments_failed,
             # Without the article page as Referer the API refuses to answer.
             headers={"Referer": f"{self.article_base}/{article.oid}/{article.aid}"},
             cb_kwargs={"article": article, "page": page},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def _read(self, response: Response) -> NaverCommentPage | None:
-        try:
-            if response.status >= 400:
-                raise BadResponse(f"HTTP {response.status}")
-            return parse_naver_comments(response.body)
-        except BadResponse as exc:
-            self.logger.warning("bad comments response from %s: %s", response.url, exc)
-            inc_stat(self, BAD_RESPONSE)
-            return None
 
     def parse_comments(
         self, response: Response, article: NaverArticle, page: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        data = self._read(response)
+        data = self.read_api(response, parse_naver_comments)
         if page == 1:
             yield from self._post_items(article, data.total if data else None)
         if data is None:
@@ -133,9 +120,8 @@ class NaverCommentsSpider(Spider):
                 inc_stat(self, "brandpulse/naver_news/comment_pages_capped")
 
     def comments_failed(self, failure: Failure) -> Iterator[PostItem | MentionItem]:
+        self.failed(failure)
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("comments request failed: %s (%s)", request.url, failure.getErrorMessage())
-        inc_stat(self, BAD_RESPONSE)
         if request.cb_kwargs.get("page") == 1:
             yield from self._post_items(request.cb_kwargs["article"], None)
 

@@ -13,31 +13,30 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import NAVER_SEARCH_KINDS, NaverSearchResult, parse_naver_search
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsers.naver_search import NAVER_SEARCH_KINDS, NaverSearchResult, parse_naver_search
+from crawler.spiders._base import (
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     config_value,
     inc_stat,
     is_fresh,
     missing_config,
-    parse_since,
     positive_int,
-    read_api,
-    request_failed,
     split_list,
 )
 
 MAX_START = 1000  # the API refuses start > 1000
 
 
-class NaverSearchSpider(Spider):
+class NaverSearchSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "naver_search"
     platform = "naver_search"
+    default_max_pages = 3
 
     def __init__(
         self,
@@ -48,8 +47,6 @@ class NaverSearchSpider(Spider):
         api_url: str = "https://openapi.naver.com/v1/search",
         display: str | int = 100,
         sort: str = "date",
-        max_pages: str | int = 3,
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -68,36 +65,31 @@ class NaverSearchSpider(Spider):
         self.api_url = api_url.rstrip("/")
         self.display = min(positive_int(display, "display"), 100)
         self.sort = sort
-        self.max_pages = positive_int(max_pages, "max_pages")
-        self.since = parse_since(since)
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.client_id or not self.client_secret:
             raise missing_config(
-                self, "the Naver Search API needs a key: give -a client_id=... -a client_secret=... or set "
-                "NAVER_CLIENT_ID and NAVER_CLIENT_SECRET (free at developers.naver.com)")
+                self,
+                "the Naver Search API needs a key: give -a client_id=... -a client_secret=... or set "
+                "NAVER_CLIENT_ID and NAVER_CLIENT_SECRET (free at developers.naver.com)",
+            )
         for kind in self.kinds:
             for keyword in self.keywords:
                 yield self._search(kind, keyword, start=1, page=1)
 
     def _search(self, kind: str, keyword: str, start: int, page: int) -> Request:
         params = {"query": keyword, "display": self.display, "start": start, "sort": self.sort}
-        return Request(
+        return self.api_request(
             f"{self.api_url}/{kind}.json?{urlencode(params)}",
             callback=self.parse_results,
-            errback=self.failed,
             headers={"X-Naver-Client-Id": self.client_id, "X-Naver-Client-Secret": self.client_secret},
             cb_kwargs={"kind": kind, "keyword": keyword, "page": page},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
 
     def parse_results(
         self, response: Response, kind: str, keyword: str, page: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        data = read_api(self, response, lambda body: parse_naver_search(body, kind))
+        data = self.read_api(response, lambda body: parse_naver_search(body, kind))
         if data is None:
             return
         reached_old = False

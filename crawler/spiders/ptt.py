@@ -12,25 +12,25 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import is_ptt_over18_page, parse_ptt_article, parse_ptt_index
-from crawler.spiders._common import BAD_RESPONSE, inc_stat, positive_int, split_list
+from crawler.parsers.ptt import is_ptt_over18_page, parse_ptt_article, parse_ptt_index
+from crawler.spiders._base import BAD_RESPONSE, MaxPagesArgument, SourceSpider, inc_stat, split_list
 
 OVER18_COOKIE = {"over18": "1"}
 
 
-class PttSpider(Spider):
+class PttSpider(MaxPagesArgument, SourceSpider):
     name = "ptt"
     platform = "ptt"
+    default_max_pages = 3
 
     def __init__(
         self,
         boards: str = "MakeUp",
         base_url: str = "https://www.ptt.cc",
-        max_pages: str | int = 3,
         keywords: str = "",
         **kwargs: Any,
     ) -> None:
@@ -39,7 +39,6 @@ class PttSpider(Spider):
         if not self.boards:
             raise ValueError("ptt: name at least one board, e.g. -a boards=MakeUp")
         self.base_url = base_url.rstrip("/")
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.keywords = split_list(keywords)
 
     async def start(self) -> AsyncIterator[Request]:

@@ -13,30 +13,33 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameters
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
-    BadResponse,
+from crawler.parsers.vnexpress import (
     VnexpressArticle,
     VnexpressComment,
-    VnexpressCommentPage,
     parse_vnexpress_article,
     parse_vnexpress_comments,
     parse_vnexpress_search,
 )
-from crawler.spiders._common import BAD_RESPONSE, inc_stat, positive_int, split_list
+from crawler.spiders._base import (
+    BAD_RESPONSE,
+    MaxPagesArgument,
+    SourceSpider,
+    inc_stat,
+    positive_int,
+    split_list,
+)
 
-# Error statuses still reach the callback, which counts them as bad responses instead of losing the post.
-API_ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 502, 503, 504]
 
-
-class VnexpressSpider(Spider):
+class VnexpressSpider(MaxPagesArgument, SourceSpider):
     name = "vnexpress"
     platform = "vnexpress"
+    default_max_pages = 2
 
     def __init__(
         self,
@@ -44,7 +47,6 @@ class VnexpressSpider(Spider):
         search_url: str = "https://timkiem.vnexpress.net/",
         comments_api: str = "https://usi-saas.vnexpress.net",
         article_urls: str = "",
-        max_pages: str | int = 2,
         comments_limit: str | int = 24,
         max_comment_pages: str | int = 20,
         **kwargs: Any,
@@ -56,7 +58,6 @@ class VnexpressSpider(Spider):
             raise ValueError("vnexpress: give -a keywords=... (search) or -a article_urls=...")
         self.search_url = search_url
         self.comments_api = comments_api.rstrip("/")
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.comments_limit = positive_int(comments_limit, "comments_limit")
         self.max_comment_pages = positive_int(max_comment_pages, "max_comment_pages")
 
@@ -94,28 +95,17 @@ class VnexpressSpider(Spider):
 
     def _comments_request(self, article: VnexpressArticle, offset: int, page: int) -> Request:
         params = {**self._api_params(article), "offset": offset, "limit": self.comments_limit, "sort": "like"}
-        return Request(
+        return self.api_request(
             f"{self.comments_api}/index/get?{urlencode(params)}",
-            callback=self.parse_comments,
+            self.parse_comments,
             errback=self.comments_failed,
             cb_kwargs={"article": article, "offset": offset, "page": page},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
-
-    def _read(self, response: Response) -> VnexpressCommentPage | None:
-        try:
-            if response.status >= 400:
-                raise BadResponse(f"HTTP {response.status}")
-            return parse_vnexpress_comments(response.body)
-        except BadResponse as exc:
-            self.logger.warning("bad comments response from %s: %s", response.url, exc)
-            inc_stat(self, BAD_RESPONSE)
-            return None
 
     def parse_comments(
         self, response: Response, article: VnexpressArticle, offset: int, page: int
     ) -> Iterator[PostItem | MentionItem | Request]:
-        data = self._read(response)
+        data = self.read_api(response, parse_vnexpress_comments)
         if offset == 0:
             # The post goes first, even when its comments cannot be read.
             yield from self._post_items(article, data.total if data else None)
@@ -131,9 +121,8 @@ class VnexpressSpider(Spider):
                 inc_stat(self, "brandpulse/vnexpress/comment_pages_capped")
 
     def comments_failed(self, failure: Failure) -> Iterator[PostItem | MentionItem]:
+        self.failed(failure)
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("comments request failed: %s (%s)", request.url, failure.getErrorMessage())
-        inc_stat(self, BAD_RESPONSE)
         if request.callback == self.parse_comments and request.cb_kwargs.get("offset") == 0:
             yield from self._post_items(request.cb_kwargs["article"], None)
 
@@ -199,25 +188,45 @@ class VnexpressSpider(Spider):
     # -- replies -----------------------------------------------------------------------------------------
 
     def _replies_request(
-        self, article: VnexpressArticle, parent_id: str, expected: int, offset: int, page: int,
+        self,
+        article: VnexpressArticle,
+        parent_id: str,
+        expected: int,
+        offset: int,
+        page: int,
         seen: frozenset[str],
     ) -> Request:
-        params = {"id": parent_id, **self._api_params(article), "offset": offset,
-                  "limit": self.comments_limit}
-        return Request(
+        params = {
+            "id": parent_id,
+            **self._api_params(article),
+            "offset": offset,
+            "limit": self.comments_limit,
+        }
+        return self.api_request(
             f"{self.comments_api}/index/getreplay?{urlencode(params)}",
-            callback=self.parse_replies,
+            self.parse_replies,
             errback=self.comments_failed,
-            cb_kwargs={"article": article, "parent_id": parent_id, "expected": expected, "offset": offset,
-                       "page": page, "seen": seen},
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
+            cb_kwargs={
+                "article": article,
+                "parent_id": parent_id,
+                "expected": expected,
+                "offset": offset,
+                "page": page,
+                "seen": seen,
+            },
         )
 
     def parse_replies(
-        self, response: Response, article: VnexpressArticle, parent_id: str, expected: int, offset: int,
-        page: int, seen: frozenset[str],
+        self,
+        response: Response,
+        article: VnexpressArticle,
+        parent_id: str,
+        expected: int,
+        offset: int,
+        page: int,
+        seen: frozenset[str],
     ) -> Iterator[MentionItem | Request]:
-        data = self._read(response)
+        data = self.read_api(response, parse_vnexpress_comments)
         if data is None:
             return
         for reply in data.comments:

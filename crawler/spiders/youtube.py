@@ -14,17 +14,15 @@ rest. Error answers (``commentsDisabled``, ``videoNotFound``...) are logged and 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import MentionItem, PostItem
-from crawler.parsing import (
-    BadResponse,
+from crawler.parsers.youtube import (
     YoutubeApiError,
     YoutubeChannel,
     YoutubeComment,
@@ -36,28 +34,33 @@ from crawler.parsing import (
     parse_youtube_videos,
     youtube_video_id,
 )
-from crawler.spiders._common import (
-    API_ERROR_STATUSES,
+from crawler.parsing import BadResponse
+from crawler.spiders._base import (
     BAD_RESPONSE,
+    MaxPagesArgument,
+    SinceArgument,
+    SourceSpider,
     config_value,
     inc_stat,
     is_fresh,
     missing_config,
-    parse_since,
     positive_int,
-    request_failed,
     split_list,
 )
 
-T = TypeVar("T")
-FATAL_REASONS = {"quotaExceeded": "youtube_quota_exceeded", "dailyLimitExceeded": "youtube_quota_exceeded",
-                 "keyInvalid": "youtube_key_invalid", "accessNotConfigured": "youtube_key_invalid"}
+FATAL_REASONS = {
+    "quotaExceeded": "youtube_quota_exceeded",
+    "dailyLimitExceeded": "youtube_quota_exceeded",
+    "keyInvalid": "youtube_key_invalid",
+    "accessNotConfigured": "youtube_key_invalid",
+}
 BATCH = 50  # ids per videos / channels call
 
 
-class YoutubeSpider(Spider):
+class YoutubeSpider(SinceArgument, MaxPagesArgument, SourceSpider):
     name = "youtube"
     platform = "youtube"
+    default_max_pages = 5
 
     def __init__(
         self,
@@ -66,10 +69,8 @@ class YoutubeSpider(Spider):
         keywords: str = "",
         api_key: str = "",
         api_url: str = "https://www.googleapis.com/youtube/v3",
-        max_pages: str | int = 5,
         max_reply_pages: str | int = 3,
         max_videos: str | int = 10,
-        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -82,29 +83,38 @@ class YoutubeSpider(Spider):
             raise ValueError("youtube: give -a videos=ID,ID and/or -a channel=UC... or -a keywords=...")
         self.api_key = config_value(api_key, "YOUTUBE_API_KEY")
         self.api_url = api_url.rstrip("/")
-        self.max_pages = positive_int(max_pages, "max_pages")
         self.max_reply_pages = positive_int(max_reply_pages, "max_reply_pages")
         self.max_videos = positive_int(max_videos, "max_videos")
-        self.since = parse_since(since)
         self.channels: dict[str, YoutubeChannel] = {}
         self.queued: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.api_key:
-            raise missing_config(self, "the YouTube Data API needs a key: give -a api_key=... or set "
-                                       "YOUTUBE_API_KEY (Google Cloud console, YouTube Data API v3)")
+            raise missing_config(
+                self,
+                "the YouTube Data API needs a key: give -a api_key=... or set "
+                "YOUTUBE_API_KEY (Google Cloud console, YouTube Data API v3)",
+            )
         for request in self._videos_requests(self.videos):
             yield request
         parts = "snippet,statistics,contentDetails"
         ids = [c for c in self.channel_ids if not c.startswith("@")]
         for start in range(0, len(ids), BATCH):
-            yield self._api("channels", {"part": parts, "id": ",".join(ids[start:start + BATCH])},
-                            self.parse_channels_for_uploads)
+            yield self._api(
+                "channels",
+                {"part": parts, "id": ",".join(ids[start : start + BATCH])},
+                self.parse_channels_for_uploads,
+            )
         for handle in (c for c in self.channel_ids if c.startswith("@")):  # one handle per call
             yield self._api("channels", {"part": parts, "forHandle": handle}, self.parse_channels_for_uploads)
         for keyword in self.keywords:
-            params = {"part": "id", "type": "video", "order": "date", "q": keyword,
-                      "maxResults": min(self.max_videos, 50)}
+            params = {
+                "part": "id",
+                "type": "video",
+                "order": "date",
+                "q": keyword,
+                "maxResults": min(self.max_videos, 50),
+            }
             if self.since:
                 params["publishedAfter"] = self.since.strftime("%Y-%m-%dT%H:%M:%SZ")
             yield self._api("search", params, self.parse_video_ids)
@@ -113,34 +123,25 @@ class YoutubeSpider(Spider):
         self, resource: str, params: dict[str, Any], callback: Callable[..., Any], **cb_kwargs: Any
     ) -> Request:
         query = urlencode({**params, "key": self.api_key})
-        return Request(
+        return self.api_request(
             f"{self.api_url}/{resource}?{query}",
             callback=callback,
-            errback=self.failed,
             cb_kwargs=cb_kwargs,
-            meta={"handle_httpstatus_list": API_ERROR_STATUSES},
         )
 
-    def failed(self, failure: Failure) -> None:
-        request_failed(self, failure)
-
-    def _read(self, response: Response, parse: Callable[[bytes], T]) -> T | None:
-        try:
-            parsed = parse(response.body)
-            if response.status >= 400:
-                raise BadResponse(f"HTTP {response.status}")
-            return parsed
-        except YoutubeApiError as exc:
-            inc_stat(self, f"brandpulse/youtube/api_error/{exc.reason}")
-            if exc.reason in FATAL_REASONS:
-                self.logger.error("%s: %s", response.url.split("?")[0], exc)
-                raise CloseSpider(FATAL_REASONS[exc.reason]) from exc
-            self.logger.warning("%s (%s)", exc, response.url.split("key=")[0])
-        except BadResponse as exc:
-            self.logger.warning("bad response from %s (HTTP %s): %s", response.url.split("?")[0],
-                                response.status, exc)
+    def bad_response(self, response: Response, error: BadResponse) -> None:
+        """An error answer names its reason: counted per reason; a spent quota or a bad key ends the crawl.
+        Logs leave out the query, which holds the API key."""
+        if not isinstance(error, YoutubeApiError):
+            url = response.url.split("?")[0]
+            self.logger.warning("bad response from %s (HTTP %s): %s", url, response.status, error)
             inc_stat(self, BAD_RESPONSE)
-        return None
+            return
+        inc_stat(self, f"brandpulse/youtube/api_error/{error.reason}")
+        if error.reason in FATAL_REASONS:
+            self.logger.error("%s: %s", response.url.split("?")[0], error)
+            raise CloseSpider(FATAL_REASONS[error.reason]) from error
+        self.logger.warning("%s (%s)", error, response.url.split("key=")[0])
 
     # -- which videos ------------------------------------------------------------------------------------
 
@@ -148,33 +149,40 @@ class YoutubeSpider(Spider):
         fresh = [i for i in ids if i not in self.queued]
         self.queued.update(fresh)
         for start in range(0, len(fresh), BATCH):
-            ids = ",".join(fresh[start:start + BATCH])
+            ids = ",".join(fresh[start : start + BATCH])
             yield self._api("videos", {"part": "snippet,statistics", "id": ids}, self.parse_videos)
 
     def parse_channels_for_uploads(self, response: Response) -> Iterator[Request]:
-        channels = self._read(response, parse_youtube_channels)
+        channels = self.read_api(response, parse_youtube_channels)
         for channel in (channels or {}).values():
             self.channels[channel.channel_id] = channel
             if channel.uploads_playlist:
-                params = {"part": "contentDetails", "playlistId": channel.uploads_playlist,
-                          "maxResults": min(self.max_videos, 50)}
+                params = {
+                    "part": "contentDetails",
+                    "playlistId": channel.uploads_playlist,
+                    "maxResults": min(self.max_videos, 50),
+                }
                 yield self._api("playlistItems", params, self.parse_video_ids)
 
     def parse_video_ids(self, response: Response) -> Iterator[Request]:
-        found = self._read(response, parse_youtube_video_ids)
+        found = self.read_api(response, parse_youtube_video_ids)
         if found:
             yield from self._videos_requests(found[0][: self.max_videos])
 
     # -- videos and their channels -----------------------------------------------------------------------
 
     def parse_videos(self, response: Response) -> Iterator[PostItem | MentionItem | Request]:
-        videos = self._read(response, parse_youtube_videos)
+        videos = self.read_api(response, parse_youtube_videos)
         if not videos:
             return
         unknown = sorted({v.channel_id for v in videos if v.channel_id and v.channel_id not in self.channels})
         if unknown:
-            yield self._api("channels", {"part": "statistics", "id": ",".join(unknown)}, self.parse_channels,
-                            videos=videos)
+            yield self._api(
+                "channels",
+                {"part": "statistics", "id": ",".join(unknown)},
+                self.parse_channels,
+                videos=videos,
+            )
         else:
             yield from self._video_items(videos)
 
@@ -182,7 +190,7 @@ class YoutubeSpider(Spider):
         self, response: Response, videos: list[YoutubeVideo]
     ) -> Iterator[PostItem | MentionItem | Request]:
         # A failed channel lookup costs the subscriber count, not the videos.
-        self.channels.update(self._read(response, parse_youtube_channels) or {})
+        self.channels.update(self.read_api(response, parse_youtube_channels) or {})
         yield from self._video_items(videos)
 
     def _video_items(self, videos: list[YoutubeVideo]) -> Iterator[PostItem | MentionItem | Request]:
@@ -225,14 +233,19 @@ class YoutubeSpider(Spider):
     # -- comments ----------------------------------------------------------------------------------------
 
     def _threads_request(self, video_id: str, token: str | None, page: int) -> Request:
-        params = {"part": "snippet,replies", "videoId": video_id, "maxResults": 100, "order": "time",
-                  "textFormat": "plainText"}
+        params = {
+            "part": "snippet,replies",
+            "videoId": video_id,
+            "maxResults": 100,
+            "order": "time",
+            "textFormat": "plainText",
+        }
         if token:
             params["pageToken"] = token
         return self._api("commentThreads", params, self.parse_threads, video_id=video_id, page=page)
 
     def parse_threads(self, response: Response, video_id: str, page: int) -> Iterator[MentionItem | Request]:
-        data = self._read(response, parse_youtube_comment_threads)
+        data = self.read_api(response, parse_youtube_comment_threads)
         if data is None:
             return
         for thread in data.threads:
@@ -243,13 +256,19 @@ class YoutubeSpider(Spider):
                 if is_fresh(self, reply.published_at, self.since):
                     yield self._mention(video_id, reply)
             if thread.reply_total > len(thread.replies):
-                yield self._replies_request(video_id, top.comment_id, token=None, page=1,
-                                            seen=frozenset(r.comment_id for r in thread.replies))
+                yield self._replies_request(
+                    video_id,
+                    top.comment_id,
+                    token=None,
+                    page=1,
+                    seen=frozenset(r.comment_id for r in thread.replies),
+                )
         if not data.next_token:
             return
         # Threads come newest first (order=time): once a page reaches back past `since`, stop.
-        if self.since and all(t.comment.published_at and t.comment.published_at <= self.since
-                              for t in data.threads):
+        if self.since and all(
+            t.comment.published_at and t.comment.published_at <= self.since for t in data.threads
+        ):
             return
         if page < self.max_pages:
             yield self._threads_request(video_id, data.next_token, page + 1)
@@ -262,13 +281,20 @@ class YoutubeSpider(Spider):
         params = {"part": "snippet", "parentId": parent_id, "maxResults": 100, "textFormat": "plainText"}
         if token:
             params["pageToken"] = token
-        return self._api("comments", params, self.parse_replies, video_id=video_id, parent_id=parent_id,
-                         page=page, seen=seen)
+        return self._api(
+            "comments",
+            params,
+            self.parse_replies,
+            video_id=video_id,
+            parent_id=parent_id,
+            page=page,
+            seen=seen,
+        )
 
     def parse_replies(
         self, response: Response, video_id: str, parent_id: str, page: int, seen: frozenset[str]
     ) -> Iterator[MentionItem | Request]:
-        found = self._read(response, parse_youtube_comments)
+        found = self.read_api(response, parse_youtube_comments)
         if found is None:
             return
         replies, token = found

@@ -243,6 +243,21 @@ class CrawlResult:
         return sum(int(n) for n in re.findall(rf"'{re.escape(key)}': (\d+)", self.log))
 
 
+def assert_post_first(result: CrawlResult) -> None:
+    """Every post's PostItem comes before its own mention, which comes before the comments under it."""
+    first_seen: dict[str, str] = {}
+    for item in result.items:
+        post_id = item.get("post_external_id") or item["external_id"]
+        role = "post" if "kind" not in item else ("own" if item["external_id"] == post_id else "comment")
+        previous = first_seen.get(post_id)
+        if previous is None:
+            assert role == "post", f"{post_id}: {role} before the PostItem"
+            first_seen[post_id] = "post"
+        elif previous == "post":
+            assert role == "own", f"{post_id}: {role} right after the PostItem"
+            first_seen[post_id] = "own"
+
+
 def assert_posts_first(result: CrawlResult) -> None:
     """Every mention comes after its post's PostItem, and a post's own mention (when the crawl stores one:
     ``since`` can leave it out) before the comments under it."""
@@ -339,7 +354,8 @@ def dcinside_route(server: ReplayServer, seen: Seen) -> Answer:
         valid = (
             token is not None
             and form.get("e_s_n_o") == token.group(1)
-            and form.get("cmt_id") == gallery and form.get("cmt_no") == number
+            and form.get("cmt_id") == gallery
+            and form.get("cmt_no") == number
             and form.get("_GALLTYPE_") == DC_GALLTYPES.get(gallery)
             and seen.headers.get("x-requested-with") == "XMLHttpRequest"
             and seen.cookies.get(DC_COOKIE) == DC_COOKIE_VALUE
@@ -495,8 +511,11 @@ def mastodon_route(server: ReplayServer, seen: Seen) -> Answer:
     context = re.fullmatch(r"/api/v1/statuses/(\d+)/context", seen.path)
     if context:
         path = FIXTURES / "mastodon" / f"context_{context.group(1)}.json"
-        return Answer(200, JSON, path.read_bytes()) if path.is_file() else Answer(
-            404, JSON, b'{"error":"Record not found"}')
+        return (
+            Answer(200, JSON, path.read_bytes())
+            if path.is_file()
+            else Answer(404, JSON, b'{"error":"Record not found"}')
+        )
     return not_found()
 
 

@@ -151,7 +151,7 @@ def test_crawl_command_is_incremental(tmp_path: Path, monkeypatch: pytest.Monkey
     """`brandpulse crawl` passes the last crawl's start as `since`; --full crawls everything again."""
     from typer.testing import CliRunner
 
-    from ui.cli import app
+    from ui.cli.app import app
 
     url = _db(tmp_path, "incremental.db")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)

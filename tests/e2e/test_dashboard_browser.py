@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: `streamlit run ui/app.py` on a seeded database, headless Chromium.
+"""The dashboard in a real browser: `streamlit run ui/dashboard/app.py` on a seeded database, headless
+Chromium.
 
 Needs Debian's chromium at /usr/bin/chromium (`make test` installs it); without it this test fails, never
 skips. Screenshots go to test-artifacts/ at the repository root.
@@ -87,7 +88,7 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "dashboard" / "app.py"),
                 "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--browser.gatherUsageStats", "false",
             ],
@@ -202,7 +203,7 @@ def test_influencers_and_campaigns_renders_with_formula_tooltips(
     from store import repo
     from store.db import session_scope
     from tests.factories import PTT_POST
-    from ui.queries import CAMPAIGN_FORMULAS
+    from ui.dashboard.queries import CAMPAIGN_FORMULAS
 
     base_url, facts = dashboard
     # Glow Lab's seeded PTT post (E = 100, QWE = 51, 1,200 followers) is now a paid one: CPE on QWE 350 / 51.

@@ -23,7 +23,7 @@ from store.feed import negative_feed
 from store.models import CrawlRun, Mention, QuarantinedRecord
 from tests.dbutil import migrated_db
 from tests.integration.demo_gold import gold_sentiment
-from ui.cli import DEMO_BRANDS
+from ui.cli.admin import DEMO_BRANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}

@@ -14,7 +14,7 @@ from nlp.bench_corpus import bench_corpus
 from nlp.classifier import DefaultClassifier
 from nlp.lang import detect_language
 from tests.nlp.test_hf_model import _tiny_bert
-from ui.cli import app
+from ui.cli.app import app
 
 KEYS = {"naive_texts_per_s", "worker_texts_per_s", "ratio", "peak_rss_mb"}
 

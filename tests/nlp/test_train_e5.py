@@ -7,9 +7,10 @@ import random
 import numpy as np
 import pytest
 
+from nlp.classifier import blend_log_probs
 from nlp.e5_model import length_batches
 from nlp.mixture import softmax
-from nlp.train_e5 import _cap, expected_calibration_error, fit_temperature
+from nlp.train_e5 import _cap, binary_groups, class_weights, expected_calibration_error, fit_temperature
 
 
 def test_length_batches_cover_every_text_once_within_the_token_budget() -> None:
@@ -45,3 +46,32 @@ def test_temperature_and_ece_of_overconfident_logits() -> None:
     before = expected_calibration_error(softmax(sharp), y)
     after = expected_calibration_error(softmax(sharp / t), y)
     assert after < before / 2 and after < 0.03
+
+
+def test_class_weights_even_out_labels_within_each_dataset() -> None:
+    rows = [("a", {"label": "x"})] * 3 + [("a", {"label": "y"})] + [("b", {"label": "x"})] * 2
+    full = class_weights(rows, 1.0)
+    assert full[:4] == pytest.approx([2 / 3, 2 / 3, 2 / 3, 2.0])  # each label of "a" weighs 2 in all
+    assert np.mean(full[:4]) == pytest.approx(1.0) and full[4:] == pytest.approx([1.0, 1.0])
+    assert class_weights(rows, 0.0) == [1.0] * 6
+
+
+def test_polarity_only_blend_keeps_e5_neutral_and_blends_the_polar_split() -> None:
+    e5 = np.array([[0.2, 0.6, 0.2], [0.2, 0.6, 0.2]])  # negative, neutral, positive
+    moe = np.array([[0.90, 0.02, 0.08], [0.90, 0.02, 0.08]])
+    w = np.full((2, 1), 0.4)
+    z = blend_log_probs(np.log(e5), np.log(moe), w, np.array([True, False]), neutral=1)
+    p = softmax(z)
+    assert p[0, 1] == pytest.approx(0.6)  # e5's neutral stands
+    assert p[0, 0] > p[0, 2] and p[0].sum() == pytest.approx(1.0)  # moe still tips the polar split
+    assert p[1].argmax() == 0  # the plain blend: moe's near-zero neutral wins the row
+    plain = blend_log_probs(np.log(e5), np.log(moe), w, np.array([False, False]), neutral=1)
+    assert np.allclose(plain, 0.4 * np.log(e5) + 0.6 * np.log(moe))
+
+
+def test_binary_groups_are_the_languages_whose_sets_lack_neutral() -> None:
+    names = ["zh_set"] * 25 + ["mixed"] * 25 + ["mixed"] * 25
+    groups = ["zh"] * 25 + ["en"] * 25 + ["zh"] * 25
+    gold = ["negative", "positive"] * 12 + ["negative"] + ["neutral"] * 50
+    assert binary_groups(names, gold, groups) == []  # zh has a set with neutral rows
+    assert binary_groups(names[:25], gold[:25], groups[:25]) == ["zh"]

@@ -35,7 +35,7 @@ from store.alerts import (
 from store.db import session_scope
 from store.models import CrawlRun
 from tests.factories import seed_mention_series
-from ui.cli import app
+from ui.cli.app import app
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -180,7 +180,7 @@ def test_source_health_flags_zero_items_and_a_high_quarantine_share(db_url: str)
     assert zero.window_start == t and zero.window_end == t + timedelta(minutes=5)
     assert quarantine.value == pytest.approx(40.0) and quarantine.threshold == 20.0
     assert quarantine.detail.endswith("4 of 10 records (40.0 % > 20 %): bad_date (1), missing_text (3).")
-    tolerant = AlertSettings(max_quarantine_share=50)
+    tolerant = AlertSettings(max_quarantine_share=0.5)
     with session_scope(db_url) as session:
         assert source_health_alerts(session, now=NOW, settings=tolerant) == [zero]
 

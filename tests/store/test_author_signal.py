@@ -11,7 +11,7 @@ from crawler.items import PostItem
 from store import kpi, repo
 from store.db import session_scope
 from store.models import AuthorSignal
-from tests.store.test_store import T0, mention
+from tests.store.helpers import T0, mention
 
 
 def _stored(s) -> dict[int, tuple[int, int, int]]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from store.db import session_scope
 from store.export import COLUMNS, ExportFilter, export_frame
 from store.kpi import share_of_voice
 from store.models import LabelCorrection, Mention
-from tests.store.test_store import label, mention
+from tests.store.helpers import label, mention
 
 
 def _seed(url: str) -> dict[str, int]:
@@ -66,13 +66,19 @@ def test_a_correction_is_stored_with_what_it_replaced_and_overwrites_the_label(d
         ]
         first = rows[0]
         assert (first.previous_label_source, first.previous_model, first.previous_model_version) == (
-            "model", "test-model", "1"
+            "model",
+            "test-model",
+            "1",
         )
         assert (first.corrected_by, first.note) == ("ana", "sarcasm")
         assert first.created_at is not None
     n = _row(db_url, ids["N"])
     assert (n.sentiment, n.p_negative, n.p_neutral, n.p_positive, n.label_source) == (
-        "neutral", 0.0, 1.0, 0.0, "corrected"
+        "neutral",
+        0.0,
+        1.0,
+        0.0,
+        "corrected",
     )
     sp = _row(db_url, ids["S"])
     assert (sp.is_spam, sp.spam_score, sp.sentiment, sp.label_source) == (False, 0.0, "positive", "corrected")
@@ -118,9 +124,7 @@ def test_corrected_labels_survive_the_worker_a_recrawl_and_a_reimport(db_url: st
         repo.record_correction(s, mention_id=ids["N"], task="sentiment", label="positive")
     with session_scope(db_url) as s:
         # A new model labels everything again, even with overwrite_imported.
-        repo.write_labels(
-            s, labels=[label(ids["N"], "negative", spam=0.8)], overwrite_imported=True
-        )
+        repo.write_labels(s, labels=[label(ids["N"], "negative", spam=0.8)], overwrite_imported=True)
     n = _row(db_url, ids["N"])
     assert (n.sentiment, n.is_spam, n.label_source, n.model) == ("positive", False, "corrected", "test-model")
     with session_scope(db_url) as s:
@@ -143,7 +147,11 @@ def test_an_unlabeled_mention_can_be_corrected_and_the_worker_fills_in_the_rest(
         repo.write_labels(s, labels=[label(ids["ptt:U"], "negative", spam=0.7)])
     u = _row(db_url, ids["ptt:U"])
     assert (u.sentiment, u.is_spam, u.spam_score, u.lang, u.label_source) == (
-        "neutral", True, 0.7, "en", "corrected"
+        "neutral",
+        True,
+        0.7,
+        "en",
+        "corrected",
     )
 
 

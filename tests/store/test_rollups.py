@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlmodel import Session
 
+from crawler import imports
 from crawler.items import PostItem
 from store import kpi, repo, rollups
-from store.db import _stored_revisions, alembic_config, head_revision, script_heads, session_scope, upgrade
+from store.db import alembic_config, session_scope, upgrade
 from store.models import BrandDay, Mention, PostCommentSums
-from tests.store.test_store import T0, label, mention
-from ui import imports
+from tests.store.helpers import T0, label, mention
 
 DAY0, DAY1 = T0.date() - timedelta(days=1), T0.date() + timedelta(days=3)
 
@@ -292,8 +292,3 @@ def test_migration_fills_the_rollups_from_the_stored_mentions(db_url: str) -> No
         indexes = set(s.execute(text(names)).scalars())
         assert {"ix_mention_post_rank", "ix_mention_time", "ix_mention_kind_post"} <= indexes
     check(db_url)
-
-
-def test_schema_check_reads_the_heads_without_alembic(db_url: str) -> None:
-    assert script_heads() == {head_revision()}
-    assert _stored_revisions(db_url) == {head_revision()}

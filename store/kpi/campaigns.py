@@ -1,0 +1,204 @@
+"""Campaigns: per campaign and influencer, raw and quality-weighted engagement side by side with cost, reach
+and revenue figures (ER, QW-ER, CPE, CPM, CTR, conversion rate, ROI, ROAS), and the posts behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from store.kpi.common import pct, ratio
+from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
+from store.models import Author, Brand, Campaign, Post
+from store.sql import period_filter
+from store.timeutil import as_utc
+
+
+def _campaign_in_period(since: date | datetime | None, until: date | datetime | None) -> ColumnElement[bool]:
+    """A campaign row counts when its post was published in the period, or, with no post date, when its start
+    date is in the period (with neither, always)."""
+    when = func.coalesce(Post.published_at, Campaign.starts_on)
+    return or_(when.is_(None), period_filter(when, since, until))
+
+
+@dataclass(frozen=True)
+class CampaignPerformance:
+    campaign: str
+    influencer: str
+    currency: str | None
+    posts: int
+    followers: int | None
+    engagement: int
+    qwe: float
+    er: float | None
+    qw_er: float | None
+    cost: float
+    cpe: float | None
+    cpe_qwe: float | None
+    cpm: float | None
+    ctr: float | None
+    conversion_rate: float | None
+    roi: float | None
+    roas: float | None
+
+
+def campaign_performance(
+    session: Session,
+    *,
+    brand: str,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+) -> list[CampaignPerformance]:
+    """One row per (campaign, influencer) of the brand, raw and quality-weighted side by side.
+
+    ER by followers is the mean of per-post E / F × 100 (QW-ER likewise with QWE); cost, impressions, clicks,
+    conversions and revenue are summed over the campaign's rows. A campaign row counts when its post was
+    published in the period, or, with no post date, when its start date is in the period.
+    """
+    own_posts = (
+        select(Campaign.post_id)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(Brand.name == brand, Campaign.post_id.is_not(None))
+    )
+    pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=own_posts)
+    followers = Author.followers
+    per_post_er = case((followers > 0, pq.c.engagement * 100.0 / followers), else_=None)
+    per_post_qwer = case((followers > 0, pq.c.qwe * 100.0 / followers), else_=None)
+    stmt = (
+        select(
+            Campaign.name,
+            Campaign.influencer,
+            Campaign.currency,
+            func.count(func.distinct(Campaign.post_id)),
+            func.max(followers),
+            func.sum(func.coalesce(pq.c.engagement, 0)),
+            func.sum(func.coalesce(pq.c.qwe, 0.0)),
+            func.avg(per_post_er),
+            func.avg(per_post_qwer),
+            func.sum(Campaign.cost),
+            func.sum(Campaign.impressions),
+            func.sum(Campaign.clicks),
+            func.sum(Campaign.conversions),
+            func.sum(Campaign.revenue),
+            func.sum(Post.views),
+        )
+        .select_from(Campaign)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .outerjoin(Post, Post.id == Campaign.post_id)
+        .outerjoin(pq, pq.c.post_id == Campaign.post_id)
+        .outerjoin(Author, Author.id == Post.author_id)
+        .where(Brand.name == brand, _campaign_in_period(since, until))
+        # Costs in different currencies are never added up: one row per currency.
+        .group_by(Campaign.name, Campaign.influencer, Campaign.currency)
+        .order_by(Campaign.name, Campaign.influencer, Campaign.currency)
+    )
+    out = []
+    for row in session.execute(stmt).all():
+        name, infl, currency, posts, fol, e, qwe, er, qwer, cost, imp, clicks, conv, rev, views = row
+        e, qwe, cost = int(e or 0), float(qwe or 0.0), float(cost or 0.0)
+        # CTR per impressions, or per views where the campaign file gives no impressions.
+        ctr_base = float(imp) if imp else float(views or 0)
+        out.append(
+            CampaignPerformance(
+                campaign=name,
+                influencer=infl,
+                currency=currency,
+                posts=int(posts or 0),
+                followers=int(fol) if fol is not None else None,
+                engagement=e,
+                qwe=qwe,
+                er=float(er) if er is not None else None,
+                qw_er=float(qwer) if qwer is not None else None,
+                cost=cost,
+                cpe=ratio(cost, e),
+                cpe_qwe=ratio(cost, qwe),
+                cpm=ratio(cost * 1000.0, float(imp or 0)),
+                ctr=pct(float(clicks or 0), ctr_base) if clicks is not None else None,
+                conversion_rate=pct(float(conv or 0), float(clicks or 0)),
+                roi=pct(float(rev or 0.0) - cost, cost) if rev is not None else None,
+                roas=ratio(float(rev), cost) if rev is not None else None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CampaignPost:
+    """One campaign row with its post (None when the post is not stored) and the post's raw and QW figures."""
+
+    brand: str
+    campaign: str
+    influencer: str
+    platform: str
+    post_ref: str
+    post_id: int | None
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    engagement: int | None
+    comments_stored: int
+    qualified_share: float | None
+    qwe: float | None
+    inflation: float | None
+
+
+def campaign_posts(
+    session: Session, *, brand: str | None, since: date | None, until: date | None
+) -> list[CampaignPost]:
+    """The campaign rows behind ``campaign_performance`` with their posts (same period rule) and each post's
+    raw and quality-weighted figures, for the drill-down."""
+    rows = select(Campaign.post_id).where(Campaign.post_id.is_not(None))
+    if brand is not None:
+        rows = rows.join(Brand, Brand.id == Campaign.brand_id).where(Brand.name == brand)
+    pq = post_quality(session, post_ids=rows)  # the campaign posts' comments only
+    stmt = (
+        select(
+            Brand.name,
+            Campaign.name,
+            Campaign.influencer,
+            Campaign.platform,
+            Campaign.post_ref,
+            Campaign.post_id,
+            Post.url,
+            Post.title,
+            Post.published_at,
+            pq.c.engagement,
+            pq.c.comments_stored,
+            pq.c.qualified_share,
+            pq.c.qwe,
+        )
+        .select_from(Campaign)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .outerjoin(Post, Post.id == Campaign.post_id)
+        .outerjoin(pq, pq.c.post_id == Campaign.post_id)
+        .where(_campaign_in_period(since, until))
+        .order_by(Brand.name, Campaign.name, Campaign.influencer, Post.published_at, Campaign.id)
+    )
+    if brand is not None:
+        stmt = stmt.where(Brand.name == brand)
+    out = []
+    for row in session.execute(stmt).all():
+        b, name, infl, platform, ref, post_id, link, title, published, e, c, s_p, qwe = row
+        out.append(
+            CampaignPost(
+                brand=b,
+                campaign=name,
+                influencer=infl,
+                platform=platform,
+                post_ref=ref,
+                post_id=post_id,
+                url=link,
+                title=title,
+                published_at=as_utc(published),
+                engagement=int(e) if e is not None else None,
+                comments_stored=int(c or 0),
+                qualified_share=float(s_p) if s_p is not None else None,
+                qwe=float(qwe) if qwe is not None else None,
+                inflation=(e / qwe) if e is not None and qwe else None,
+            )
+        )
+    return out

@@ -1,0 +1,54 @@
+"""What every KPI family shares: the formulas shown next to the figures, percentages and ratios that are
+``None`` when their denominator is zero, and when the per-brand daily rollup can answer a period."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_
+from sqlalchemy.sql import ColumnElement
+
+from store.models import BrandDay
+
+FORMULAS = {
+    "mentions": "count of non-spam mentions matching the brand query",
+    "sov": "mentions of the brand / mentions of all brands in its comparison set × 100",
+    "sov_engagement": "Σ engagement (likes + replies) of the brand's mentions / same over the set × 100",
+    "sov_reach": "Σ author followers of the brand's mentions / same over the set × 100",
+    "net_sentiment": "(positive − negative) / (positive + negative + neutral) × 100, spam excluded",
+    "net_sentiment_sov": "(P − N) of the brand / Σ over the set of (P + N) × 100",
+    "spam_rate": "spam mentions / all mentions of the brand × 100",
+    "engagement": "Σ over the brand's posts of likes + comments + shares + saves",
+    "qwe": "Σ over posts of s_p × E_p; s_p = Σ comment weights q_c / stored comments (1 when none stored); "
+    "q_c = (1 − p_spam) × duplicate (0/1) × low-effort weight",
+    "inflation": "raw engagement / quality-weighted engagement",
+}
+
+
+def pct(num: float, den: float) -> float | None:
+    """num / den × 100, None when den is zero (``pct(1, 4)`` → 25.0)."""
+    return None if not den else num / den * 100.0
+
+
+def ratio(num: float, den: float) -> float | None:
+    """num / den, None when den is zero."""
+    return None if not den else num / den
+
+
+def whole_days(since: Any, until: Any) -> bool:
+    """Bounds the ``brand_day`` rollup can answer: whole days (dates) or open."""
+    return all(v is None or (isinstance(v, date) and not isinstance(v, datetime)) for v in (since, until))
+
+
+def brand_day_period(since: date | None, until: date | None) -> ColumnElement[bool]:
+    """The ``brand_day`` rows of the days in [since, until] (None leaves that side open)."""
+    bd = BrandDay.__table__
+    conds = []
+    if since is not None:
+        conds.append(bd.c.day >= since.isoformat())
+    if until is not None:
+        conds.append(bd.c.day <= until.isoformat())
+    if conds:  # a mention with no time is in no period ('' sorts before every day)
+        conds.append(bd.c.day != "")
+    return and_(True, *conds)

@@ -1,0 +1,77 @@
+"""Writes and simple reads of the store: keyword-only functions that take a session.
+
+Upserts work on SQLite and PostgreSQL alike (``INSERT ... ON CONFLICT``); every write recounts the rollups
+it touches (``store.rollups.refresh_after_write``). One module per subject, every public name importable
+from ``store.repo``:
+
+- ``crawl``: crawl runs, quarantined records, upserts of authors, posts and mentions, row counts.
+- ``brands``: brands from the configuration and the links of mentions to them.
+- ``campaigns``: campaign rows from the user's files, joined to stored posts.
+- ``labels``: the label worker's reads and writes, triage, analysts' label corrections.
+"""
+
+from store.models import CORRECTED, IMPORTED
+from store.repo.brands import (
+    BrandSpec,
+    add_brand_links,
+    brand_ids,
+    link_comments_to_post_brands,
+    link_posts_to_campaign_brands,
+    list_brands,
+    mention_texts,
+    sync_brands,
+)
+from store.repo.campaigns import CampaignRow, upsert_campaigns
+from store.repo.crawl import (
+    MentionLike,
+    PostLike,
+    counts,
+    finish_crawl_run,
+    post_ids,
+    quarantine,
+    start_crawl_run,
+    upsert_mentions,
+    upsert_posts,
+)
+from store.repo.labels import (
+    MentionLabel,
+    count_unlabeled,
+    latest_corrections,
+    record_correction,
+    set_triage_status,
+    unlabeled_mentions,
+    write_brand_labels,
+    write_labels,
+)
+
+__all__ = [
+    "CORRECTED",
+    "IMPORTED",
+    "BrandSpec",
+    "CampaignRow",
+    "MentionLabel",
+    "MentionLike",
+    "PostLike",
+    "add_brand_links",
+    "brand_ids",
+    "count_unlabeled",
+    "counts",
+    "finish_crawl_run",
+    "latest_corrections",
+    "link_comments_to_post_brands",
+    "link_posts_to_campaign_brands",
+    "list_brands",
+    "mention_texts",
+    "post_ids",
+    "quarantine",
+    "record_correction",
+    "set_triage_status",
+    "start_crawl_run",
+    "sync_brands",
+    "unlabeled_mentions",
+    "upsert_campaigns",
+    "upsert_mentions",
+    "upsert_posts",
+    "write_brand_labels",
+    "write_labels",
+]

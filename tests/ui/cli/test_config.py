@@ -1,0 +1,63 @@
+"""Configuration: the example parses, bad keys fail at start naming the key, env overrides the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ui.cli.app import app
+from ui.config import EXAMPLE_CONFIG, ConfigError, load_config
+
+runner = CliRunner()
+
+
+def test_init_writes_an_example_that_validates(tmp_path: Path) -> None:
+    path = tmp_path / "brandpulse.toml"
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == EXAMPLE_CONFIG
+    cfg = load_config(path)
+    assert [b.name for b in cfg.brands] == ["Glow Lab", "Aqua Veil"]
+    assert cfg.sources[0].spider_args() == {"boards": "MakeUp", "max_pages": "3"}
+    assert runner.invoke(app, ["init", str(path)]).exit_code != 0  # no silent overwrite
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[[brands]]\nname = "X"\nquery = \'"glow lab" OR\'\n', "brands.0.query: invalid boolean query"),
+        ('[[brands]]\nname = "X"\n', "brands.0.query: Field required"),
+        ("[model]\nspam_threshold = 2\n", "model.spam_threshold"),
+        ('[[sources]]\nspider = "reddit"\n', "sources.0.spider: unknown spider 'reddit'"),
+        ('[databse]\nurl = "x"\n', "databse: unknown key"),
+        ('[[brands]]\nname = "A"\nquery = "a"\n[[brands]]\nname = "a"\nquery = "b"\n', "listed twice"),
+        ("[model\n", "TOML syntax error"),
+        ("[alerts]\nmax_quarantine_share = 20\n", "alerts.max_quarantine_share"),  # a share, not a percent
+    ],
+)
+def test_invalid_configuration_names_the_key(tmp_path: Path, toml: str, expected: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid configuration") as info:
+        load_config(path)
+    assert expected in str(info.value)
+    result = runner.invoke(app, ["label", "--config", str(path)])
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_environment_overrides_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[database]\nurl = "sqlite:///from-config.db"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # A relative SQLite path is resolved once, so every process of brandpulse opens the same file.
+    assert load_config(path).database_url == f"sqlite:///{tmp_path / 'from-config.db'}"
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert load_config(path).database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml")

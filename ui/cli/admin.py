@@ -1,0 +1,166 @@
+"""Setting up and showing: ``init``, ``db upgrade``, ``db current``, ``ui`` (the dashboard) and ``demo``
+(the whole pipeline on the bundled sample site)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ui.cli.common import (
+    ConfigOpt,
+    crawl_and_report,
+    fail,
+    label_with_progress,
+    load_config_or_exit,
+    prepare_db,
+)
+from ui.urls import masked_url
+
+DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="where to write the example")] = Path("brandpulse.toml"),
+    force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+) -> None:
+    """Write a commented example configuration."""
+    from ui.config import EXAMPLE_CONFIG
+
+    if path.exists() and not force:
+        raise fail(f"{path} exists; use --force to overwrite")
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    typer.echo(f"wrote {path}")
+
+
+def db_upgrade(config: ConfigOpt = None, revision: str = "head") -> None:
+    """Apply schema migrations (the CLI also does this automatically on first use)."""
+    from store.db import current_revision, upgrade
+
+    cfg = load_config_or_exit(config)
+    url = cfg.database_url
+    upgrade(url, revision)
+    typer.echo(f"{masked_url(url)} at revision {current_revision(url)}")
+
+
+def db_current(config: ConfigOpt = None) -> None:
+    """Show the schema revision of the database."""
+    from store.db import current_revision, head_revision
+
+    url = load_config_or_exit(config).database_url
+    typer.echo(f"{masked_url(url)}: revision {current_revision(url)} (newest {head_revision()})")
+
+
+def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> None:
+    env = {**os.environ, "BRANDPULSE_DATABASE_URL": url}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if headless is not None:
+        cmd += ["--server.headless", str(headless).lower()]
+    typer.echo(f"dashboard on http://{host}:{port}  (Ctrl+C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the dashboard, not with a traceback
+        subprocess.run(cmd, env=env, check=False)
+
+
+def ui(
+    config: ConfigOpt = None,
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8501,
+    headless: Annotated[bool | None, typer.Option(help="do not open a browser")] = None,
+) -> None:
+    """Start the dashboard (bound to 127.0.0.1 by default)."""
+    cfg = load_config_or_exit(config)
+    prepare_db(cfg.database_url)
+    _serve_ui(cfg.database_url, host, port, headless)
+
+
+DEMO_BRANDS = (
+    ("Glow Lab", '"glow lab" OR glowlab OR 글로우랩 OR 光澤實驗室 NOT job', "skincare"),
+    ("Aqua Veil", '"aqua veil" OR aquaveil OR 아쿠아베일 OR 水紗', "skincare"),
+    ("Petal Theory", '"petal theory" OR 페탈띠어리 OR 花瓣理論', "skincare"),
+)
+
+
+def demo(
+    no_ui: Annotated[bool, typer.Option("--no-ui", help="stop after the summary")] = False,
+    database_url: Annotated[
+        str, typer.Option(help="where the demo data goes")
+    ] = "sqlite:///brandpulse-demo.db",
+    port: Annotated[int, typer.Option(help="dashboard port")] = 8501,
+    keep: Annotated[
+        bool, typer.Option(help="keep an existing demo database instead of starting fresh")
+    ] = False,
+) -> None:
+    """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard."""
+    from sqlalchemy.engine import make_url
+
+    from crawler.run import CrawlJob
+    from crawler.sample_site.server import serve_sample_site
+    from store import repo
+    from store.db import absolute_sqlite_url, session_scope
+    from ui.config import Config, ModelConfig
+
+    url = absolute_sqlite_url(os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+    prepare_db(url)
+    with session_scope(url) as session:
+        repo.sync_brands(session, brands=[repo.BrandSpec(*b) for b in DEMO_BRANDS])
+    with serve_sample_site() as site:
+        typer.echo(f"sample site on {site.base_url}")
+        jobs = [CrawlJob(name, args) for name, args in site.spider_args()]
+        # A local server needs no politeness delay; robots.txt is still obeyed.
+        crawl_and_report(url, jobs, {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
+    label_with_progress(url, Config(model=ModelConfig()))
+    _print_summary(url)
+    if not no_ui:
+        _serve_ui(url, "127.0.0.1", port)
+
+
+def _print_summary(url: str) -> None:
+    from store import repo
+    from store.db import session_scope
+    from store.kpi import share_of_voice
+    from store.summary import mention_breakdown
+
+    with session_scope(url) as session:
+        counts = repo.counts(session)
+        voice = share_of_voice(session)
+        mentions = mention_breakdown(session)
+    typer.echo("")
+    typer.secho("summary", bold=True)
+    typer.echo(
+        f"  posts {counts['posts']}, mentions {counts['mentions']} (spam {mentions.spam}), "
+        f"quarantined {counts['quarantined']}, crawl runs {counts['crawl_runs']}"
+    )
+    typer.echo("  by platform: " + ", ".join(f"{p} {n}" for p, n in sorted(mentions.by_platform)))
+    by_lang = sorted(mentions.by_lang, key=lambda r: -r[1])
+    typer.echo("  by language: " + ", ".join(f"{lang} {n}" for lang, n in by_lang))
+    typer.echo(
+        f"  {'brand':<14}{'mentions':>9}{'SOV %':>8}{'pos':>5}{'neg':>5}{'neu':>5}{'net':>7}{'spam':>6}"
+    )
+    for v in voice:
+        sov = f"{v.sov:.1f}" if v.sov is not None else "-"
+        net = f"{v.net_sentiment:+.0f}" if v.net_sentiment is not None else "-"
+        typer.echo(
+            f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
+            f"{net:>7}{v.spam_mentions:>6}"
+        )

@@ -1,0 +1,185 @@
+"""Commands that bring data in and label it: ``crawl``, ``rematch``, ``label``, ``run`` and
+``import mentions|posts|campaigns``."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ui.cli.common import (
+    ConfigOpt,
+    crawl_and_report,
+    fail,
+    label_with_progress,
+    load_config_or_exit,
+    prepare_db,
+    rematch_with_progress,
+    sync_brands,
+)
+
+
+def crawl(
+    config: ConfigOpt = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="only these spiders")] = None,
+    jobdir: Annotated[
+        Path | None, typer.Option(help="keep crawl state here; a stopped crawl resumes when run again")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="crawl everything, not only what is new")] = False,
+) -> None:
+    """Crawl the sources listed in the configuration (incrementally: what is new since the last crawl)."""
+    from crawler.run import CrawlJob
+
+    cfg = load_config_or_exit(config)
+    url = cfg.database_url
+    prepare_db(url)
+    sync_brands(url, cfg)
+    last = {} if full else _last_crawl_starts(url)
+    jobs = []
+    for s in cfg.sources:
+        if s.enabled and (not source or s.spider in source):
+            args = s.spider_args()
+            if s.spider in last and "since" not in args:
+                # An hour of overlap: comments posted while the last crawl ran are not missed.
+                args["since"] = (last[s.spider] - timedelta(hours=1)).isoformat()
+            jobs.append(CrawlJob(s.spider, args))
+    if not jobs:
+        raise fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
+    crawl_and_report(url, jobs, jobdir=str(jobdir) if jobdir else None)
+
+
+def rematch(
+    config: ConfigOpt = None,
+    brand: Annotated[
+        list[str] | None, typer.Option("--brand", "-b", help="only these brands (default: every brand)")
+    ] = None,
+) -> None:
+    """Match every stored mention against the brands' current queries and add the links found.
+
+    Brands that are new or whose query changed are matched this way whenever a command reads the
+    configuration; this command does it on demand. Links are only added: a narrowed query leaves the mentions
+    it matched before linked (a link may also come from an import or from the post a comment is under).
+    """
+    cfg = load_config_or_exit(config)
+    url = cfg.database_url
+    prepare_db(url)
+    sync_brands(url, cfg, rematch_changed=False)
+    rematch_with_progress(url, brand)
+
+
+def _last_crawl_starts(url: str) -> dict[str, datetime]:
+    """When each spider's last finished crawl started (the incremental crawl's ``since``)."""
+    from store.db import session_scope
+    from store.feed import source_health
+
+    with session_scope(url) as session:
+        return {
+            h.spider: h.started_at for h in source_health(session) if h.status == "finished" and h.started_at
+        }
+
+
+def label(
+    config: ConfigOpt = None,
+    limit: Annotated[int | None, typer.Option(help="label at most this many")] = None,
+) -> None:
+    """Label unlabeled mentions (language, sentiment, spam). Interrupted, it resumes where it stopped."""
+    cfg = load_config_or_exit(config)
+    prepare_db(cfg.database_url)
+    label_with_progress(cfg.database_url, cfg, limit)
+
+
+def _interval(value: str) -> float:
+    """'30m' → 1800 seconds (s, m, h, d)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        number, unit = float(value[:-1]), value[-1].lower()
+        if unit not in units or number <= 0:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise fail(f"--every takes a duration like 30m, 2h or 1d, not {value!r}") from None
+    return number * units[unit]
+
+
+def run(
+    config: ConfigOpt = None,
+    every: Annotated[str | None, typer.Option(help="repeat at this interval, e.g. 30m, 2h")] = None,
+    jobdir: Annotated[Path | None, typer.Option(help="keep crawl state here (resumable)")] = None,
+) -> None:
+    """Crawl the configured sources, then label what is new; with --every, again and again."""
+    pause = _interval(every) if every else None
+    while True:
+        started = time.monotonic()
+        crawl(config=config, source=None, jobdir=jobdir, full=False)
+        label(config=config, limit=None)
+        if pause is None:
+            return
+        wait = max(0.0, pause - (time.monotonic() - started))
+        typer.echo(f"next run in {wait / 60:.1f} min (Ctrl+C to stop)")
+        try:
+            time.sleep(wait)
+        except KeyboardInterrupt:
+            return
+
+
+# ---------------------------------------------------------------- brandpulse import ...
+
+
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", "-m", help="rename a column: --map 'Comment ID=external_id' (repeatable)"),
+]
+
+
+def _column_map(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise fail(f"--map takes FILE_COLUMN=OUR_COLUMN, not {pair!r}")
+        src, dst = pair.split("=", 1)
+        out[src.strip()] = dst.strip()
+    return out
+
+
+def _run_import(kind: str, file: Path, pairs: list[str] | None, config: Path | None) -> None:
+    from crawler import imports
+
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    cfg = load_config_or_exit(config)
+    prepare_db(cfg.database_url)
+    sync_brands(cfg.database_url, cfg)
+    func = {
+        "mentions": imports.import_mentions,
+        "posts": imports.import_posts,
+        "campaigns": imports.import_campaigns,
+    }[kind]
+    try:
+        result = func(cfg.database_url, file, _column_map(pairs))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"{file.name}: {result.rows} rows, {result.stored} stored, {result.quarantined} quarantined")
+    for reason, n in result.reasons.most_common(10):
+        typer.secho(f"  quarantined {n} × {reason}", fg=typer.colors.YELLOW)
+    if result.brands_created:
+        typer.echo(f"  new brands: {', '.join(result.brands_created)}")
+
+
+def import_mentions(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Comments and mentions: platform, external_id, text; optional url, author, author_followers,
+    published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands."""
+    _run_import("mentions", file, mapping, config)
+
+
+def import_posts(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Posts: platform, external_id, url, author, author_followers, published_at, text, likes, comments,
+    shares, saves, views, impressions, reach; optional brands (';'-separated)."""
+    _run_import("posts", file, mapping, config)
+
+
+def import_campaigns(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+    """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
+    impressions, clicks, conversions, revenue, start, end."""
+    _run_import("campaigns", file, mapping, config)

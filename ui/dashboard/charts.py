@@ -1,0 +1,209 @@
+"""Altair charts, value formatting and the safe display of links for the dashboard.
+
+Presentation only: every number comes from the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import altair as alt
+import pandas as pd
+
+MISSING = "—"
+RAW_LABEL = "raw"
+QWE_LABEL = "quality-weighted"
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def fmt_int(value: float | None) -> str:
+    """``1234`` → ``"1,234"``; None → an em dash."""
+    return MISSING if value is None or pd.isna(value) else f"{round(value):,}"
+
+
+def fmt_pct(value: float | None) -> str:
+    """A 0-100 percentage: ``60.0`` → ``"60.0 %"``."""
+    return MISSING if value is None or pd.isna(value) else f"{value:.1f} %"
+
+
+def fmt_signed(value: float | None) -> str:
+    """A score on −100…100 with its sign: ``50.0`` → ``"+50.0"``."""
+    return MISSING if value is None or pd.isna(value) else f"{value:+.1f}"
+
+
+def fmt_ratio(value: float | None) -> str:
+    """An inflation factor: ``1.96`` → ``"1.96×"``."""
+    return MISSING if value is None or pd.isna(value) else f"{value:.2f}×"
+
+
+def fmt_share(value: float | None) -> str:
+    """A share on 0…1 with two decimals: ``0.7`` → ``"0.70"``."""
+    return MISSING if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def fmt_value(value: float | None, unit: str = "") -> str:
+    """Up to two decimals and an optional unit: ``4.4286`` → ``"4.43"``; ``(60.0, "%")`` → ``"60 %"``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation character, so a name shows as itself in a markdown element."""
+    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)
+
+
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def fmt_time(value: datetime | None, tz_name: str | None = None) -> str:
+    """A stored UTC time shown in the viewer's timezone (UTC when the browser did not say)."""
+    if value is None:
+        return MISSING
+    try:
+        tz = ZoneInfo(tz_name) if tz_name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = None
+    shown = value.astimezone(tz) if tz else value
+    return shown.strftime("%Y-%m-%d %H:%M ") + (shown.tzname() or "UTC")
+
+
+def meta_line(*parts: str | None) -> str:
+    """A mention card's first line: the parts given, empty ones left out, joined by " · "."""
+    return " · ".join(part for part in parts if part)
+
+
+def web_link(link: str | None) -> str | None:
+    """The URL if it is a plain http(s) link, else None."""
+    # A javascript: or data: URL from a crawled page must never become clickable.
+    link = (link or "").strip()
+    return link if link.lower().startswith(("http://", "https://")) else None
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _brand_color(brands: list[str]) -> alt.Color:
+    # One fixed domain per page so a brand keeps its colour across the three charts.
+    return alt.Color("brand:N", title="Brand", scale=alt.Scale(domain=brands))
+
+
+def sov_chart(voice: pd.DataFrame) -> alt.Chart:
+    """Donut of share of voice (mentions within the comparison set)."""
+    data = voice[["brand", "mentions", "sov"]].fillna({"sov": 0.0})
+    brands = list(data["brand"])
+    base = alt.Chart(data).encode(
+        theta=alt.Theta("sov:Q", stack=True),
+        color=_brand_color(brands),
+        tooltip=[
+            alt.Tooltip("brand:N", title="Brand"),
+            alt.Tooltip("mentions:Q", title="Mentions"),
+            alt.Tooltip("sov:Q", title="SOV %", format=".1f"),
+        ],
+    )
+    ring = base.mark_arc(innerRadius=60, outerRadius=110)
+    labels = (
+        base.transform_filter(alt.datum.sov > 0)
+        .transform_calculate(label="format(datum.sov, '.1f') + ' %'")
+        .mark_text(radius=135, fontSize=13)
+        .encode(text=alt.Text("label:N"))
+    )
+    return alt.layer(ring, labels).properties(title="Share of voice", height=300)
+
+
+def net_sentiment_chart(points: pd.DataFrame, brands: list[str]) -> alt.Chart:
+    """Daily net sentiment (−100…100) per brand."""
+    return (
+        alt.Chart(points, title="Net sentiment over time")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title="Day (UTC)"),
+            y=alt.Y("net_sentiment:Q", title="Net sentiment", scale=alt.Scale(domain=[-100, 100])),
+            color=_brand_color(brands),
+            tooltip=[
+                alt.Tooltip("day:T", title="Day"),
+                alt.Tooltip("brand:N", title="Brand"),
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
+                alt.Tooltip("positive:Q", title="Positive"),
+                alt.Tooltip("negative:Q", title="Negative"),
+                alt.Tooltip("neutral:Q", title="Neutral"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def engagement_chart(engagement: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: raw engagement next to quality-weighted engagement, per brand."""
+    long = engagement.rename(columns={"engagement": RAW_LABEL, "qwe": QWE_LABEL}).melt(
+        id_vars=["brand", "posts", "inflation"],
+        value_vars=[RAW_LABEL, QWE_LABEL],
+        var_name="measure",
+        value_name="value",
+    )
+    return (
+        alt.Chart(long, title="Engagement: raw vs quality-weighted")
+        .mark_bar()
+        .encode(
+            x=alt.X("brand:N", title="Brand", axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("measure:N", sort=[RAW_LABEL, QWE_LABEL]),
+            y=alt.Y("value:Q", title="Engagement"),
+            color=alt.Color(
+                "measure:N",
+                title="Measure",
+                sort=[RAW_LABEL, QWE_LABEL],
+                scale=alt.Scale(domain=[RAW_LABEL, QWE_LABEL], range=["#9aa5b1", "#2a9d8f"]),
+            ),
+            tooltip=[
+                alt.Tooltip("brand:N", title="Brand"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="Engagement", format=",.1f"),
+                alt.Tooltip("posts:Q", title="Posts"),
+                alt.Tooltip("inflation:Q", title="Inflation", format=".2f"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+SPIKE_LAST = "24 h"
+
+
+def spike_chart(baseline: list[float], value: float, threshold: float, unit: str = "") -> alt.Chart:
+    """Bars of the baseline's daily figures (oldest first) and the last 24 h, with the alert threshold."""
+    n = len(baseline)
+    data = pd.DataFrame(
+        {
+            "window": [f"−{n - i} d" for i in range(n)] + [SPIKE_LAST],
+            "value": [*baseline, value],
+            "part": ["baseline"] * n + [SPIKE_LAST],
+        }
+    )
+    order = list(data["window"])
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("window:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            y=alt.Y("value:Q", title=unit or "value"),
+            color=alt.Color(
+                "part:N",
+                legend=None,
+                scale=alt.Scale(domain=["baseline", SPIKE_LAST], range=["#9aa5b1", "#e76f51"]),
+            ),
+            tooltip=[
+                alt.Tooltip("window:N", title="Window"),
+                alt.Tooltip("value:Q", title=unit or "Value", format=",.2f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"threshold": [threshold]}))
+        .mark_rule(strokeDash=[4, 4], color="#264653")
+        .encode(y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Alert threshold", format=",.2f")])
+    )
+    return alt.layer(bars, rule).properties(height=160)

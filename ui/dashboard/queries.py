@@ -1,0 +1,337 @@
+"""Cached reads behind the dashboard pages: thin wrappers over the store's query functions.
+
+Every function takes the database URL first so that caches of two databases never mix. Results are
+DataFrames or small frozen records (pickled by ``st.cache_data``); no SQL and no metric formulas live here.
+``clear_caches()`` runs after every write so the next render shows it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from store import alerts as alert_rules
+from store import export, feed, kpi, repo
+from store.db import database_url, ensure_schema, session_scope
+from store.models import TRIAGE_STATUSES
+
+TTL_SECONDS = 60
+
+# The sidebar's period choices: label → number of whole UTC days back from today (None = all time).
+PERIODS: dict[str, int | None] = {
+    "Last 7 days": 7,
+    "Last 30 days": 30,
+    "Last 90 days": 90,
+    "All time": None,
+}
+DEFAULT_PERIOD = "Last 30 days"
+
+SpamMode = Literal["exclude", "include", "only"]
+SPAM_MODES: tuple[SpamMode, ...] = ("exclude", "include", "only")
+
+
+def _records_frame(rows: Sequence[Any], record: type) -> pd.DataFrame:
+    """Dataclass records as a frame, one column per field of ``record`` (the columns exist with no rows)."""
+    columns = [f.name for f in dataclasses.fields(record)]
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows], columns=columns)
+
+
+# ---------------------------------------------------------------- configuration and period
+
+
+def app_database_url() -> str:
+    """The URL in force: ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``, else the default.
+
+    Raises ``ui.config.ConfigError`` for an invalid configuration file.
+    """
+    cfg = _config()
+    return database_url() if cfg is None else cfg.database_url
+
+
+def _config():  # type: ignore[no-untyped-def]
+    """``brandpulse.toml`` as ``ui.config.load_config`` reads it, or None where that module cannot load."""
+    try:
+        from ui.config import load_config
+    except ImportError:
+        # ui.config needs nlp.match for brand-query validation; the dashboard still starts without it, with
+        # the environment's or the default URL and the default alert thresholds.
+        return None
+    return load_config()
+
+
+def current_url() -> str:
+    """The URL the app resolved at the start of this run (``ui/dashboard/app.py`` keeps it in session
+    state)."""
+    return st.session_state.get("db_url") or app_database_url()
+
+
+@st.cache_resource(show_spinner=False)
+def ensure_ready(url: str) -> bool:
+    """Create or upgrade the schema once per URL per server process."""
+    ensure_schema(url)
+    return True
+
+
+def period_bounds(label: str, today: date | None = None) -> tuple[date | None, date]:
+    """(since, until) whole UTC days for a sidebar period label; ``since`` is None for all time.
+
+    >>> period_bounds("Last 7 days", date(2026, 1, 31))
+    (datetime.date(2026, 1, 25), datetime.date(2026, 1, 31))
+    """
+    today = today or datetime.now(UTC).date()
+    days = PERIODS[label]
+    return (None if days is None else today - timedelta(days=days - 1)), today
+
+
+def current_period() -> tuple[date | None, date]:
+    """The period chosen in the sidebar (kept in session state by ``ui/dashboard/app.py``)."""
+    label = st.session_state.get("period", DEFAULT_PERIOD)
+    since, until = period_bounds(label if label in PERIODS else DEFAULT_PERIOD)
+    return since, until
+
+
+# ---------------------------------------------------------------- voice and engagement
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def brand_names(url: str) -> list[str]:
+    """All stored brands, by name."""
+    with session_scope(url) as session:
+        return [b.name for b in repo.list_brands(session)]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def comparison_set(url: str, brand: str) -> list[str]:
+    """The brand and its competitors (its share-of-voice comparison set)."""
+    with session_scope(url) as session:
+        return kpi.comparison_set(session, brand)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def share_of_voice(
+    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
+) -> pd.DataFrame:
+    """``share_of_voice`` as a frame, one row per brand (columns = ``kpi.BrandVoice`` fields)."""
+    with session_scope(url) as session:
+        rows = kpi.share_of_voice(session, brands=brands, since=since, until=until)
+    return _records_frame(rows, kpi.BrandVoice)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def net_sentiment_by_day(
+    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
+) -> pd.DataFrame:
+    """``net_sentiment_by_day`` as a frame (columns = ``kpi.SentimentPoint`` fields, ``day`` as a date)."""
+    with session_scope(url) as session:
+        rows = kpi.net_sentiment_by_day(session, brands=brands, since=since, until=until)
+    frame = _records_frame(rows, kpi.SentimentPoint)
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def engagement_by_brand(
+    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
+) -> pd.DataFrame:
+    """``engagement_by_brand`` as a frame (columns = ``kpi.BrandEngagement`` fields)."""
+    with session_scope(url) as session:
+        rows = kpi.engagement_by_brand(session, brands=brands, since=since, until=until)
+    return _records_frame(rows, kpi.BrandEngagement)
+
+
+# ---------------------------------------------------------------- negative feed and triage
+
+
+FEED_LIMIT = 200
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def negative_mentions(
+    url: str,
+    brand: str | None,
+    statuses: tuple[str, ...],
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = FEED_LIMIT,
+    order: str = "newest",
+) -> list[feed.FeedMention]:
+    """Non-spam negative mentions published in [since, until] (whole UTC days), the first ``limit`` in
+    ``order`` (``feed.FEED_ORDERS``: newest first, or by the model's confidence)."""
+    with session_scope(url) as session:
+        return feed.negative_feed(
+            session, brand=brand, statuses=statuses, since=since, until=until, limit=limit, order=order
+        )
+
+
+def save_triage_status(url: str, mention_id: int, status: str) -> None:
+    """Write a triage status, then drop cached reads so every page shows it."""
+    if status not in TRIAGE_STATUSES:
+        raise ValueError(f"unknown triage status {status!r}")
+    with session_scope(url) as session:
+        repo.set_triage_status(session, mention_id=mention_id, status=status)
+    clear_caches()
+
+
+def save_correction(
+    url: str,
+    mention_id: int,
+    task: str,
+    label: str,
+    corrected_by: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Record an analyst's label correction (``repo.record_correction``), then drop cached reads."""
+    with session_scope(url) as session:
+        repo.record_correction(
+            session, mention_id=mention_id, task=task, label=label, corrected_by=corrected_by, note=note
+        )
+    clear_caches()
+
+
+# ---------------------------------------------------------------- sources
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def sources(url: str, stuck_after_hours: float = feed.STUCK_RUN_HOURS) -> list[feed.SourceHealth]:
+    """The last crawl run of each spider with its quarantine reasons."""
+    with session_scope(url) as session:
+        return feed.source_health(session, stuck_after_hours=stuck_after_hours)
+
+
+# ---------------------------------------------------------------- explore and export
+
+
+@dataclasses.dataclass(frozen=True)
+class FilterOptions:
+    platforms: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def filter_options(url: str) -> FilterOptions:
+    """Platforms and languages present in the store, for the Explore filters."""
+    with session_scope(url) as session:
+        platforms, languages = export.facets(session)
+    return FilterOptions(platforms=tuple(platforms), languages=tuple(languages))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def explore_frame(url: str, flt: export.ExportFilter, spam: SpamMode = "exclude") -> pd.DataFrame:
+    """The export rows for ``flt``; ``spam`` = exclude / include / only spam mentions."""
+    if spam not in SPAM_MODES:
+        raise ValueError(f"spam must be one of {SPAM_MODES}, not {spam!r}")
+    flt = dataclasses.replace(flt, include_spam=spam != "exclude", only_spam=spam == "only")
+    with session_scope(url) as session:
+        return export.export_frame(session, flt)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=12)
+def export_file(url: str, flt: export.ExportFilter, spam: SpamMode, fmt: str) -> bytes:
+    """The bytes of a download: ``explore_frame`` written by ``store.export.export_bytes``."""
+    return export.export_bytes(explore_frame(url, flt, spam), fmt)
+
+
+# ---------------------------------------------------------------- influencers & campaigns
+
+
+# Tooltips of the campaign table and the post drill-down (KPIS.md: "Influencer and campaign performance").
+CAMPAIGN_FORMULAS = {
+    "posts": "campaign posts of this influencer published in the period (by post date, else campaign start)",
+    "followers": "F = followers of the posting account (latest stored count)",
+    "engagement": "E = Σ over the campaign's posts of likes + comments + shares + saves (raw)",
+    "qwe": "QWE = Σ over posts of s_p × E_p; s_p = Σ comment weights q_c / stored comments C_p "
+    "(1, unverified, when none are stored); q_c = (1 − p_spam) × author factor × duplicate (0/1) "
+    "× low-effort weight",
+    "er": "ER = E / F × 100 per post; the mean of per-post rates for the period",
+    "qw_er": "QW-ER = QWE / F × 100 per post; the mean of per-post rates for the period",
+    "cost": "Σ cost of the campaign rows; one row per currency, never added across currencies",
+    "currency": "the currency of cost and revenue, as imported",
+    "cpe": "CPE = cost / E",
+    "cpe_qwe": "CPE on QWE = cost / QWE: what one real engagement cost (the honest CPE)",
+    "cpm": "CPM = cost / impressions × 1000",
+    "ctr": "CTR = clicks / impressions × 100 (per views where impressions are unknown)",
+    "conversion_rate": "conversion rate = conversions / clicks × 100",
+    "roi": "ROI = (revenue − cost) / cost × 100",
+    "roas": "ROAS = revenue / cost",
+    "post_engagement": "E_p = the post's likes + comments + shares + saves",
+    "comments_stored": "C_p = comments of the post stored by brandpulse (a crawl may store only some)",
+    "qualified_share": "s_p = Σ q_c / C_p: the share of the post's comments that look real "
+    "(1, unverified, when none are stored)",
+    "post_qwe": "QWE_p = s_p × E_p",
+    "inflation": "inflation = raw E / QWE: how much the raw number overstates real engagement",
+    "weight": "q_c = (1 − p_spam) × a × d × w: a = author factor (repeat text, bursts, cross-posting), "
+    "d = 0 for a near-duplicate of an earlier comment on the post, w = low-effort weight",
+    "reasons": "why a comment's weight is below 1: spam (p_spam ≥ 0.5), duplicate (repeat of an earlier "
+    "comment on the post), low_effort (emoji-only, lone @mention, one word), repeat_text / burst / "
+    "cross_post (the author posts the same text many times, in bursts, or across many posts)",
+}
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def campaigns(url: str, brand: str, since: date | None, until: date | None) -> pd.DataFrame:
+    """``campaign_performance`` as a frame, one row per (campaign, influencer): ``CampaignPerformance``."""
+    with session_scope(url) as session:
+        rows = kpi.campaign_performance(session, brand=brand, since=since, until=until)
+    return _records_frame(rows, kpi.CampaignPerformance)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def campaign_posts(
+    url: str, brand: str | None, since: date | None, until: date | None
+) -> list[kpi.CampaignPost]:
+    """The campaign rows of a brand (every brand for None) in the period, each with its post's figures."""
+    with session_scope(url) as session:
+        return kpi.campaign_posts(session, brand=brand, since=since, until=until)
+
+
+def campaign_brands(url: str, since: date | None, until: date | None) -> list[str]:
+    """Brands with campaign rows in the period, by name."""
+    return sorted({p.brand for p in campaign_posts(url, None, since, until)})
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def comment_weights(url: str, post_id: int) -> pd.DataFrame:
+    """``post_comment_weights`` as a frame; ``reasons`` joined with commas ("" = no discount)."""
+    with session_scope(url) as session:
+        rows = kpi.post_comment_weights(session, post_id=post_id)
+    frame = _records_frame(rows, kpi.CommentWeight)
+    frame["reasons"] = frame["reasons"].map(", ".join)
+    return frame
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alert_settings() -> alert_rules.AlertSettings:
+    """The thresholds of ``brandpulse.toml``'s [alerts] section (the defaults without one)."""
+    cfg = _config()
+    return alert_rules.DEFAULT_SETTINGS if cfg is None else cfg.alerts.settings()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def current_alerts(
+    url: str,
+    now: datetime,
+    k: float | None = None,
+    rules: tuple | None = None,  # type: ignore[type-arg]
+) -> list[alert_rules.Alert]:
+    """Every alert as of ``now`` (spikes, then source health) under ``rules`` (an ``AlertSettings`` as a
+    tuple, hashable for the cache; default: the defaults), with ``k`` in place of its k when given."""
+    settings = alert_rules.AlertSettings(*rules) if rules else alert_rules.DEFAULT_SETTINGS
+    if k is not None:
+        settings = dataclasses.replace(settings, k=k)
+    with session_scope(url) as session:
+        return alert_rules.current_alerts(session, now=now, settings=settings)
+
+
+# ---------------------------------------------------------------- cache control
+
+
+def clear_caches() -> None:
+    """Drop every cached read (after a write). The schema flag in ``st.cache_resource`` stays."""
+    st.cache_data.clear()

@@ -1,0 +1,152 @@
+"""Influencers & campaigns: each (campaign, influencer) of a brand with raw and quality-weighted figures side
+by side, and a drill-down into one campaign post's comments with their quality weights and reason codes.
+
+The figures come from ``store.kpi.campaign_performance`` and ``store.kpi.post_comment_weights`` (the same
+QWE as the Overview); every column's tooltip gives its formula (``ui.dashboard.queries.CAMPAIGN_FORMULAS``).
+Comment text, handles and URLs are user-supplied: they are shown as dataframe cells and plain option labels,
+never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from store import kpi
+from ui.dashboard import charts, queries
+
+F = queries.CAMPAIGN_FORMULAS
+HOW_TO_IMPORT = (
+    "No campaign results in this period. Import them with `brandpulse import campaigns FILE` (CSV, JSONL "
+    "or XLSX with campaign, brand, influencer, platform, post_url or post_external_id, cost, impressions, "
+    "clicks, conversions, revenue, start, end), after the campaign posts (`brandpulse import posts FILE`) "
+    "and their comments (`brandpulse import mentions FILE`). Or choose a longer period in the sidebar."
+)
+TABLE_COLUMNS = [
+    "campaign",
+    "influencer",
+    "posts",
+    "followers",
+    "engagement",
+    "qwe",
+    "er",
+    "qw_er",
+    "cost",
+    "currency",
+    "cpe",
+    "cpe_qwe",
+    "cpm",
+    "ctr",
+    "conversion_rate",
+    "roi",
+    "roas",
+]
+
+url = queries.current_url()
+since, until = queries.current_period()
+
+st.title("Influencers & campaigns")
+
+brands = queries.campaign_brands(url, since, until)
+if not brands:
+    st.info(HOW_TO_IMPORT)
+    st.stop()
+
+brand = st.selectbox(
+    "Brand", brands, key="campaigns_brand", help="Brands with campaign results in this period."
+)
+table = queries.campaigns(url, brand, since, until)
+st.caption(
+    "One row per campaign and influencer. Raw and quality-weighted (QW) figures side by side; hover a column "
+    "header for its formula, click it to sort."
+)
+
+
+def _num(label: str, key: str, fmt: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format=fmt, help=F[key])
+
+
+st.dataframe(
+    table[TABLE_COLUMNS],
+    hide_index=True,
+    key="campaigns_table",
+    column_config={
+        "campaign": st.column_config.TextColumn("Campaign", pinned=True),
+        "influencer": st.column_config.TextColumn("Influencer", pinned=True),
+        "posts": _num("Posts", "posts", "%d"),
+        "followers": _num("Followers", "followers", "localized"),
+        "engagement": _num("Engagement", "engagement", "localized"),
+        "qwe": _num("QWE", "qwe", "%.1f"),
+        "er": _num("ER %", "er", "%.2f"),
+        "qw_er": _num("QW-ER %", "qw_er", "%.2f"),
+        "cost": _num("Cost", "cost", "%.2f"),
+        "currency": st.column_config.TextColumn("Currency", help=F["currency"]),
+        "cpe": _num("CPE", "cpe", "%.2f"),
+        "cpe_qwe": _num("CPE on QWE", "cpe_qwe", "%.2f"),
+        "cpm": _num("CPM", "cpm", "%.2f"),
+        "ctr": _num("CTR %", "ctr", "%.2f"),
+        "conversion_rate": _num("Conversion %", "conversion_rate", "%.2f"),
+        "roi": _num("ROI %", "roi", "%.1f"),
+        "roas": _num("ROAS", "roas", "%.2f"),
+    },
+)
+
+# ---------------------------------------------------------------- drill-down: one post's comments
+
+st.subheader("Comments behind a campaign post")
+rows = queries.campaign_posts(url, brand, since, until)
+posts: dict[int, kpi.CampaignPost] = {}
+for row in rows:
+    if row.post_id is not None:
+        posts.setdefault(row.post_id, row)  # a post in two campaigns is listed once
+unmatched = sum(1 for row in rows if row.post_id is None)
+if unmatched:
+    st.caption(
+        f"{unmatched} campaign row{'' if unmatched == 1 else 's'} name a post that is not stored (they count "
+        "in cost, clicks and revenue, not in engagement): import it with `brandpulse import posts FILE`."
+    )
+if not posts:
+    st.info("No stored campaign post to drill into for this brand and period.")
+    st.stop()
+
+
+def _label(post_id: int) -> str:
+    p = posts[post_id]
+    day = p.published_at.date().isoformat() if p.published_at else "no date"
+    return f"{p.campaign} · {p.influencer} · {day} · {p.title or p.url or p.post_ref}"
+
+
+post_id = st.selectbox("Campaign post", list(posts), format_func=_label, key="campaigns_post")
+post = posts[post_id]
+
+tiles = st.columns(5)
+for tile, (label, value, key) in zip(
+    tiles,
+    [
+        ("Raw engagement", charts.fmt_int(post.engagement), "post_engagement"),
+        ("QWE", charts.fmt_int(post.qwe), "post_qwe"),
+        ("Qualified share", charts.fmt_share(post.qualified_share), "qualified_share"),
+        ("Inflation", charts.fmt_ratio(post.inflation), "inflation"),
+        ("Comments stored", charts.fmt_int(post.comments_stored), "comments_stored"),
+    ],
+    strict=True,
+):
+    tile.metric(label, value, help=F[key], border=True)
+
+if post.comments_stored == 0:
+    st.caption("No comments stored for this post: s_p = 1, so its QWE is its raw engagement (unverified).")
+else:
+    comments = queries.comment_weights(url, post_id)
+    st.dataframe(
+        comments[["published_at", "author", "text", "sentiment", "spam_score", "weight", "reasons"]],
+        hide_index=True,
+        key="campaigns_comments",
+        column_config={
+            "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+            "author": st.column_config.TextColumn("Author"),
+            "text": st.column_config.TextColumn("Comment", width="large"),
+            "sentiment": st.column_config.TextColumn("Sentiment"),
+            "spam_score": st.column_config.NumberColumn("p_spam", format="%.2f"),
+            "weight": _num("Weight q_c", "weight", "%.2f"),
+            "reasons": st.column_config.TextColumn("Reason codes", help=F["reasons"]),
+        },
+    )

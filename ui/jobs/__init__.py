@@ -1,0 +1,2 @@
+"""Long-running jobs over the stored data that the CLI starts: labeling (``label``) and re-matching brands
+(``rematch``)."""
