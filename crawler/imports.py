@@ -318,18 +318,16 @@ def import_mentions(url: str, path: Path, column_map: dict[str, str] | None = No
 
 def _attach_posts_by_url(session: Any, items: list[MentionItem]) -> None:
     """Rows that name their post by URL only: find the stored post's external id."""
-    from sqlalchemy import select
-
-    from store.models import Post
-
+    wanted: dict[str, list[MentionItem]] = {}
     for item in items:
-        url = item.extra.get("post_url")
-        if item.post_external_id is None and url:
-            found = session.execute(
-                select(Post.external_id).where(Post.platform == item.platform, Post.url == str(url))
-            ).first()
-            if found:
-                item.post_external_id = found[0]
+        if item.post_external_id is None and item.extra.get("post_url"):
+            wanted.setdefault(item.platform, []).append(item)
+    for platform, group in wanted.items():
+        found = repo.post_external_ids_by_url(
+            session, platform=platform, urls=[str(i.extra["post_url"]) for i in group]
+        )
+        for item in group:
+            item.post_external_id = found.get(str(item.extra["post_url"]))
 
 
 def import_posts(url: str, path: Path, column_map: dict[str, str] | None = None) -> ImportResult:

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
+from store.timeutil import as_utc, utcnow
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 SEOUL = ZoneInfo("Asia/Seoul")
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,19 +33,6 @@ class BadResponse(ValueError):
 # ----------------------------------------------------------------------------------------------------
 # Dates
 # ----------------------------------------------------------------------------------------------------
-
-
-def _zone(tz: tzinfo | str | None) -> tzinfo:
-    if tz is None:
-        return UTC
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
-
-
-def as_utc(value: datetime, tz: tzinfo | str | None = None) -> datetime:
-    """A datetime → aware UTC; a naive one is taken in ``tz`` (UTC when not given)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=_zone(tz))
-    return value.astimezone(UTC)
 
 
 def from_unix(seconds: int | float | str) -> datetime:
@@ -145,7 +134,7 @@ def parse_relative(text: str, now: datetime | None = None) -> datetime | None:
     >>> parse_relative("3일 전", now).isoformat()
     '2024-05-09T12:00:00+00:00'
     """
-    now = as_utc(now) if now is not None else datetime.now(UTC)
+    now = as_utc(now) if now is not None else utcnow()
     value = unicodedata.normalize("NFC", text).strip().lower()
     value = re.sub(r"\s+", " ", value)
     if value in _DAY_WORDS:

@@ -12,7 +12,8 @@ datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -20,11 +21,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """``value`` as aware UTC; a naive time is taken as UTC. None stays None."""
+def as_utc(value: datetime | None, tz: tzinfo | str | None = None) -> datetime | None:
+    """``value`` as aware UTC; a naive time is taken in ``tz`` (a zone or its IANA name; UTC when not
+    given). None stays None."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        zone = UTC if tz is None else ZoneInfo(tz) if isinstance(tz, str) else tz
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
 
 
 def aware_as_utc(value: datetime | None) -> datetime | None:

@@ -14,7 +14,6 @@ from crawler.parsing import (
     BadResponse,
     as_list,
     as_text,
-    as_utc,
     clean_text,
     first_text,
     html_to_text,
@@ -25,6 +24,7 @@ from crawler.parsing import (
     parse_local_date,
     str_id,
 )
+from store.timeutil import as_utc, utcnow
 
 # ``_GALLTYPE_`` of the comment form per gallery type, and the path prefix of its pages.
 DCINSIDE_GALLERY_TYPES = {"major": ("G", ""), "minor": ("M", "/mgallery"), "mini": ("MI", "/mini")}
@@ -189,7 +189,7 @@ def parse_dcinside_time(text: str | None, anchor: datetime | None) -> datetime |
         return parse_local_date(text, tz=SEOUL)
     month, day, hour, minute = (int(g) for g in match.groups()[:4])
     second = int(match.group(5) or 0)
-    local = as_utc(anchor or datetime.now(UTC)).astimezone(SEOUL)
+    local = as_utc(anchor or utcnow()).astimezone(SEOUL)
     for year in (local.year, local.year + 1):
         try:
             candidate = datetime(year, month, day, hour, minute, second, tzinfo=SEOUL)

@@ -14,7 +14,6 @@ from parsel import Selector
 from crawler.parsing import (
     TAIPEI,
     as_text,
-    as_utc,
     clean_text,
     first_text,
     from_unix,
@@ -22,6 +21,7 @@ from crawler.parsing import (
     parse_count,
     to_utc_or_none,
 )
+from store.timeutil import as_utc
 
 
 @dataclass

@@ -11,7 +11,7 @@ fetched in one call per page (``tags=story,(story_1,story_2)``) so every comment
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +30,7 @@ from crawler.spiders._base import (
     positive_int,
     split_list,
 )
+from store.timeutil import utcnow
 
 HN_ITEM = "https://news.ycombinator.com/item?id="
 TAGS = ("story", "comment")
@@ -60,7 +61,7 @@ class HackerNewsSpider(SinceArgument, MaxPagesArgument, SourceSpider):
         self.hits_per_page = min(positive_int(hits_per_page, "hits_per_page"), 1000)
         # Without `since` the crawl looks back `days`: search_by_date needs a lower bound to walk windows.
         lookback = timedelta(days=positive_int(days, "days"))
-        self.after = int((self.since or datetime.now(UTC) - lookback).timestamp())
+        self.after = int((self.since or utcnow() - lookback).timestamp())
         self.seen: set[str] = set()
         self.stories: set[str] = set()  # stories whose PostItem went out (or could not be had)
         self.waiting: dict[str, list[HnHit]] = {}  # comments held back until their story is fetched

@@ -256,6 +256,21 @@ def post_ids(session: Session, *, keys: Iterable[tuple[str, str]]) -> dict[str, 
     return out
 
 
+def post_external_ids_by_url(session: Session, *, platform: str, urls: Iterable[str]) -> dict[str, str]:
+    """External ids of stored posts of ``platform`` by their URL (for rows that name their post by URL)."""
+    wanted = sorted(set(urls))
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), CHUNK):
+        rows = session.execute(
+            select(Post.url, Post.external_id).where(
+                Post.platform == platform, Post.url.in_(wanted[i : i + CHUNK])
+            )
+        ).all()
+        for url, ext in rows:
+            out.setdefault(url, ext)
+    return out
+
+
 def upsert_mentions(
     session: Session,
     *,

@@ -108,3 +108,17 @@ def test_crawl_run_and_quarantine_are_recorded(db_url: str) -> None:
 
         (h,) = source_health(s)
         assert (h.spider, h.items, h.quarantined, h.quarantine_reasons) == ("ptt", 3, 1, {"empty_text": 1})
+
+
+def test_posts_are_found_by_url_within_their_platform(db_url: str) -> None:
+    posts = [
+        PostItem(platform="ptt", external_id="P1", url="https://example.test/p1"),
+        PostItem(platform="ptt", external_id="P2", url="https://example.test/p2"),
+        PostItem(platform="dcinside", external_id="D1", url="https://example.test/p1"),
+    ]
+    with session_scope(db_url) as s:
+        repo.upsert_posts(s, posts=posts)
+        found = repo.post_external_ids_by_url(
+            s, platform="ptt", urls=["https://example.test/p1", "https://example.test/none"]
+        )
+    assert found == {"https://example.test/p1": "P1"}

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from store.timeutil import utcnow
 from ui.cli.common import ConfigOpt, fail, load_config_or_exit, parse_date, prepare_db, sync_brands
 
 
@@ -131,7 +132,7 @@ def alerts(
     from store.db import session_scope
 
     try:
-        at = datetime.fromisoformat(now) if now else datetime.now(UTC)
+        at = datetime.fromisoformat(now) if now else utcnow()
     except ValueError:
         raise fail(f"--now: {now!r} is not an ISO time like 2026-03-10T12:00:00Z") from None
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,6 +19,7 @@ from store import alerts as alert_rules
 from store import export, feed, kpi, repo
 from store.db import database_url, ensure_schema, session_scope
 from store.models import TRIAGE_STATUSES
+from store.timeutil import utcnow
 
 TTL_SECONDS = 60
 
@@ -83,7 +84,7 @@ def period_bounds(label: str, today: date | None = None) -> tuple[date | None, d
     >>> period_bounds("Last 7 days", date(2026, 1, 31))
     (datetime.date(2026, 1, 25), datetime.date(2026, 1, 31))
     """
-    today = today or datetime.now(UTC).date()
+    today = today or utcnow().date()
     days = PERIODS[label]
     return (None if days is None else today - timedelta(days=days - 1)), today
 

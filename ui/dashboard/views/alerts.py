@@ -9,11 +9,12 @@ markdown.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from store.alerts import NEGATIVE_SHARE, RULES, SOURCE_HEALTH, SPIKE, Alert
+from store.timeutil import utcnow
 from ui.dashboard import charts, queries
 
 url = queries.current_url()
@@ -78,7 +79,7 @@ k = st.number_input(
 )
 # The next whole minute, so reruns within a minute share one cached evaluation and nothing stored in the
 # current minute (a crawl run that just finished) falls after "now".
-now = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+now = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
 found = queries.current_alerts(url, now, float(k), dataclasses.astuple(settings))
 spikes = [a for a in found if a.kind == SPIKE]
 health = [a for a in found if a.kind == SOURCE_HEALTH]
