@@ -1,7 +1,9 @@
 """Labeled mentions as rows for analysts: one row per (mention, brand), written as CSV, Parquet or JSONL.
 
 The CLI ``brandpulse export`` and the dashboard's download buttons both use ``export_frame`` and
-``write_export``.
+``write_export``. A CSV is opened in spreadsheets, so its text cells that a spreadsheet would run as a
+formula get a leading ``'`` (``neutralise_formulas``, OWASP's CSV-injection guidance) and every cell holding a
+line break is quoted; JSONL and Parquet are data for programs and keep every value as stored.
 """
 
 from __future__ import annotations
@@ -175,12 +177,41 @@ def facets(session: Session) -> tuple[list[str], list[str]]:
     return list(platforms), list(langs)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets (OWASP, "CSV
+# Injection"): "=HYPERLINK(...)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(...)", or one hidden behind a tab or CR.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells starting with a ``FORMULA_PREFIXES`` character get a leading
+    ``'``, so a spreadsheet shows them as text instead of running them. Numbers, dates and empty cells stay.
+
+    >>> neutralise_formulas(pd.DataFrame({"text": ["=1+1", "fine", "@x"], "n": [-1, 2, 3]})).values.tolist()
+    [["'=1+1", -1], ['fine', 2], ["'@x", 3]]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        try:
+            hit = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+        except AttributeError:  # an object column holding no strings at all (booleans)
+            hit = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).astype(bool)
+        if hit.any():
+            out.loc[hit, column] = "'" + values[hit]
+    return out
+
+
 def write_export(frame: pd.DataFrame, fmt: str, out: str | Path | IO[bytes]) -> None:
-    """Write ``frame`` as ``fmt`` (csv, parquet, jsonl) to a path or binary file object."""
+    """Write ``frame`` as ``fmt`` (csv, parquet, jsonl) to a path or binary file object; CSV cells that
+    would run as spreadsheet formulas are neutralised (``neutralise_formulas``)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "csv":
-        frame.to_csv(out, index=False, encoding="utf-8")
+        # CRLF rows (RFC 4180) make the csv writer quote every cell holding a CR or LF: with LF rows, a text
+        # with a bare CR ("ok\r=HYPERLINK(...)") split its row and started a new one with a formula cell.
+        neutralise_formulas(frame).to_csv(out, index=False, encoding="utf-8", lineterminator="\r\n")
     elif fmt == "parquet":
         frame.to_parquet(out, index=False)
     else:

@@ -7,111 +7,28 @@ skips. Screenshots go to test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
 from tests.factories import seed_demo_db
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-STARTUP_TIMEOUT_S = 60
-UI_TIMEOUT_MS = 45_000
-
-
-@pytest.fixture(autouse=True)
-def _assertion_timeout() -> Iterator[None]:
-    """`page.set_default_timeout` does not reach `expect`, whose own default is 5 s: too short for a first
-    page of a Streamlit app that is still importing its modules on a busy 2-core machine."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=UI_TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
-
-
-def _require_chromium() -> Path:
-    """Debian's chromium; its absence fails the test, so a CI without a browser cannot pass silently."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium for this test).")
-    return CHROMIUM
 
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """A seeded database and a dashboard server on a free port; the server is always stopped."""
     facts = seed_demo_db(f"sqlite:///{tmp_path / 'browser.db'}")
-    port = _free_port()
-    env = {**os.environ, "BRANDPULSE_DATABASE_URL": facts["url"]}
-    env.pop("BRANDPULSE_CONFIG", None)
-    log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "dashboard" / "app.py"),
-                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=tmp_path,  # no brandpulse.toml there: the environment URL is the only configuration
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, proc, log)
+    with serve_dashboard(facts["url"], tmp_path) as base_url:
         yield base_url, facts
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_overview_charts_and_negative_feed_render_in_chromium(dashboard: tuple[str, dict[str, Any]]) -> None:
-    chromium = _require_chromium()
+    chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     base_url, facts = dashboard
@@ -156,7 +73,7 @@ def test_a_deep_link_as_the_first_request_still_gets_the_app_shell(
     dashboard: tuple[str, dict[str, Any]],
 ) -> None:
     """A deep link as a fresh server's first request still runs inside the app: sidebar and navigation."""
-    chromium = _require_chromium()
+    chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     base_url, facts = dashboard
@@ -197,7 +114,7 @@ def _header_tooltips(page: Any, grid: Any, wanted: str) -> list[str]:
 def test_influencers_and_campaigns_renders_with_formula_tooltips(
     dashboard: tuple[str, dict[str, Any]],
 ) -> None:
-    chromium = _require_chromium()
+    chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from store import repo
@@ -208,10 +125,25 @@ def test_influencers_and_campaigns_renders_with_formula_tooltips(
     base_url, facts = dashboard
     # Glow Lab's seeded PTT post (E = 100, QWE = 51, 1,200 followers) is now a paid one: CPE on QWE 350 / 51.
     with session_scope(facts["url"]) as session:
-        repo.upsert_campaigns(session, rows=[repo.CampaignRow(
-            "Serum launch", "Glow Lab", "mei_chen", "ptt", PTT_POST, None, cost=350.0, currency="USD",
-            impressions=20_000, clicks=400, conversions=20, revenue=1050.0,
-        )])
+        repo.upsert_campaigns(
+            session,
+            rows=[
+                repo.CampaignRow(
+                    "Serum launch",
+                    "Glow Lab",
+                    "mei_chen",
+                    "ptt",
+                    PTT_POST,
+                    None,
+                    cost=350.0,
+                    currency="USD",
+                    impressions=20_000,
+                    clicks=400,
+                    conversions=20,
+                    revenue=1050.0,
+                )
+            ],
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)

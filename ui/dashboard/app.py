@@ -18,10 +18,12 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui.dashboard import queries  # noqa: E402
+from ui.dashboard import queries, safe  # noqa: E402
 from ui.urls import masked_url  # noqa: E402
 
-st.set_page_config(page_title="brandpulse", layout="wide")
+# An emoji favicon is a data: URL; without one the browser fetches each page's :material/…: icon from
+# fonts.gstatic.com, a request to an outside host on every page view.
+st.set_page_config(page_title="brandpulse", page_icon="📊", layout="wide")
 
 
 def _database_url() -> str:
@@ -29,12 +31,13 @@ def _database_url() -> str:
     try:
         url = queries.app_database_url()
     except ValueError as exc:  # ui.config.ConfigError: the message names the key and the problem
-        st.error(f"Invalid configuration:\n\n{exc}")
+        # The message may quote the file (a brand query): shown as text, line by line.
+        st.error("Invalid configuration:\n\n" + "\n\n".join(map(safe.md_text, str(exc).splitlines())))
         st.stop()
     try:
         queries.ensure_ready(url)
     except Exception as exc:
-        st.error(f"Cannot open the database {masked_url(url)}: {exc.__class__.__name__}: {exc}")
+        st.error(safe.md_text(f"Cannot open the database {masked_url(url)}: {exc.__class__.__name__}: {exc}"))
         st.stop()
     return url
 
@@ -50,7 +53,7 @@ def _sidebar(url: str) -> None:
         )
         since, until = queries.period_bounds(label)
         st.caption(f"{since.isoformat() if since else 'first mention'} → {until.isoformat()} (UTC)")
-        st.caption(f"Database: `{masked_url(url)}`")
+        st.caption(f"Database: {safe.md_code(masked_url(url))}")
 
 
 url = _database_url()

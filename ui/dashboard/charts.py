@@ -1,4 +1,4 @@
-"""Altair charts, value formatting and the safe display of links for the dashboard.
+"""Altair charts and value formatting for the dashboard.
 
 Presentation only: every number comes from the store.
 """
@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import altair as alt
 import pandas as pd
+
+from ui.dashboard.safe import isolate
 
 MISSING = "—"
 RAW_LABEL = "raw"
@@ -52,14 +54,6 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}" if unit else text
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every ASCII punctuation character, so a name shows as itself in a markdown element."""
-    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)
-
-
-_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
 def fmt_time(value: datetime | None, tz_name: str | None = None) -> str:
     """A stored UTC time shown in the viewer's timezone (UTC when the browser did not say)."""
     if value is None:
@@ -73,15 +67,9 @@ def fmt_time(value: datetime | None, tz_name: str | None = None) -> str:
 
 
 def meta_line(*parts: str | None) -> str:
-    """A mention card's first line: the parts given, empty ones left out, joined by " · "."""
-    return " · ".join(part for part in parts if part)
-
-
-def web_link(link: str | None) -> str | None:
-    """The URL if it is a plain http(s) link, else None."""
-    # A javascript: or data: URL from a crawled page must never become clickable.
-    link = (link or "").strip()
-    return link if link.lower().startswith(("http://", "https://")) else None
+    """A mention card's first line for ``st.text``: the parts given, empty ones left out, joined by " · ";
+    each part bidi-isolated, so an RTL override in an author's name cannot reverse the rest of the line."""
+    return " · ".join(isolate(part) for part in parts if part)
 
 
 # ---------------------------------------------------------------- charts

@@ -18,7 +18,7 @@ from store.alerts import RULES
 from store.db import ensure_schema, session_scope
 from tests.factories import seed_demo_db, seed_mention_series
 from tests.ui.dashboard.apptest import open_app
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 
 F = queries.CAMPAIGN_FORMULAS
 
@@ -53,26 +53,52 @@ def campaign_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, An
     posted = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
     posts = [
         {
-            "platform": "instagram", "external_id": "P1", "url": "https://instagram.example/p/P1",
-            "author": "mina.makeup", "author_followers": 1000, "published_at": _iso(posted),
-            "text": "My morning routine with the new serum", "likes": 80, "comments": 10, "shares": 10,
-            "saves": "", "views": "", "impressions": "", "reach": "", "brands": "Brand C",
+            "platform": "instagram",
+            "external_id": "P1",
+            "url": "https://instagram.example/p/P1",
+            "author": "mina.makeup",
+            "author_followers": 1000,
+            "published_at": _iso(posted),
+            "text": "My morning routine with the new serum",
+            "likes": 80,
+            "comments": 10,
+            "shares": 10,
+            "saves": "",
+            "views": "",
+            "impressions": "",
+            "reach": "",
+            "brands": "Brand C",
         }
     ]
     comments = [
         {
-            "platform": "instagram", "external_id": f"k{i}", "text": text, "post_external_id": "P1",
-            "author": f"fan{i}", "published_at": _iso(posted + timedelta(hours=1, minutes=i)),
-            "sentiment": "positive", "spam": 1 if i >= 8 else 0,
+            "platform": "instagram",
+            "external_id": f"k{i}",
+            "text": text,
+            "post_external_id": "P1",
+            "author": f"fan{i}",
+            "published_at": _iso(posted + timedelta(hours=1, minutes=i)),
+            "sentiment": "positive",
+            "spam": 1 if i >= 8 else 0,
         }
         for i, text in enumerate([*TEXTS, DUPLICATE, *SPAM])
     ]
     lines = "".join(json.dumps(c) + "\n" for c in comments)
     (tmp_path / "comments.jsonl").write_text(lines, encoding="utf-8")
     campaign = {
-        "campaign": "Spring glow", "brand": "Brand C", "influencer": "mina.makeup", "platform": "instagram",
-        "post_url": "", "post_external_id": "P1", "cost": 350, "currency": "USD", "impressions": 20000,
-        "clicks": 400, "conversions": 20, "revenue": 1050, "start": _iso(posted - timedelta(days=2))[:10],
+        "campaign": "Spring glow",
+        "brand": "Brand C",
+        "influencer": "mina.makeup",
+        "platform": "instagram",
+        "post_url": "",
+        "post_external_id": "P1",
+        "cost": 350,
+        "currency": "USD",
+        "impressions": 20000,
+        "clicks": 400,
+        "conversions": 20,
+        "revenue": 1050,
+        "start": _iso(posted - timedelta(days=2))[:10],
         "end": _iso(posted + timedelta(days=20))[:10],
     }
     unmatched = campaign | {"influencer": "leo.skin", "post_external_id": "P404", "cost": 100, "revenue": 0}
@@ -99,8 +125,23 @@ def test_campaign_table_holds_the_worked_example_with_a_formula_on_every_column(
     frame = table.value.set_index("influencer")
     # Raw and quality-weighted figures side by side, in this order.
     assert list(table.value.columns) == [
-        "campaign", "influencer", "posts", "followers", "engagement", "qwe", "er", "qw_er", "cost",
-        "currency", "cpe", "cpe_qwe", "cpm", "ctr", "conversion_rate", "roi", "roas",
+        "campaign",
+        "influencer",
+        "posts",
+        "followers",
+        "engagement",
+        "qwe",
+        "er",
+        "qw_er",
+        "cost",
+        "currency",
+        "cpe",
+        "cpe_qwe",
+        "cpm",
+        "ctr",
+        "conversion_rate",
+        "roi",
+        "roas",
     ]
     mina = frame.loc["mina.makeup"]
     assert (mina["campaign"], mina["posts"], mina["followers"]) == ("Spring glow", 1, 1000)
@@ -181,8 +222,15 @@ def alert_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         facts["url"], brand="Lumen", platform="threads", now=now, daily=[(24, 0), *STEADY]
     )
     top = MentionItem(
-        platform="threads", external_id="lumen-top", text=MARKUP_TEXT, url="javascript:alert(1)",
-        published_at=now - timedelta(hours=3), likes=100, brands=["Lumen"], lang="en", sentiment="negative",
+        platform="threads",
+        external_id="lumen-top",
+        text=MARKUP_TEXT,
+        url="javascript:alert(1)",
+        published_at=now - timedelta(hours=3),
+        likes=100,
+        brands=["Lumen"],
+        lang="en",
+        sentiment="negative",
         spam_score=0.0,
     )
     with session_scope(facts["url"]) as session:
@@ -198,10 +246,10 @@ def test_the_alerts_page_shows_the_spike_with_its_driving_mentions_and_source_he
     assert at.title[0].value == "Alerts"
     assert [s.value for s in at.subheader] == ["Source health (1)", "Spikes (1)"]
     (error,) = at.error
-    assert error.value.startswith(charts.escape_markdown("Source stored zero items: naver_comments"))
+    assert error.value.startswith(safe.md_text("Source stored zero items: naver_comments"))
 
     headings = [m.value.strip("*") for m in at.markdown]
-    assert charts.escape_markdown("Volume spike: Lumen, all sources") in headings
+    assert safe.md_text("Volume spike: Lumen, all sources") in headings
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Last 24 h"] == "25" and tiles["7-day mean"] == "4.43"
     assert tiles["Threshold (k = 2)"] == charts.fmt_value(31 / 7 + 2 * (31 / 7) ** 0.5)

@@ -71,5 +71,8 @@ def test_marking_a_spam_mention_as_not_spam_on_explore(seeded: dict[str, Any]) -
     assert len(frame) == seeded["explore_30d_rows"] + 1
     row = frame.loc[spam_id]
     assert (row["is_spam"], row["label_source"], row["corrected_spam"], row["spam_before_correction"]) == (
-        False, "corrected", "ham", "spam"
+        False,
+        "corrected",
+        "ham",
+        "spam",
     )

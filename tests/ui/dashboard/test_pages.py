@@ -18,7 +18,7 @@ from store.export import ExportFilter
 from store.models import CrawlRun, Mention
 from tests.factories import seed_demo_db
 from tests.ui.dashboard.apptest import open_app
-from ui.dashboard import queries
+from ui.dashboard import queries, safe
 from ui.urls import masked_url
 
 
@@ -110,8 +110,7 @@ def test_sidebar_shows_the_database_url_with_the_password_masked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (
-        masked_url("postgresql+psycopg://ana:s3cret@db:5432/bp")
-        == "postgresql+psycopg://ana:***@db:5432/bp"
+        masked_url("postgresql+psycopg://ana:s3cret@db:5432/bp") == "postgresql+psycopg://ana:***@db:5432/bp"
     )
     seeded = seed_demo_db(f"sqlite:///{tmp_path / 'side.db'}")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", seeded["url"])
@@ -123,7 +122,9 @@ def test_an_invalid_configuration_stops_with_its_message(seeded: dict[str, Any],
     (tmp_path / "brandpulse.toml").write_text('[database]\nurl = "sqlite:///x.db"\ncolour = "red"\n')
     at = open_app()
     (error,) = at.error
-    assert error.value.startswith("Invalid configuration") and "database.colour: unknown key" in error.value
+    # The message is shown as text: escaped for Markdown (ui.dashboard.safe.md_text).
+    assert error.value.startswith("Invalid configuration")
+    assert safe.md_text("database.colour: unknown key") in error.value
     assert not at.metric
 
 
@@ -274,7 +275,7 @@ def test_the_download_bytes_are_the_filtered_frame(seeded: dict[str, Any]) -> No
 def test_sources_flags_the_source_whose_last_run_stored_nothing(seeded: dict[str, Any]) -> None:
     at = open_app("views/sources.py")
     (banner,) = at.error
-    assert banner.value.startswith(f"{seeded['zero_item_spider']}: the last run")
+    assert banner.value.startswith(f"{safe.md_text(seeded['zero_item_spider'])}: the last run")
     table = at.dataframe[0].value.set_index("source")
     assert list(table.index) == ["naver_comments", "ptt", "vnexpress"]
     assert table.loc["naver_comments", "last run"] == seeded["crawl_runs"]["naver_comments"]

@@ -1,9 +1,9 @@
 """Alerts: volume and negative-share spikes per brand and per source, and unhealthy sources, as of now.
 
 The rules and their defaults are those of ``store.alerts`` (the same as ``brandpulse alerts``); k can be
-changed here. Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML),
-and a link is shown only for an http(s) URL. Brand and source names are escaped before they go into
-markdown.
+changed here. Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML,
+long texts capped), and a link is shown only for an http(s) URL. Brand and source names are escaped
+(``ui.dashboard.safe.md_text``) before they go into markdown.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 
 from store.alerts import NEGATIVE_SHARE, RULES, SOURCE_HEALTH, SPIKE, Alert
 from store.timeutil import utcnow
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 
 url = queries.current_url()
 tz_name = st.context.timezone
@@ -24,7 +24,7 @@ tz_name = st.context.timezone
 def _show_spike(alert: Alert, index: int) -> None:
     unit = "%" if alert.metric == NEGATIVE_SHARE else ""
     with st.container(border=True):
-        st.markdown(f"**{charts.escape_markdown(alert.title)}**")
+        st.markdown(f"**{safe.md_text(alert.title)}**")
         start, end = charts.fmt_time(alert.window_start, tz_name), charts.fmt_time(alert.window_end, tz_name)
         st.caption(f"Last 24 h: {start} → {end} · {RULES[alert.metric]}")
         numbers, chart = st.columns([3, 2])
@@ -58,9 +58,9 @@ def _show_spike(alert: Alert, index: int) -> None:
                     m.sentiment,
                 )
                 st.text(meta)
-                st.text(m.text)
+                safe.show_text(m.text, key=f"alert_{index}_text_{m.mention_id}")
             with action:
-                link = charts.web_link(m.url)
+                link = safe.web_link(m.url)
                 if link:
                     st.link_button("Open source", link, key=f"alert_{index}_link_{m.mention_id}")
 
@@ -95,7 +95,7 @@ if not found:
 if health:
     st.subheader(f"Source health ({len(health)})")
     for alert in health:
-        message = f"{charts.escape_markdown(alert.title)}. {charts.escape_markdown(alert.detail)}"
+        message = f"{safe.md_text(alert.title)}. {safe.md_text(alert.detail)}"
         st.error(message, icon=":material/error:")
 
 if spikes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from store import kpi
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 
 F = queries.CAMPAIGN_FORMULAS
 HOW_TO_IMPORT = (
@@ -112,7 +112,8 @@ if not posts:
 def _label(post_id: int) -> str:
     p = posts[post_id]
     day = p.published_at.date().isoformat() if p.published_at else "no date"
-    return f"{p.campaign} · {p.influencer} · {day} · {p.title or p.url or p.post_ref}"
+    parts = (p.campaign, p.influencer, day, p.title or p.url or p.post_ref or "")
+    return " · ".join(safe.isolate(part) for part in parts)
 
 
 post_id = st.selectbox("Campaign post", list(posts), format_func=_label, key="campaigns_post")

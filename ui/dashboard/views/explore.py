@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from store.export import MIME_TYPES, ExportFilter
-from ui.dashboard import queries
+from ui.dashboard import queries, safe
 from ui.dashboard.correction_form import correction_controls
 
 DISPLAY_LIMIT = 1_000
@@ -109,12 +109,12 @@ else:
     picked = st.selectbox(
         "Mention",
         [int(i) for i in shown_mentions.index],
-        format_func=lambda i: f"#{i} · {shown_mentions.at[i, 'text'][:80]}",
+        format_func=lambda i: f"#{i} · {safe.isolate(shown_mentions.at[i, 'text'][:80])}",
         key="correct_mention",
     )
     if picked is not None:
         row = shown_mentions.loc[picked]
-        st.text(row["text"])
+        safe.show_text(row["text"], key=f"explore_full_{picked}")
         correction_controls(
             url,
             int(picked),

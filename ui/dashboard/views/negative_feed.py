@@ -5,8 +5,9 @@ away leaves the feed).
 Each card says how sure the model was (its probability of "negative") or that an analyst corrected the label,
 and flags a model label below ``store.feed.LOW_CONFIDENCE`` as "Low confidence".
 
-Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML), and a source
-link is shown only for an http(s) URL.
+Mention text is user-supplied: it is rendered with ``st.text`` (never as markdown or HTML), a long one
+capped at ``safe.CARD_TEXT_CHARS`` with a toggle for the rest, and a source link is shown only for an
+http(s) URL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import streamlit as st
 from store.feed import FEED_ORDERS, LOW_CONFIDENCE, FeedMention
 from store.models import TRIAGE_STATUSES
 from store.repo import CORRECTED, IMPORTED
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 from ui.dashboard.correction_form import correction_controls
 
 STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
@@ -102,12 +103,12 @@ for m in mentions:
             meta = charts.meta_line(
                 charts.fmt_time(m.published_at, tz_name),
                 m.platform,
-                ", ".join(m.brands),
+                ", ".join(safe.isolate(b) for b in m.brands),
                 f"by {m.author}" if m.author else None,
                 m.lang,
             )
             st.text(meta)
-            st.text(m.text)
+            safe.show_text(m.text, key=f"feed_full_{m.mention_id}")
             if m.low_confidence:
                 st.badge("Low confidence", icon=":material/help:", color="orange", help=LOW_CONFIDENCE_HELP)
             st.caption(_confidence_text(m), help=None if m.model_confidence is None else CONFIDENCE_HELP)
@@ -122,7 +123,7 @@ for m in mentions:
                 on_change=_save_status,
                 args=(m.mention_id, key),
             )
-            link = charts.web_link(m.url)
+            link = safe.web_link(m.url)
             if link:
                 st.link_button("Open source", link)
             with st.expander("Correct labels"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from store.kpi import FORMULAS
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 
 url = queries.current_url()
 since, until = queries.current_period()
@@ -32,7 +32,8 @@ if int(all_voice["mentions"].sum()) == 0:
 busiest = all_voice.sort_values("mentions", ascending=False, kind="stable").iloc[0]["brand"]
 brand = st.selectbox("Brand", brands, index=brands.index(busiest), key="overview_brand")
 peers = tuple(queries.comparison_set(url, brand))
-st.caption("Comparison set: " + ", ".join(peers))
+# Brand names are user data: escaped, so a name never renders as a link, an image or markup.
+st.caption("Comparison set: " + ", ".join(safe.md_text(p) for p in peers))
 
 voice = queries.share_of_voice(url, peers, since, until)
 engagement = queries.engagement_by_brand(url, peers, since, until)

@@ -2,6 +2,7 @@
 
 A source whose last run stored nothing gets a red banner: a changed page layout or a block looks exactly
 like that. So does a run still "running" hours after its start: a killed crawler never records its finish.
+Spider names and check details are escaped (``ui.dashboard.safe.md_text``) before they go into a banner.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.dashboard import charts, queries
+from ui.dashboard import charts, queries, safe
 
 url = queries.current_url()
 
@@ -22,26 +23,28 @@ if not runs:
 
 tz_name = st.context.timezone
 for run in runs:
+    spider = safe.md_text(run.spider)
     if run.stuck:
         started = charts.fmt_time(run.started_at, tz_name)
         st.error(
-            f"{run.spider}: the last run (#{run.last_run_id}) started {started} and never recorded a finish. "
+            f"{spider}: the last run (#{run.last_run_id}) started {started} and never recorded a finish. "
             "The crawler was probably killed (out of memory, a restart) or hangs, and what it fetched is not "
             "counted: check its log and run `brandpulse crawl` again.",
             icon=":material/error:",
         )
     elif run.status == "running":
-        st.info(f"{run.spider}: a run (#{run.last_run_id}) is in progress; its counts come when it finishes.")
+        st.info(f"{spider}: a run (#{run.last_run_id}) is in progress; its counts come when it finishes.")
     elif run.items == 0:
         st.error(
-            f"{run.spider}: the last run (#{run.last_run_id}, {run.status}) stored zero items. "
+            f"{spider}: the last run (#{run.last_run_id}, {safe.md_text(run.status)}) stored zero items. "
             "The source may have changed its layout, blocked the crawler, or had nothing new; check its "
             "errors and quarantine reasons below.",
             icon=":material/error:",
         )
     elif run.health == "warning":
         st.warning(
-            f"{run.spider}: the last run's health checks failed: " + "; ".join(run.failed_checks),
+            f"{spider}: the last run's health checks failed: "
+            + "; ".join(map(safe.md_text, run.failed_checks)),
             icon=":material/warning:",
         )
 
