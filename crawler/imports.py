@@ -7,35 +7,61 @@ An import is a source like a spider: its rows go through the crawler's validate 
 each file gets a ``crawl_run`` (spider ``import:<kind>``). The columns each import reads are the ones its
 ``convert`` reads (``brandpulse import ... --help`` lists them); a campaign row becomes the store's
 ``repo.CampaignRow``.
+
+An import is **resumable, not atomic**: everything that can make the whole file unreadable (its type, size,
+encoding, a workbook that does not open, a header without a required column) is checked before the first
+write and fails with an ``ImportFileError`` (its run recorded as failed, nothing else written); after that,
+rows are committed in batches of ``BATCH``. An import stopped midway (a database error, Ctrl+C, a damaged
+sheet further down) records its run as failed with what it had stored, and importing the same file again
+completes it without duplicating anything. A row whose key (platform and external_id; for campaigns the
+campaign, influencer, platform and post) appeared earlier in the same file is quarantined as a duplicate:
+the first one is stored.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from crawler import import_values as val
+from crawler.import_reading import ImportFileError, Rows, open_rows
+from crawler.import_values import RowError
 from crawler.items import MentionItem, PostItem
 from crawler.pipelines import NormalisePipeline, QuarantineReason, ValidatePipeline
 from nlp import detect_language
-from nlp.match import BrandQuery
+from nlp.match import BrandQuery, QueryError
 from store import repo
 from store.db import ensure_schema, session_scope
 
-SENTIMENTS = ("negative", "neutral", "positive")
-SPAM_WORDS = {"spam": 1.0, "ham": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0}
+__all__ = ["ImportFileError", "ImportResult", "ImportStopped", "RowError", "import_campaigns"]
+__all__ += ["import_mentions", "import_posts"]
+
 BATCH = 500
+# A quarantined row keeps its values, each cut to this many characters (a 20 MB cell is not copied).
+MAX_PAYLOAD_VALUE_CHARS = 10_000
+MENTION_COLUMNS = (
+    "platform", "external_id", "text", "kind", "url", "author", "author_followers", "published_at", "likes",
+    "replies", "shares", "views", "post_url", "post_external_id", "parent_external_id", "lang", "sentiment",
+    "spam", "brands",
+)  # fmt: skip
+POST_COLUMNS = (
+    "platform", "external_id", "url", "text", "author", "author_followers", "published_at", "likes",
+    "comments", "shares", "saves", "views", "impressions", "reach", "brands",
+)  # fmt: skip
+CAMPAIGN_COLUMNS = (
+    "campaign", "brand", "influencer", "platform", "post_url", "post_external_id", "cost", "currency",
+    "impressions", "clicks", "conversions", "revenue", "start", "end",
+)  # fmt: skip
 
 
-class RowError(ValueError):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(f"column {column}: {message}")
-        self.column = column
+class ImportStopped(RuntimeError):
+    """An import that started and could not finish (the database failed, the sheet is damaged further
+    down); its run is recorded as failed, and importing the file again completes it."""
 
 
 @dataclass
@@ -48,148 +74,14 @@ class ImportResult:
     brands_created: list[str] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- reading
-
-
-def read_rows(path: Path, column_map: dict[str, str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as a person counts it in the file, row) pairs; header names renamed by ``column_map``.
-
-    CSV: the header is row 1, so the first record is row 2. JSONL: line numbers. XLSX: the first sheet.
-    A line of JSONL that is not a JSON object yields ``{"__error__": ...}`` so it is quarantined, not fatal.
-    """
-    rename = column_map or {}
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            sample = fh.read(8192)
-            fh.seek(0)
-            try:
-                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            for n, row in enumerate(csv.DictReader(fh, dialect=dialect), start=2):
-                yield n, {rename.get(k.strip(), k.strip()): v for k, v in row.items() if k is not None}
-    elif suffix in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8-sig") as fh:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield n, {"__error__": f"not valid JSON ({exc.msg})", "__raw__": line[:2000]}
-                    continue
-                if not isinstance(obj, dict):
-                    yield n, {"__error__": "not a JSON object", "__raw__": line[:2000]}
-                    continue
-                yield n, {rename.get(k, k): v for k, v in obj.items()}
-    elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        for n, values in enumerate(rows, start=2):
-            if all(v is None for v in values):
-                continue
-            yield n, {rename.get(h, h): v for h, v in zip(header, values, strict=False) if h}
-    else:
-        raise ValueError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .jsonl or .xlsx")
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _str(row: dict[str, Any], col: str, required: bool = False) -> str | None:
-    value = row.get(col)
-    if _blank(value):
-        if required:
-            raise RowError(col, "is required")
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # spreadsheet ids come back as floats
-    return str(value).strip()
-
-
-def _float(row: dict[str, Any], col: str) -> float | None:
-    """A non-negative number ("1,234" allowed); blank is None."""
-    value = row.get(col)
-    if _blank(value):
-        return None
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise RowError(col, f"{value!r} is not a number") from None
-    if number < 0:
-        raise RowError(col, f"{value!r} is negative")
-    return number
-
-
-def _int(row: dict[str, Any], col: str) -> int | None:
-    """A non-negative whole number (a count); blank is None."""
-    number = _float(row, col)
-    if number is None:
-        return None
-    if not number.is_integer():
-        raise RowError(col, f"{row.get(col)!r} is not a whole number")
-    return int(number)
-
-
-def _datetime(row: dict[str, Any], col: str) -> datetime | None:
-    """ISO 8601 date or date-time; a time without a zone is taken as UTC (exports rarely say)."""
-    value = row.get(col)
-    if _blank(value):
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    else:
-        try:
-            parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise RowError(
-                col, f"{value!r} is not an ISO date like 2026-03-01 or 2026-03-01T12:00:00Z"
-            ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _sentiment(row: dict[str, Any]) -> str | None:
-    value = _str(row, "sentiment")
-    if value is None:
-        return None
-    if value.lower() not in SENTIMENTS:
-        raise RowError("sentiment", f"{value!r} is not one of {', '.join(SENTIMENTS)}")
-    return value.lower()
-
-
-def _spam(row: dict[str, Any]) -> float | None:
-    value = row.get("spam")
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        return float(value)
-    text = str(value).strip().lower()
-    if text in SPAM_WORDS:
-        return SPAM_WORDS[text]
-    try:
-        number = float(text)
-    except ValueError:
-        raise RowError("spam", f"{value!r} is not spam/ham, true/false or a probability") from None
-    if not 0.0 <= number <= 1.0:
-        raise RowError("spam", f"{value!r} is not a probability between 0 and 1")
-    return number
-
-
-def _brand_names(row: dict[str, Any]) -> list[str] | None:
-    value = _str(row, "brands")
-    if value is None:
-        return None
-    return [name.strip() for name in value.split(";") if name.strip()]
-
-
 # ---------------------------------------------------------------- the shared loop
+
+
+@dataclass
+class _Pending:
+    n: int
+    row: dict[str, Any]
+    value: Any
 
 
 class _Importer:
@@ -203,20 +95,34 @@ class _Importer:
         self.source = f"import:{kind}"
         self.validate = ValidatePipeline(max_chars=200_000)
         self.normalise = NormalisePipeline()
+        self.seen: dict[Hashable, int] = {}
+        self.quarantined: list[dict[str, Any]] = []
         with session_scope(url) as session:
             self.run_id = repo.start_crawl_run(session, spider=self.source)
-            self.queries = {b.name: BrandQuery.parse(b.query) for b in repo.list_brands(session)}
+            self.queries: dict[str, BrandQuery | None] = {}
+            for b in repo.list_brands(session):
+                try:
+                    self.queries[b.name] = BrandQuery.parse(b.query)
+                except QueryError:
+                    self.queries[b.name] = None  # stored by an older version; the configuration reports it
 
     def brands_for(self, text: str, explicit: list[str] | None) -> list[str]:
         if explicit is None:
-            return [name for name, q in self.queries.items() if q.matches(text)]
+            return [name for name, q in self.queries.items() if q is not None and q.matches(text)]
         missing = [n for n in explicit if n not in self.queries]
         if missing:
+            parsed = {}
+            for name in missing:
+                try:
+                    parsed[name] = BrandQuery.parse(_query_for(name))
+                except QueryError as exc:
+                    raise RowError(
+                        "brands", f"brand name {val.show(name)} cannot be matched ({exc})"
+                    ) from None
             with session_scope(self.url) as session:
                 repo.sync_brands(session, brands=[repo.BrandSpec(n, _query_for(n)) for n in missing])
-            for name in missing:
-                self.queries[name] = BrandQuery.parse(_query_for(name))
-                self.result.brands_created.append(name)
+            self.queries.update(parsed)
+            self.result.brands_created.extend(missing)
         return explicit
 
     def mention(self, item: MentionItem) -> MentionItem:
@@ -225,87 +131,168 @@ class _Importer:
             item.lang = detect_language(item.text)
         return item
 
+    def first_time(self, key: Hashable, n: int, what: str) -> None:
+        """Quarantine a row whose key an earlier row of the file had (the first one is the one stored)."""
+        earlier = self.seen.setdefault(key, n)
+        if earlier != n:
+            raise QuarantineReason("duplicate", f"same {what} as row {earlier}")
+
     def quarantine(self, n: int, reason: str, row: dict[str, Any]) -> None:
         self.result.quarantined += 1
         self.result.reasons[reason.split(":", 1)[0] if not reason.startswith("column") else reason] += 1
-        with session_scope(self.url) as session:
-            repo.quarantine(
-                session,
-                source=self.source,
-                reason=f"row {n}: {reason}",
-                payload={"file": self.path.name, "row": n, "values": row},
-                crawl_run_id=self.run_id,
-            )
+        self.quarantined.append(
+            {
+                "reason": f"row {n}: {reason}",
+                "payload": {"file": self.path.name, "row": n, "values": _cut(row)},
+            }
+        )
+        if len(self.quarantined) >= BATCH:
+            self.flush_quarantine()
 
-    def run(
-        self,
-        rows: Iterator[tuple[int, dict[str, Any]]],
-        convert: Callable[[dict[str, Any]], Any],
-        store: Callable[[list[Any]], int],
-    ) -> ImportResult:
-        batch: list[Any] = []
-        for n, row in rows:
-            self.result.rows += 1
-            if "__error__" in row:
-                self.quarantine(n, str(row["__error__"]), row)
-                continue
-            try:
-                batch.append(convert(row))
-            except (RowError, QuarantineReason) as exc:
-                self.quarantine(n, str(exc), row)
-                continue
-            if len(batch) >= BATCH:
-                self.result.stored += store(batch)
-                batch = []
-        if batch:
-            self.result.stored += store(batch)
+    def flush_quarantine(self) -> None:
+        records, self.quarantined = self.quarantined, []
+        if records:
+            with session_scope(self.url) as session:
+                for r in records:
+                    repo.quarantine(session, source=self.source, crawl_run_id=self.run_id, **r)
+
+    def store_batch(self, batch: list[_Pending], store: Callable[[list[Any]], int]) -> None:
+        try:
+            self.result.stored += store([p.value for p in batch])
+            return
+        except (OperationalError, InterfaceError):
+            raise  # the database is down or locked: the run stops (and can be resumed)
+        except (DBAPIError, ValueError, OverflowError) as exc:
+            if len(batch) == 1:
+                self.quarantine(
+                    batch[0].n, f"store_error: {exc.__class__.__name__}: {exc}"[:500], batch[0].row
+                )
+                return
+        for one in batch:  # one bad value must not lose the batch: store one by one
+            self.store_batch([one], store)
+
+    def finish(self, status: str, error: str | None = None) -> None:
+        stats: dict[str, Any] = {"file": str(self.path), "rows": self.result.rows}
+        if error:
+            stats["error"] = error
         with session_scope(self.url) as session:
             repo.finish_crawl_run(
                 session,
                 run_id=self.run_id,
                 items=self.result.stored,
                 quarantined=self.result.quarantined,
-                errors=0,
-                stats={"file": str(self.path), "rows": self.result.rows},
+                errors=0 if status == "finished" else 1,
+                status=status,
+                stats=stats,
             )
+
+    def run(
+        self,
+        open_file: Callable[[], Rows],
+        convert: Callable[[dict[str, Any]], Any],
+        store: Callable[[list[Any]], int],
+    ) -> ImportResult:
+        try:
+            rows = open_file()
+        except ImportFileError as exc:
+            self.finish("failed", str(exc))
+            raise
+        try:
+            self._load(rows, convert, store)
+        except BaseException as exc:
+            message = f"{exc.__class__.__name__}: {exc}"[:500]
+            try:
+                self.flush_quarantine()
+            finally:
+                self.finish("failed", message)
+            if isinstance(exc, ImportFileError | DBAPIError | OSError):
+                raise ImportStopped(
+                    f"{self.path.name}: import stopped after {self.result.rows} rows "
+                    f"({self.result.stored} stored): {message}. The run is recorded as failed; importing "
+                    "the file again completes it (stored rows are not duplicated)"
+                ) from None
+            raise
+        self.flush_quarantine()
+        self.finish("finished")
         return self.result
+
+    def _load(
+        self, rows: Rows, convert: Callable[[dict[str, Any]], Any], store: Callable[[list[Any]], int]
+    ) -> None:
+        batch: list[_Pending] = []
+        for n, row in rows:
+            self.result.rows += 1
+            if "__error__" in row:
+                self.quarantine(n, str(row["__error__"]), row)
+                continue
+            try:
+                batch.append(_Pending(n, row, convert(row, n)))
+            except (RowError, QuarantineReason) as exc:
+                self.quarantine(n, str(exc), row)
+                continue
+            if len(batch) >= BATCH:
+                self.store_batch(batch, store)
+                batch = []
+        if batch:
+            self.store_batch(batch, store)
+
+
+def _cut(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_PAYLOAD_VALUE_CHARS:
+            value = f"{value[:MAX_PAYLOAD_VALUE_CHARS]}… [{len(value):,} characters]"
+        out[str(key)] = value
+    return out
 
 
 def _query_for(name: str) -> str:
     """A brand created by an import matches its own name as a phrase."""
-    return '"' + name.replace('"', " ") + '"'
+    return '"' + name.replace('"', " ").replace("\u201c", " ").replace("\u201d", " ") + '"'
 
 
 # ---------------------------------------------------------------- the three imports
 
 
-def import_mentions(url: str, path: Path, column_map: dict[str, str] | None = None) -> ImportResult:
+def _opener(
+    path: Path,
+    column_map: dict[str, str] | None,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    encoding: str | None,
+) -> Callable[[], Rows]:
+    return lambda: open_rows(path, column_map, columns=columns, required=required, encoding=encoding)
+
+
+def import_mentions(
+    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+) -> ImportResult:
     """Comments and mentions; rows with ``post_external_id`` attach to that post; given labels are kept."""
     imp = _Importer(url, "mentions", path)
 
-    def convert(row: dict[str, Any]) -> MentionItem:
-        platform = _str(row, "platform", required=True)
-        text = row.get("text")
+    def convert(row: dict[str, Any], n: int) -> MentionItem:
         item = MentionItem(
-            platform=platform or "",
-            external_id=_str(row, "external_id", required=True) or "",
-            text=text if isinstance(text, str) else ("" if text is None else str(text)),
-            kind=_str(row, "kind") or "comment",
-            url=_str(row, "url"),
-            author=_str(row, "author"),
-            author_followers=_int(row, "author_followers"),
-            published_at=_datetime(row, "published_at"),
-            likes=_int(row, "likes"),
-            replies=_int(row, "replies"),
-            post_external_id=_str(row, "post_external_id"),
-            parent_external_id=_str(row, "parent_external_id"),
-            lang=_str(row, "lang"),
-            sentiment=_sentiment(row),
-            spam_score=_spam(row),
-            extra={k: row[k] for k in ("shares", "views", "post_url") if not _blank(row.get(k))},
+            platform=val.string(row, "platform", required=True) or "",
+            external_id=val.string(row, "external_id", required=True) or "",
+            text=val.free_text(row, "text"),
+            kind=val.string(row, "kind") or "comment",
+            url=val.string(row, "url"),
+            author=val.string(row, "author"),
+            author_followers=val.count(row, "author_followers"),
+            published_at=val.when(row, "published_at"),
+            likes=val.count(row, "likes"),
+            replies=val.count(row, "replies"),
+            post_external_id=val.string(row, "post_external_id"),
+            parent_external_id=val.string(row, "parent_external_id"),
+            lang=val.string(row, "lang", max_chars=35),
+            sentiment=val.sentiment(row),
+            spam_score=val.spam(row),
+            extra={k: _extra(row, k) for k in ("shares", "views", "post_url") if not val.blank(row.get(k))},
         )
+        explicit = val.brand_names(row)
         item = imp.mention(item)
-        item.brands = imp.brands_for(item.text, _brand_names(row))
+        imp.first_time(("m", item.platform, item.external_id), n, "platform and external_id")
+        item.brands = imp.brands_for(item.text, explicit)
         return item
 
     def store(items: list[MentionItem]) -> int:
@@ -313,7 +300,13 @@ def import_mentions(url: str, path: Path, column_map: dict[str, str] | None = No
             _attach_posts_by_url(session, items)
             return len(repo.upsert_mentions(session, mentions=items))
 
-    return imp.run(read_rows(path, column_map), convert, store)
+    opener = _opener(path, column_map, MENTION_COLUMNS, ("platform", "external_id", "text"), encoding)
+    return imp.run(opener, convert, store)
+
+
+def _extra(row: dict[str, Any], col: str) -> Any:
+    """Extra columns kept with a mention: shares and views as counts, the post URL as text."""
+    return val.string(row, col) if col == "post_url" else val.count(row, col)
 
 
 def _attach_posts_by_url(session: Any, items: list[MentionItem]) -> None:
@@ -330,36 +323,41 @@ def _attach_posts_by_url(session: Any, items: list[MentionItem]) -> None:
             item.post_external_id = found.get(str(item.extra["post_url"]))
 
 
-def import_posts(url: str, path: Path, column_map: dict[str, str] | None = None) -> ImportResult:
+def import_posts(
+    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+) -> ImportResult:
     """Posts with their metrics; the post's text becomes a mention of the brands it names (or ``brands``)."""
     imp = _Importer(url, "posts", path)
 
-    def convert(row: dict[str, Any]) -> tuple[PostItem, MentionItem | None]:
+    def convert(row: dict[str, Any], n: int) -> tuple[PostItem, MentionItem | None]:
+        text = val.free_text(row, "text")
         post = PostItem(
-            platform=_str(row, "platform", required=True) or "",
-            external_id=_str(row, "external_id", required=True) or "",
-            url=_str(row, "url"),
-            text=_str(row, "text"),
-            author=_str(row, "author"),
-            author_followers=_int(row, "author_followers"),
-            published_at=_datetime(row, "published_at"),
-            likes=_int(row, "likes"),
-            comments=_int(row, "comments"),
-            shares=_int(row, "shares"),
-            saves=_int(row, "saves"),
-            views=_int(row, "views"),
-            impressions=_int(row, "impressions"),
-            reach=_int(row, "reach"),
+            platform=val.string(row, "platform", required=True) or "",
+            external_id=val.string(row, "external_id", required=True) or "",
+            url=val.string(row, "url"),
+            text=text or None,
+            author=val.string(row, "author"),
+            author_followers=val.count(row, "author_followers"),
+            published_at=val.when(row, "published_at"),
+            likes=val.count(row, "likes"),
+            comments=val.count(row, "comments"),
+            shares=val.count(row, "shares"),
+            saves=val.count(row, "saves"),
+            views=val.count(row, "views"),
+            impressions=val.count(row, "impressions"),
+            reach=val.count(row, "reach"),
         )
+        explicit = val.brand_names(row)
         post = imp.normalise.process_item(imp.validate.process_item(post))
-        explicit = _brand_names(row)
         body = None
-        if post.text or explicit:
+        if (post.text and not val.blank(post.text)) or explicit:
             body = imp.mention(
                 MentionItem(
                     platform=post.platform,
                     external_id=post.external_id,
-                    text=post.text or post.url or post.external_id,
+                    text=post.text
+                    if post.text and not val.blank(post.text)
+                    else post.url or post.external_id,
                     kind="post",
                     url=post.url,
                     author=post.author,
@@ -370,6 +368,8 @@ def import_posts(url: str, path: Path, column_map: dict[str, str] | None = None)
                     post_external_id=post.external_id,
                 )
             )
+        imp.first_time(("p", post.platform, post.external_id), n, "platform and external_id")
+        if body is not None:
             body.brands = imp.brands_for(body.text, explicit)
         return post, body
 
@@ -381,41 +381,55 @@ def import_posts(url: str, path: Path, column_map: dict[str, str] | None = None)
             )
         return len(pairs)
 
-    return imp.run(read_rows(path, column_map), convert, store)
+    opener = _opener(path, column_map, POST_COLUMNS, ("platform", "external_id"), encoding)
+    return imp.run(opener, convert, store)
 
 
-def import_campaigns(url: str, path: Path, column_map: dict[str, str] | None = None) -> ImportResult:
+def import_campaigns(
+    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+) -> ImportResult:
     """Campaign costs and results per influencer post, joined to stored posts by external id or URL."""
     imp = _Importer(url, "campaigns", path)
 
-    def convert(row: dict[str, Any]) -> repo.CampaignRow:
-        post_ext, post_url = _str(row, "post_external_id"), _str(row, "post_url")
+    def convert(row: dict[str, Any], n: int) -> repo.CampaignRow:
+        post_ext, post_url = val.string(row, "post_external_id"), val.string(row, "post_url")
         if post_ext is None and post_url is None:
             raise RowError("post_external_id", "post_external_id or post_url is required")
-        brand = _str(row, "brand", required=True) or ""
-        imp.brands_for(brand, [brand])
-        start, end = _datetime(row, "start"), _datetime(row, "end")
+        brand = val.string(row, "brand", required=True, max_chars=val.MAX_BRAND_CHARS) or ""
+        val.brand_names({"brands": brand})
+        start, end = val.when(row, "start"), val.when(row, "end")
         if start and end and end < start:
             raise RowError("end", "is before start")
-        return repo.CampaignRow(
-            name=_str(row, "campaign", required=True) or "",
+        currency = val.string(row, "currency", max_chars=20)
+        campaign = repo.CampaignRow(
+            name=val.string(row, "campaign", required=True, max_chars=500) or "",
             brand=brand,
-            influencer=_str(row, "influencer", required=True) or "",
-            platform=_str(row, "platform", required=True) or "",
+            influencer=val.string(row, "influencer", required=True, max_chars=500) or "",
+            platform=val.string(row, "platform", required=True, max_chars=100) or "",
             post_external_id=post_ext,
             post_url=post_url,
-            cost=_float(row, "cost") or 0.0,
-            currency=_str(row, "currency"),
-            impressions=_int(row, "impressions"),
-            clicks=_int(row, "clicks"),
-            conversions=_int(row, "conversions"),
-            revenue=_float(row, "revenue"),
+            cost=val.amount(row, "cost", currency) or 0.0,
+            currency=currency,
+            impressions=val.count(row, "impressions"),
+            clicks=val.count(row, "clicks"),
+            conversions=val.count(row, "conversions"),
+            revenue=val.amount(row, "revenue", currency),
             starts_on=start,
             ends_on=end,
         )
+        key = (campaign.name, campaign.influencer, campaign.platform, post_ext or post_url)
+        size = sum(len(str(k).encode()) for k in key)
+        if size > 2_000:
+            raise RowError("post_url", f"campaign, influencer, platform and post are {size:,} bytes > 2,000")
+        imp.first_time(("c", *key), n, "campaign, influencer, platform and post")
+        imp.brands_for(brand, [brand])
+        return campaign
 
     def store(rows: list[repo.CampaignRow]) -> int:
         with session_scope(url) as session:
             return repo.upsert_campaigns(session, rows=rows)
 
-    return imp.run(read_rows(path, column_map), convert, store)
+    opener = _opener(
+        path, column_map, CAMPAIGN_COLUMNS, ("campaign", "brand", "influencer", "platform"), encoding
+    )
+    return imp.run(opener, convert, store)

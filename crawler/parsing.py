@@ -36,7 +36,7 @@ class BadResponse(ValueError):
 
 
 def from_unix(seconds: int | float | str) -> datetime:
-    """Unix time (seconds, or milliseconds when it is that large) → aware UTC.
+    """Unix time (seconds, or milliseconds when it is that large) → aware UTC; ValueError when out of range.
 
     >>> from_unix(1428359140).isoformat()
     '2015-04-06T22:25:40+00:00'
@@ -44,7 +44,10 @@ def from_unix(seconds: int | float | str) -> datetime:
     value = float(seconds)
     if abs(value) > 1e11:  # milliseconds: a seconds value this large would be beyond year 5000
         value /= 1000.0
-    return datetime.fromtimestamp(value, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"unix time {seconds!r} is out of range") from exc
 
 
 def parse_iso(text: str, default_tz: tzinfo | str | None = None) -> datetime:
@@ -144,7 +147,10 @@ def parse_relative(text: str, now: datetime | None = None) -> datetime | None:
         return None
     raw = match.group("n")
     amount = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else float(raw.replace(",", "."))
-    return now - timedelta(seconds=amount * _UNIT_SECONDS[_UNIT_WORDS[match.group("unit")]])
+    try:
+        return now - timedelta(seconds=amount * _UNIT_SECONDS[_UNIT_WORDS[match.group("unit")]])
+    except OverflowError:  # "99999999 years ago": no such time
+        return None
 
 
 _DOTTED_DATE = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})\.?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -258,7 +264,10 @@ def parse_local_date(
     offset = re.search(r"\(?(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\)?", value)
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0)))
+        try:
+            tz = timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0)))
+        except ValueError:  # "(GMT+99)": no such zone, so no readable time
+            return None
         value = f"{value[: offset.start()]} {value[offset.end() :]}"
     year = month = day = None
     rest = before = ""

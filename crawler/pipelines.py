@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +27,39 @@ from store.db import ensure_schema, session_scope
 
 logger = logging.getLogger(__name__)
 
-_CONTROL = {c for c in map(chr, range(32)) if c not in "\n\t"} | {"\x7f"}
+# Dropped from text: C0 controls (NUL included: PostgreSQL text cannot hold it) but newline and tab, DEL,
+# and the invisible zero-width space, word joiner and byte-order mark.
+_CONTROL = {c for c in map(chr, range(32)) if c not in "\n\t"} | {"\x7f", "\u200b", "\u2060", "\ufeff"}
+# A text with none of these is empty to a reader: spaces, bidi and joiner marks, fillers (U+3164 is the
+# Hangul filler used for "invisible" names).
+_VISIBLE = re.compile(
+    r"[^\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]"
+)
+
+# What the database holds, checked before a value reaches it so that a value it would reject is quarantined
+# with its reason instead of failing a whole batch. Counts are INTEGER columns (PostgreSQL: at most
+# 2**31 - 1); a unique key (platform + id, platform + author handle) must fit one btree index entry
+# (2,704 bytes on PostgreSQL; 2,000 leaves room); identifiers and URLs holding a NUL byte or an unpaired
+# surrogate cannot be stored as given (text is cleaned instead: NUL bytes stripped, surrogates replaced).
+INT_MAX = 2**31 - 1
+MAX_KEY_BYTES = 2_000
+MAX_URL_CHARS = 10_000
+# Stored times: anything outside is a parsing accident (a year 1 or 9999 from a broken export).
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
+_COUNTS = (
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "views",
+    "impressions",
+    "reach",
+    "replies",
+    "author_followers",
+)
+_KEYS = ("platform", "external_id", "author", "post_external_id", "parent_external_id", "kind", "lang", "url")
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 class QuarantineReason(DropItem):
@@ -37,7 +71,8 @@ class QuarantineReason(DropItem):
 
 
 class ValidatePipeline:
-    """Reject items that cannot be stored: missing ids, empty or absurdly long text."""
+    """Reject items that cannot be stored: missing ids, empty or absurdly long text, and values the database
+    would refuse (counts out of range, NUL bytes or broken Unicode in identifiers, oversized keys)."""
 
     def __init__(self, max_chars: int) -> None:
         self.max_chars = max_chars
@@ -56,16 +91,94 @@ class ValidatePipeline:
                 raise QuarantineReason("empty_text", "mention has no text")
             if len(item.text) > self.max_chars:
                 raise QuarantineReason("text_too_long", f"{len(item.text)} characters > {self.max_chars}")
-        for name in ("likes", "comments", "shares", "saves", "views", "replies", "author_followers"):
+        for name in _COUNTS:
             value = getattr(item, name, None)
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise QuarantineReason("bad_count", f"{name}={value!r} is not a non-negative integer")
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise QuarantineReason("bad_count", f"{name}={_short(value)} is not a non-negative integer")
+            if value is not None and value > INT_MAX:
+                raise QuarantineReason(
+                    "bad_count", f"{name}={value} is over {INT_MAX:,}, the largest count the database stores"
+                )
+        for name in _KEYS:
+            problem = db_text_problem(getattr(item, name, None))
+            if problem:
+                raise QuarantineReason("bad_value", f"{name} {problem}")
+        if item.url is not None and len(str(item.url)) > MAX_URL_CHARS:
+            raise QuarantineReason(
+                "bad_value", f"url is {len(str(item.url)):,} characters > {MAX_URL_CHARS:,}"
+            )
+        for name in ("external_id", "author"):
+            value = getattr(item, name, None)
+            size = len(f"{item.platform}{value or ''}".encode())
+            if size > MAX_KEY_BYTES:
+                raise QuarantineReason(
+                    "bad_value", f"platform + {name} is {size:,} bytes > {MAX_KEY_BYTES:,}"
+                )
+        if isinstance(item, MentionItem):
+            self._labels(item)
         return item
+
+    @staticmethod
+    def _labels(item: MentionItem) -> None:
+        if item.sentiment is not None and item.sentiment not in SENTIMENTS:
+            raise QuarantineReason(
+                "bad_label", f"sentiment {_short(item.sentiment)} is not one of {SENTIMENTS}"
+            )
+        spam = item.spam_score
+        if spam is not None and (
+            isinstance(spam, bool) or not isinstance(spam, int | float) or not 0.0 <= spam <= 1.0
+        ):
+            raise QuarantineReason("bad_label", f"spam_score {_short(spam)} is not a probability")
+
+
+def db_text_problem(value: object) -> str | None:
+    """Why ``value`` (an identifier, URL or handle) cannot be stored as given, or None when it can."""
+    if value is None:
+        return None
+    text = str(value)
+    if "\x00" in text:
+        return "contains a NUL byte"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (an unpaired surrogate)"
+    return None
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with unpaired surrogates (broken JSON escapes) replaced by U+FFFD, so it can be stored."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _utf8_safe_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return utf8_safe(value)
+    if isinstance(value, dict):
+        return {utf8_safe(str(k)): _utf8_safe_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_utf8_safe_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", utf8_safe(text))
     return "".join(ch for ch in text if ch not in _CONTROL).strip()
+
+
+def is_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces, zero-width, bidi or filler characters."""
+    return _VISIBLE.search(text) is not None
 
 
 def _utc(value: datetime | str | None) -> datetime | None:
@@ -75,7 +188,10 @@ def _utc(value: datetime | str | None) -> datetime | None:
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value.isoformat()} (spiders must give aware times)")
-    return value.astimezone(UTC)
+    value = value.astimezone(UTC)
+    if not EARLIEST_TIME <= value < LATEST_TIME:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")
+    return value
 
 
 class NormalisePipeline:
@@ -84,15 +200,17 @@ class NormalisePipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         try:
             item.published_at = _utc(item.published_at)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise QuarantineReason("bad_date", str(exc)) from exc
         item.external_id = str(item.external_id).strip()
         if isinstance(item, PostItem):
             item.title = _clean(item.title) if item.title else item.title
             return item
         item.text = _clean(item.text)
-        if not item.text:
+        if not is_visible(item.text):
             raise QuarantineReason("empty_text", "mention text is empty after clean-up")
+        if item.extra:
+            item.extra = _utf8_safe_json(item.extra)
         item.text_hash = text_hash(item.text)
         item.low_effort = is_low_effort(item.text)
         return item

@@ -49,6 +49,12 @@ _WORDCH = f"[^\\W_{_UNSPACED}]"
 _WORDCH_RE = re.compile(_WORDCH)
 _SPACES = re.compile(r"\s+")
 
+# Limits: longer or deeper queries are refused with a QueryError (parsing is recursive; every term is a
+# pattern run over every mention).
+MAX_QUERY_CHARS = 10_000
+MAX_TERMS = 1_000
+MAX_DEPTH = 32  # nested parentheses and NOTs
+
 
 class QueryError(ValueError):
     """An invalid brand query; ``position`` is the 0-based character offset of the problem."""
@@ -56,7 +62,9 @@ class QueryError(ValueError):
     def __init__(self, message: str, position: int, query: str = "") -> None:
         self.position = position
         self.query = query
-        pointer = f"\n  {query}\n  {' ' * position}^" if query else ""
+        start = max(0, position - 40)
+        shown = query[start : position + 40]  # a window around the problem, not a 10,000-character query
+        pointer = f"\n  {shown}\n  {' ' * (position - start)}^" if query and "\n" not in shown else ""
         super().__init__(f"{message} (at position {position}){pointer}")
 
 
@@ -113,6 +121,9 @@ def _tokenize(query: str) -> list[_Tok]:
             else:
                 toks.append(_Tok("WORD", word, i))
             i = j
+    terms = sum(1 for t in toks if t.kind in ("WORD", "PHRASE"))
+    if terms > MAX_TERMS:
+        raise QueryError(f"query has {terms:,} terms, over the limit of {MAX_TERMS:,}", 0, query)
     toks.append(_Tok("END", "", n))
     return toks
 
@@ -134,24 +145,34 @@ class _Node:
 class _Term(_Node):
     raw: str
     pattern: re.Pattern[str] = field(init=False, repr=False)
+    bounded_left: bool = field(init=False, repr=False)
+    bounded_right: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         norm = _SPACES.sub(" ", normalize_text(self.raw).strip())
         if not norm:
             raise ValueError("empty term")
-        body = r"\s+".join(re.escape(part) for part in norm.split(" "))
+        self.pattern = re.compile(r"\s+".join(re.escape(part) for part in norm.split(" ")))
         # Boundaries only where the term's own edge is a spaced-script letter/digit: "lab" must not match
-        # inside "labs", but 글로우랩 must match inside "글로우랩은".
-        left = f"(?<!{_WORDCH})" if _WORDCH_RE.match(norm[0]) else ""
-        right = f"(?!{_WORDCH})" if _WORDCH_RE.match(norm[-1]) else ""
-        self.pattern = re.compile(left + body + right)
+        # inside "labs", but 글로우랩 must match inside "글로우랩은". Checked here rather than as look-arounds
+        # in the pattern: compiling the character class into every term's pattern took milliseconds a term.
+        self.bounded_left = _WORDCH_RE.match(norm[0]) is not None
+        self.bounded_right = _WORDCH_RE.match(norm[-1]) is not None
 
     def eval(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        return next(self.positions(text), None) is not None
 
     def positions(self, text: str) -> Iterator[tuple[int, int]]:
-        for m in self.pattern.finditer(text):
-            yield m.start(), m.end()
+        pos = 0
+        while (m := self.pattern.search(text, pos)) is not None:
+            start, end = m.span()
+            if (not self.bounded_left or start == 0 or not _WORDCH_RE.match(text, start - 1)) and (
+                not self.bounded_right or end == len(text) or not _WORDCH_RE.match(text, end)
+            ):
+                yield start, end
+                pos = end
+            else:
+                pos = start + 1
 
 
 @dataclass
@@ -200,13 +221,21 @@ class _Near(_Node):
         def word_index(offset: int) -> int:
             return bisect.bisect_right(starts, offset)
 
-        left_words = [(word_index(s), word_index(max(s, e - 1))) for s, e in lefts]
-        right_words = [(word_index(s), word_index(max(s, e - 1))) for s, e in rights]
-        for ls, le in left_words:
-            for rs, re_ in right_words:
-                gap = rs - le if rs >= le else ls - re_
-                if gap <= self.distance:
-                    return True
+        right_words = sorted((word_index(s), word_index(max(s, e - 1))) for s, e in rights)
+        right_starts = [rs for rs, _ in right_words]
+        # For the rights that start before a left term ends: the furthest word any of them reaches.
+        reach: list[int] = []
+        for _, re_ in right_words:
+            reach.append(max(re_, reach[-1]) if reach else re_)
+        d = self.distance
+        # Linear in the matches (not their product): a text repeating both terms thousands of times is fast.
+        for s, e in lefts:
+            ls, le = word_index(s), word_index(max(s, e - 1))
+            i = bisect.bisect_left(right_starts, le)
+            if i < len(right_starts) and right_starts[i] - le <= d:
+                return True
+            if i > 0 and ls - reach[i - 1] <= d:
+                return True
         return False
 
 
@@ -218,6 +247,14 @@ class _Parser:
         self.query = query
         self.toks = _tokenize(query)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                f"query nests parentheses or NOTs more than {MAX_DEPTH} deep", tok.pos, self.query
+            )
 
     def peek(self) -> _Tok:
         return self.toks[self.i]
@@ -276,7 +313,10 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "NOT":
             self.take()
-            return _Not(self.unary())
+            self.deeper(tok)
+            node = _Not(self.unary())
+            self.depth -= 1
+            return node
         return self.near()
 
     def near(self) -> _Node:
@@ -299,7 +339,9 @@ class _Parser:
         if tok.kind == "LPAREN":
             if self.peek().kind == "RPAREN":
                 raise self.error("empty parentheses")
+            self.deeper(tok)
             node = self.group()
+            self.depth -= 1
             close = self.take()
             if close.kind != "RPAREN":
                 raise QueryError("missing ')' for the '(' here", tok.pos, self.query)
@@ -323,7 +365,12 @@ class BrandQuery:
 
     @classmethod
     def parse(cls, query: str) -> BrandQuery:
-        """Parse ``query``; raises QueryError (with ``position``) when it is invalid."""
+        """Parse ``query``; raises QueryError (with ``position``) when it is invalid or over the limits
+        (``MAX_QUERY_CHARS`` characters, ``MAX_TERMS`` terms, ``MAX_DEPTH`` levels of nesting)."""
+        if not isinstance(query, str):
+            raise QueryError(f"a query is text, not {type(query).__name__}", 0)
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"query is {len(query):,} characters, over the limit of {MAX_QUERY_CHARS:,}", 0)
         return cls(query, _Parser(query).parse())
 
     def matches(self, text: str) -> bool:

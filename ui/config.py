@@ -26,22 +26,42 @@ class ConfigError(ValueError):
     """Invalid configuration; the message names the key and the problem."""
 
 
+# A configuration file is small; a bigger one is a mistake (a log or a database named by accident).
+MAX_CONFIG_BYTES = 1_000_000
+DATABASE_BACKENDS = ("sqlite", "postgresql")
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No NaN or infinity anywhere: `max_run_hours = inf` would switch a check off without saying so.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _no_controls(value: str | None) -> str | None:
+    if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("contains control characters (a NUL byte, a tab or a line break?)")
+    return value
 
 
 class BrandConfig(_Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1)
-    competitor_group: str | None = None
+    competitor_group: str | None = Field(default=None, max_length=200)
+
+    @field_validator("name", "competitor_group")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        return _no_controls(value)
 
     @field_validator("query")
     @classmethod
     def _query_parses(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("invalid boolean query: contains a NUL byte")
         try:
             BrandQuery.parse(value)
         except QueryError as exc:
-            raise ValueError(f"invalid boolean query {value!r}: {exc}") from exc
+            shown = value if len(value) <= 200 else f"{value[:200]}… ({len(value):,} characters)"
+            raise ValueError(f"invalid boolean query {shown!r}: {exc}") from exc
         return value
 
 
@@ -58,6 +78,15 @@ class SourceConfig(_Strict):
             raise ValueError(f"unknown spider {value!r}; known: {', '.join(known)}")
         return value
 
+    @field_validator("args")
+    @classmethod
+    def _printable_args(cls, value: dict[str, str | int | list[str]]) -> dict[str, str | int | list[str]]:
+        for key, arg in value.items():
+            for text in [key, *(arg if isinstance(arg, list) else [str(arg)])]:
+                if "\x00" in text:
+                    raise ValueError(f"argument {key[:50]!r} contains a NUL byte")
+        return value
+
     def spider_args(self) -> dict[str, str]:
         """Arguments as Scrapy takes them (strings; lists joined by commas)."""
         return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in self.args.items()}
@@ -65,6 +94,26 @@ class SourceConfig(_Strict):
 
 class DatabaseConfig(_Strict):
     url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _a_database_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_database_url(value)
+
+
+def check_database_url(value: str) -> str:
+    """``value`` when it is a URL of a database brandpulse supports; else a ValueError saying what is."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "e.g. sqlite:///brandpulse.db or postgresql+psycopg://user@host:5432/db"
+    try:
+        backend = make_url(value).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise ValueError(f"{value[:100]!r} is not a database URL ({example})") from None
+    if backend not in DATABASE_BACKENDS:
+        raise ValueError(f"{backend!r} databases are not supported; use SQLite or PostgreSQL ({example})")
+    return value
 
 
 class ModelConfig(_Strict):
@@ -81,10 +130,10 @@ class AlertsConfig(_Strict):
 
     k: float = Field(default=DEFAULT_ALERTS.k, gt=0, le=20)
     baseline_days: int = Field(default=DEFAULT_ALERTS.baseline_days, ge=2, le=90)
-    min_volume: int = Field(default=DEFAULT_ALERTS.min_volume, ge=1)
-    min_negative: int = Field(default=DEFAULT_ALERTS.min_negative, ge=1)
+    min_volume: int = Field(default=DEFAULT_ALERTS.min_volume, ge=1, le=1_000_000_000)
+    min_negative: int = Field(default=DEFAULT_ALERTS.min_negative, ge=1, le=1_000_000_000)
     max_quarantine_share: float = Field(default=DEFAULT_ALERTS.max_quarantine_share, gt=0, le=1)
-    max_run_hours: float = Field(default=DEFAULT_ALERTS.max_run_hours, gt=0)
+    max_run_hours: float = Field(default=DEFAULT_ALERTS.max_run_hours, gt=0, le=24 * 366)
     drivers: int = Field(default=DEFAULT_ALERTS.drivers, ge=0, le=50)
 
     def settings(self) -> AlertSettings:
@@ -113,6 +162,20 @@ class Config(_Strict):
         return database_url(self.database.url)
 
 
+def _check_effective_url(cfg: Config, source: Path | str) -> None:
+    """The URL in force (``BRANDPULSE_DATABASE_URL`` wins over ``database.url``) must be one we can open."""
+    env = os.environ.get("BRANDPULSE_DATABASE_URL")
+    if env:
+        try:
+            check_database_url(env)
+        except ValueError as exc:
+            raise ConfigError(f"BRANDPULSE_DATABASE_URL: {exc}") from None
+    try:
+        cfg.database_url  # noqa: B018 - resolving it (a relative SQLite path) must work too
+    except Exception as exc:  # noqa: BLE001 - any failure is a bad URL; the message says which
+        raise ConfigError(f"invalid configuration in {source}:\n  database.url: {exc}") from None
+
+
 def _format_errors(path: Path | str, exc: ValidationError) -> str:
     lines = [f"invalid configuration in {path}:"]
     for err in exc.errors():
@@ -126,9 +189,13 @@ def _format_errors(path: Path | str, exc: ValidationError) -> str:
 
 def parse_config(data: dict[str, Any], source: Path | str = "<config>") -> Config:
     try:
-        return Config.model_validate(data)
+        cfg = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_errors(source, exc)) from None
+    except RecursionError:
+        raise ConfigError(f"invalid configuration in {source}: nested too deeply") from None
+    _check_effective_url(cfg, source)
+    return cfg
 
 
 def load_config(path: Path | str | None = None) -> Config:
@@ -140,13 +207,28 @@ def load_config(path: Path | str | None = None) -> Config:
             raise ConfigError(
                 f"configuration file {cfg_path} does not exist (create one with `brandpulse init`)"
             )
-        return Config()
+        cfg = Config()
+        _check_effective_url(cfg, cfg_path)
+        return cfg
+    if not cfg_path.is_file():
+        raise ConfigError(f"configuration file {cfg_path} is not a file (a folder?)")
     try:
-        data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+        size = cfg_path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"configuration file {cfg_path} is {size:,} bytes; a configuration is at most "
+                f"{MAX_CONFIG_BYTES:,} (is it the right file?)"
+            )
+        # utf-8-sig: Notepad saves UTF-8 with a byte-order mark.
+        data = tomllib.loads(cfg_path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid configuration in {cfg_path}: TOML syntax error: {exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"invalid configuration in {cfg_path}: not UTF-8 ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"invalid configuration in {cfg_path}: nested too deeply") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {cfg_path}: {exc.strerror or exc}") from None
     return parse_config(data, cfg_path)
 
 

@@ -102,13 +102,26 @@ def finish_crawl_run(
 
 
 def quarantine(session: Session, *, source: str, reason: str, payload: Any, crawl_run_id: int | None) -> None:
-    """Keep a record that could not be stored, with why."""
+    """Keep a record that could not be stored, with why. Whatever the record holds, this write succeeds: NUL
+    bytes and unpaired surrogates, which no database text column takes, are escaped."""
     text = payload if isinstance(payload, str) else json.dumps(payload, default=str, ensure_ascii=False)
     session.add(
         QuarantinedRecord(
-            crawl_run_id=crawl_run_id, source=source, reason=reason, payload=text, created_at=utcnow()
+            crawl_run_id=crawl_run_id,
+            source=source,
+            reason=_storable(reason),
+            payload=_storable(text),
+            created_at=utcnow(),
         )
     )
+
+
+def _storable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text.replace("\x00", "\\x00")
 
 
 def _upsert_authors(

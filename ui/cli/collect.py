@@ -143,7 +143,15 @@ def _column_map(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _run_import(kind: str, file: Path, pairs: list[str] | None, config: Path | None) -> None:
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(help="the file's text encoding, e.g. cp949 or big5 (default: UTF-8, or as its BOM says)"),
+]
+
+
+def _run_import(
+    kind: str, file: Path, pairs: list[str] | None, config: Path | None, encoding: str | None = None
+) -> None:
     from crawler import imports
 
     if not file.is_file():
@@ -157,9 +165,11 @@ def _run_import(kind: str, file: Path, pairs: list[str] | None, config: Path | N
         "campaigns": imports.import_campaigns,
     }[kind]
     try:
-        result = func(cfg.database_url, file, _column_map(pairs))
-    except ValueError as exc:
+        result = func(cfg.database_url, file, _column_map(pairs), encoding)
+    except ValueError as exc:  # the file as a whole: one message, nothing imported
         raise fail(str(exc)) from None
+    except imports.ImportStopped as exc:
+        raise fail(str(exc), code=1) from None
     typer.echo(f"{file.name}: {result.rows} rows, {result.stored} stored, {result.quarantined} quarantined")
     for reason, n in result.reasons.most_common(10):
         typer.secho(f"  quarantined {n} × {reason}", fg=typer.colors.YELLOW)
@@ -167,19 +177,25 @@ def _run_import(kind: str, file: Path, pairs: list[str] | None, config: Path | N
         typer.echo(f"  new brands: {', '.join(result.brands_created)}")
 
 
-def import_mentions(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+def import_mentions(
+    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+) -> None:
     """Comments and mentions: platform, external_id, text; optional url, author, author_followers,
     published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands."""
-    _run_import("mentions", file, mapping, config)
+    _run_import("mentions", file, mapping, config, encoding)
 
 
-def import_posts(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+def import_posts(
+    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+) -> None:
     """Posts: platform, external_id, url, author, author_followers, published_at, text, likes, comments,
     shares, saves, views, impressions, reach; optional brands (';'-separated)."""
-    _run_import("posts", file, mapping, config)
+    _run_import("posts", file, mapping, config, encoding)
 
 
-def import_campaigns(file: Path, mapping: MapOpt = None, config: ConfigOpt = None) -> None:
+def import_campaigns(
+    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+) -> None:
     """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
     impressions, clicks, conversions, revenue, start, end."""
-    _run_import("campaigns", file, mapping, config)
+    _run_import("campaigns", file, mapping, config, encoding)

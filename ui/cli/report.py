@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -44,8 +46,27 @@ def export(
     typer.echo(f"wrote {len(frame)} rows to {out}")
 
 
+def json_text(value: object) -> str:
+    """``value`` as JSON that every parser reads: NaN and infinities (never valid JSON) become null.
+
+    >>> json_text({"roi": float("inf"), "cpe": [float("nan"), 1.5]})
+    '{"roi": null, "cpe": [null, 1.5]}'
+    """
+    return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=str)
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _fmt(value: object) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
     if isinstance(value, float):
         return f"{value:,.2f}"
@@ -60,8 +81,6 @@ def kpi(
     config: ConfigOpt = None,
 ) -> None:
     """Share of voice, sentiment, raw and quality-weighted engagement and campaign results of a brand."""
-    import json
-
     from store.db import session_scope
     from store.kpi import brand_report
 
@@ -77,7 +96,7 @@ def kpi(
             f"unknown brand {brand!r}: configure it in brandpulse.toml or import data naming it"
         ) from None
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False))
+        typer.echo(json_text(report))
         return
     period = f"{since or 'start'} .. {until or 'now'}"
     typer.secho(f"{brand}  ({period})", bold=True)
@@ -124,7 +143,6 @@ def alerts(
     too much or whose crawl never finished; posts them to a webhook when given (exit code 1 when a post
     fails). Thresholds come from the configuration's [alerts] section."""
     import dataclasses
-    import json
     from datetime import UTC, datetime
     from urllib.parse import urlsplit
 
@@ -147,7 +165,7 @@ def alerts(
     with session_scope(cfg.database_url) as session:
         found = current_alerts(session, now=at, settings=settings)
     if as_json:
-        typer.echo(json.dumps([a.to_dict() for a in found], ensure_ascii=False))
+        typer.echo(json_text([a.to_dict() for a in found]))
     elif not found:
         typer.echo(f"No alerts as of {at.isoformat()} (k = {k:g}).")
     else:

@@ -243,7 +243,7 @@ def test_bad_rows_are_quarantined_with_row_and_column(cli_db: str, tmp_path: Pat
             "row 4: column likes: 'many' is not a number",
             "row 5: column sentiment: 'angry' is not one of negative, neutral, positive",
             "row 6: not valid JSON (Expecting property name enclosed in double quotes)",
-            "row 7: column published_at: 'last tuesday' is not an ISO date like 2026-03-01 or "
+            "row 7: column published_at: 'last tuesday' is not a date like 2026-03-01 or "
             "2026-03-01T12:00:00Z",
             "row 8: column external_id: is required",
         ]

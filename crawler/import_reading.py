@@ -1,0 +1,430 @@
+"""Reading imported files (CSV, JSONL, XLSX) into numbered rows, with every check on the whole file done
+before the first row is handed out.
+
+A problem with the file itself (unsupported type, too large, not in its encoding, a workbook that does not
+open, a header without a required column) is an ``ImportFileError`` with one clear message, raised before
+anything is written. A problem with one row (broken quoting, a line that is not JSON, too many fields, a
+field over the size limit) becomes a row ``{"__error__": reason}`` that the importer quarantines, and
+reading goes on with the next row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import re
+import unicodedata
+from collections import deque
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+Rows = Iterator[tuple[int, dict[str, Any]]]
+
+# Limits: a file (BRANDPULSE_IMPORT_MAX_BYTES overrides), and one CSV record or JSONL line.
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_RECORD_CHARS = 2_000_000
+SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUFFIXES |= {".json": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Encodings spreadsheet programs save CSV in for our markets, offered when a file is not UTF-8.
+_LIKELY = ("cp949", "big5", "cp1258", "cp1252")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+def max_file_bytes() -> int:
+    value = os.environ.get("BRANDPULSE_IMPORT_MAX_BYTES")
+    try:
+        return int(value) if value else MAX_FILE_BYTES
+    except ValueError:
+        raise ImportFileError(
+            f"BRANDPULSE_IMPORT_MAX_BYTES must be a number of bytes, not {value!r}"
+        ) from None
+
+
+def column_name(raw: Any, rename: dict[str, str]) -> str:
+    """A header as the importer names it: ``--map`` renames first (exactly, else ignoring case and spaces),
+    then names are normalised: "External ID" and "external-id" are ``external_id``."""
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", str(raw))).strip()
+    if text in rename:
+        return rename[text]
+    key = _normal(text)
+    for src, dst in rename.items():
+        if _normal(src) == key:
+            return dst
+    return key
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().casefold())
+
+
+def open_rows(
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    *,
+    columns: Collection[str] = (),
+    required: Collection[str] = (),
+    encoding: str | None = None,
+) -> Rows:
+    """Check ``path`` and return its (row number, row) pairs; row numbers are as a person counts them (the
+    CSV header and the sheet's first row are row 1; JSONL counts lines; a CSV record spanning lines has the
+    number of its first line). ``columns`` are the names the import reads (to find a CSV's delimiter),
+    ``required`` those a header must have."""
+    rename = {k.strip(): v.strip() for k, v in (column_map or {}).items()}
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        hint = "; save it as .xlsx or .csv" if path.suffix.lower() == ".xls" else ""
+        raise ImportFileError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'}; "
+            f"use .csv, .tsv, .jsonl or .xlsx{hint}"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
+    limit = max_file_bytes()
+    if size > limit:
+        raise ImportFileError(
+            f"{path.name} is {size:,} bytes, over the {limit:,}-byte import limit; split it, or raise "
+            "BRANDPULSE_IMPORT_MAX_BYTES"
+        )
+    try:
+        if kind == "xlsx":
+            return _xlsx_rows(path, rename, required)
+        codec = _check_encoding(path, encoding)
+        if kind == "jsonl":
+            return _jsonl_rows(path, codec, rename)
+        return _csv_rows(path, codec, rename, columns, required)
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def _check_encoding(path: Path, given: str | None) -> str:
+    """The file's encoding (a BOM, else UTF-8, or ``given``), after decoding all of it once: a file that is
+    not in it fails here, before anything is imported, not after its first thousand rows."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if given:
+        try:
+            codec = codecs.lookup(given).name
+        except LookupError:
+            raise ImportFileError(f"--encoding: unknown encoding {given!r}") from None
+    else:
+        codec = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+        if codec == "utf-8" and head.count(0) > len(head) // 4 > 0:
+            raise ImportFileError(
+                f"{path.name} looks like UTF-16 without a byte-order mark; save it as UTF-8, or pass "
+                "--encoding utf-16-le (or utf-16-be)"
+            )
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    done = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                at = done + max(exc.start, 0)
+                raise ImportFileError(_not_encoded(path, codec, head, at, given is None)) from None
+            if not chunk:
+                return codec
+            done += len(chunk)
+
+
+def _not_encoded(path: Path, codec: str, head: bytes, offset: int, guessed: bool) -> str:
+    with path.open("rb") as fh:
+        before = fh.read(offset)
+        bad = fh.read(1)
+    line = before.count(b"\n") + 1
+    message = f"{path.name} is not valid {codec} text: byte 0x{bad.hex()} on line {line} cannot be decoded"
+    if not guessed:
+        return message
+    readable = [name for name in _LIKELY if _decodes(head, name)]
+    also = f" (it reads as {' or '.join(readable)})" if readable else ""
+    return f"{message}. Save it as UTF-8, or name its encoding with --encoding{also}; nothing was imported"
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(codec)("strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- JSONL
+
+
+def _jsonl_rows(path: Path, codec: str, rename: dict[str, str]) -> Rows:
+    with path.open(encoding=codec, newline=None) as fh:
+        n = 0
+        while True:
+            line = fh.readline(MAX_RECORD_CHARS + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > MAX_RECORD_CHARS and not line.endswith("\n"):
+                while (rest := fh.readline(MAX_RECORD_CHARS)) and not rest.endswith("\n"):
+                    pass
+                yield n, {"__error__": f"line is longer than {MAX_RECORD_CHARS:,} characters"}
+                continue
+            if not line.strip():
+                continue
+            yield n, _json_row(line.lstrip("\ufeff"), rename)
+
+
+def _json_row(line: str, rename: dict[str, str]) -> dict[str, Any]:
+    raw = line[:2000]
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"__error__": f"not valid JSON ({exc.msg})", "__raw__": raw}
+    except RecursionError:
+        return {"__error__": "JSON nested too deeply", "__raw__": raw}
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return {"__error__": f"not valid JSON ({exc})"[:200], "__raw__": raw}
+    if not isinstance(obj, dict):
+        return {"__error__": f"not a JSON object (a JSON {type(obj).__name__})", "__raw__": raw}
+    row: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = column_name(key, rename)
+        if name in row and not _empty(row[name]):
+            return {"__error__": f"two keys name the column {name!r}", "__raw__": raw}
+        row[name] = value
+    return row
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+# ---------------------------------------------------------------- CSV
+
+
+class _Lines:
+    """The physical lines of a text file for ``csv.reader``, keeping those of the record being read so that
+    a record broken by a stray quote can be given up line by line and the lines after its first read
+    again."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        self.pending: deque[tuple[int, str | None]] = deque()
+        self.record: list[tuple[int, str | None]] = []
+        self.chars = 0
+        self.line_no = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            number, line = self.pending.popleft()
+            if line is None:  # a line over the limit, given up before
+                self.record.append((number, ""))
+                raise _RecordTooLong
+        else:
+            line = self.fh.readline(MAX_RECORD_CHARS + 1)
+            if not line:
+                raise StopIteration
+            self.line_no += 1
+            number = self.line_no
+            if len(line) > MAX_RECORD_CHARS:  # one physical line over the limit: skip the rest of it
+                while (rest := self.fh.readline(MAX_RECORD_CHARS)) and not rest.endswith(("\n", "\r")):
+                    pass
+                self.record.append((number, None))
+                raise _RecordTooLong
+        self.record.append((number, line))
+        self.chars += len(line)
+        if self.chars > MAX_RECORD_CHARS:
+            raise _RecordTooLong
+        return line
+
+    def start(self) -> None:
+        self.record, self.chars = [], 0
+
+    def first_line(self) -> int:
+        return self.record[0][0] if self.record else self.line_no + 1
+
+    def reread_after_first(self) -> None:
+        """Give up the current record's first line; its other lines are read again."""
+        self.pending.extendleft(reversed(self.record[1:]))
+        self.start()
+
+
+class _RecordTooLong(Exception):
+    pass
+
+
+def _delimiter(header_line: str, suffix: str, columns: Collection[str], rename: dict[str, str]) -> str:
+    """The delimiter that splits the header into the most known column names (then into the most fields):
+    a ';'-separated file from a European or Vietnamese Excel is not mistaken for one column."""
+    candidates = ["\t", ",", ";", "|"] if suffix == ".tsv" else [",", ";", "\t", "|"]
+    best, best_score = candidates[0], (-1, -1)
+    for delimiter in candidates:
+        try:
+            fields = next(csv.reader([header_line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        known = sum(1 for f in fields if column_name(f, rename) in columns)
+        score = (known, len(fields))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(
+    path: Path, codec: str, rename: dict[str, str], columns: Collection[str], required: Collection[str]
+) -> Rows:
+    # One field may be as long as a record may be (the text limit quarantines long texts with their reason).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
+    fh = path.open(encoding=codec, newline="")
+    try:
+        first = fh.readline(MAX_RECORD_CHARS + 1).lstrip("\ufeff")
+        if not first.strip():
+            raise ImportFileError(f"{path.name} is empty: a CSV file starts with a header row")
+        delimiter = _delimiter(first, path.suffix.lower(), columns, rename)
+        fh.seek(0)
+        if codec == "utf-8" and fh.read(1) != "\ufeff":
+            fh.seek(0)
+        lines = _Lines(fh)
+        try:
+            header_fields = next(csv.reader(lines, delimiter=delimiter, strict=True))
+        except (csv.Error, _RecordTooLong, StopIteration) as exc:
+            raise ImportFileError(f"{path.name}: the header row cannot be read ({exc})") from None
+        header = [column_name(h, rename) for h in header_fields]
+        _check_header(path, header, required)
+    except BaseException:
+        fh.close()
+        raise
+    return _csv_records(fh, lines, header, delimiter)
+
+
+def _check_header(path: Path, header: list[str], required: Collection[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise ImportFileError(f"{path.name}: the column {name!r} appears twice in the header")
+        seen.add(name)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        found = ", ".join(h for h in header if h) or "none"
+        raise ImportFileError(
+            f"{path.name}: the header has no column {', '.join(missing)} (columns found: {found[:300]}); "
+            "rename a column with --map 'Their name=" + missing[0] + "'"
+        )
+
+
+def _csv_records(fh: IO[str], lines: _Lines, header: list[str], delimiter: str) -> Rows:
+    width = len(header)
+    with fh:
+        lines.start()
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, _RecordTooLong) as exc:
+                record = list(lines.record)
+                reason = (
+                    f"a record longer than {MAX_RECORD_CHARS:,} characters"
+                    if isinstance(exc, _RecordTooLong)
+                    else f"broken quoting ({exc})"
+                )
+                if len(record) == 1 and not isinstance(exc, _RecordTooLong):
+                    # A stray quote inside one line ('1,"x"y,3'): read leniently, as spreadsheets do.
+                    fields = next(csv.reader([record[0][1] or ""], delimiter=delimiter, strict=False), [])
+                    yielded = _row(record[0][0], fields, header, width)
+                else:
+                    raw = (record[0][1] or "")[:2000] if record else ""
+                    yielded = (lines.first_line(), {"__error__": reason, "__raw__": raw})
+                    lines.reread_after_first()
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                lines.start()
+                yield yielded
+                continue
+            record = list(lines.record)
+            lines.start()
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            single = len(record) == 1
+            n, row = _row(record[0][0], fields, header, width)
+            if not single and ("__error__" in row or len(fields) != width):
+                # A quote that opened and never closed swallowed the lines after it: give up the first
+                # line, read the others again as their own rows.
+                lines.pending.extendleft(reversed(record[1:]))
+                why = row.get("__error__") or f"{len(fields)} fields, the header has {width}"
+                row = {"__error__": f"unterminated quote: {why}", "__raw__": (record[0][1] or "")[:2000]}
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            yield n, row
+
+
+def _row(n: int, fields: list[str], header: list[str], width: int) -> tuple[int, dict[str, Any]]:
+    extra = fields[width:]
+    if any(f.strip() for f in extra):
+        return n, {
+            "__error__": f"{len(fields)} fields, the header has {width} (an unquoted delimiter in a value?)",
+            "__raw__": fields,
+        }
+    return n, {name: value for name, value in zip(header, fields, strict=False) if name}
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _xlsx_rows(path: Path, rename: dict[str, str], required: Collection[str]) -> Rows:
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, ())
+    except Exception as exc:  # noqa: BLE001 - any way a workbook fails to open gets one message
+        raise ImportFileError(
+            f"{path.name} is not a readable XLSX workbook ({exc.__class__.__name__}: {str(exc)[:200]})"
+        ) from None
+    header = [column_name(h, rename) if h is not None else "" for h in header_cells]
+    try:
+        _check_header(path, header, required)
+    except ImportFileError:
+        book.close()
+        raise
+    return _xlsx_records(path, book, rows, header)
+
+
+def _xlsx_records(path: Path, book: Any, rows: Iterator[tuple[Any, ...]], header: list[str]) -> Rows:
+    n = 1
+    try:
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet stops the file with one message
+                raise ImportFileError(
+                    f"{path.name}: the workbook is damaged after row {n} "
+                    f"({exc.__class__.__name__}: {str(exc)[:200]}); rows before it were imported"
+                ) from None
+            n += 1
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            yield n, {h: v for h, v in zip(header, values, strict=False) if h}
+    finally:
+        book.close()

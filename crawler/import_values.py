@@ -1,0 +1,348 @@
+"""Cell values of imported files → typed values, or a ``RowError`` naming the column and the problem.
+
+Numbers and dates are read in the notations of the markets brandpulse serves (Korean, Traditional Chinese,
+Vietnamese, English): "1,234", "1.234" and "1 234" (thousands), "1.2K", "1.2만", "3萬", "2 nghìn",
+"₩1,200", "1.234,56 ₫"; ISO dates, "2026. 3. 1.", "2026년 3월 1일 오후 3:20", "2026年3月1日",
+"01/03/2026" (day first), "1 thg 3, 2026", "March 1, 2026", unix seconds. What cannot be read, or cannot
+be stored (a NUL byte in an id, a count over the database's INTEGER, ``NaN``, a date in year 9999), is a
+``RowError``: the row is quarantined with its reason and the rest of the file goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from typing import Any
+
+from crawler.parsing import from_unix, parse_count, parse_local_date, parse_relative
+from crawler.pipelines import EARLIEST_TIME, INT_MAX, LATEST_TIME, db_text_problem, utf8_safe
+
+# Identifiers and other short columns; text columns may be longer (the validate stage's limit).
+MAX_VALUE_CHARS = 10_000
+MAX_BRAND_CHARS = 200
+# Spreadsheets keep numbers as doubles: integers beyond 2**53 (Excel: 15 digits) are already rounded.
+EXACT_FLOAT_LIMIT = 2**53
+SENTIMENTS = ("negative", "neutral", "positive")
+SPAM_WORDS = {"spam": 1.0, "ham": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0}
+# Currencies without minor units: "1.234" is one thousand two hundred thirty-four of them.
+ZERO_DECIMAL_CURRENCIES = {"KRW", "VND", "JPY", "IDR", "CLP", "ISK", "UGX", "PYG"}
+
+_INVISIBLE = re.compile(
+    r"[\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff]+"
+)
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
+_CURRENCY_MARKS = re.compile(
+    r"^(?:[A-Z]{3}|US\$|NT\$|HK\$|[$€£¥₩₫])\s*|\s*(?:[A-Z]{3}|[$€£¥₩₫]|원|元|圓|đ|đồng|dong)$", re.IGNORECASE
+)
+_UNITS = {
+    "k": 1e3, "m": 1e6, "b": 1e9, "천": 1e3, "千": 1e3, "만": 1e4, "萬": 1e4, "万": 1e4,
+    "억": 1e8, "億": 1e8, "亿": 1e8, "nghìn": 1e3, "ngàn": 1e3, "tr": 1e6, "triệu": 1e6, "tỷ": 1e9,
+}  # fmt: skip
+_UNIT_SUFFIX = re.compile(
+    r"^(?P<num>.*?\d)\s*(?P<unit>" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
+_GROUPED = {
+    ",": re.compile(r"\d{1,3}(?:,\d{3})+"),
+    ".": re.compile(r"\d{1,3}(?:\.\d{3})+"),
+}
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3})?")
+
+
+class RowError(ValueError):
+    """A value that cannot be imported; the message names the column."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"column {column}: {message}")
+        self.column = column
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A value for a message: its repr, cut to ``limit`` characters (a 20 MB cell stays out of the reason)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def blank(value: Any) -> bool:
+    """None, or text with nothing visible in it (spaces, zero-width and bidi marks only)."""
+    return value is None or (isinstance(value, str) and not _INVISIBLE.sub("", value))
+
+
+def _not_scalar(col: str, value: Any) -> RowError | None:
+    if isinstance(value, bool):
+        return RowError(col, f"{value!r} is true/false, not a value for this column")
+    if isinstance(value, dict | list | tuple):
+        return RowError(col, f"is a JSON {'object' if isinstance(value, dict) else 'array'}, not a value")
+    if isinstance(value, float) and not math.isfinite(value):
+        return RowError(col, f"{value!r} is not a finite number")
+    return None
+
+
+def string(
+    row: dict[str, Any], col: str, required: bool = False, max_chars: int = MAX_VALUE_CHARS
+) -> str | None:
+    """A short text value (an id, a handle, a URL): stripped; NUL bytes and broken Unicode are errors.
+
+    Whole numbers from spreadsheets and JSON become their digits (1001.0 → "1001"), unless the number is
+    too large to be exact there (more than 15–16 digits: the id was already rounded, so it is refused).
+    """
+    value = row.get(col)
+    if blank(value):
+        if required:
+            raise RowError(col, "is required")
+        return None
+    problem = _not_scalar(col, value)
+    if problem:
+        raise problem
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) >= EXACT_FLOAT_LIMIT:
+            raise RowError(
+                col, f"the number {value!r} has more digits than a spreadsheet keeps; store it as text"
+            )
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    trouble = db_text_problem(text)
+    if trouble:
+        raise RowError(col, trouble)
+    if len(text) > max_chars:
+        raise RowError(col, f"is {len(text):,} characters > {max_chars:,}")
+    return text
+
+
+def free_text(row: dict[str, Any], col: str) -> str:
+    """A mention's text as given (the normalise stage cleans it: NUL bytes and controls are stripped,
+    broken Unicode replaced); numbers become their text; objects, arrays and true/false are errors."""
+    value = row.get(col)
+    if value is None:
+        return ""
+    problem = _not_scalar(col, value)
+    if problem:
+        raise problem
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return utf8_safe(value if isinstance(value, str) else str(value))
+
+
+def _digits(value: Any, col: str) -> str:
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = _SPACES.sub(" ", text).strip()
+    if text.startswith(("-", "−")) and any(ch.isdigit() for ch in text):
+        raise RowError(col, f"{show(value)} is negative")
+    return text.lstrip("+")
+
+
+def count(row: dict[str, Any], col: str) -> int | None:
+    """A count (likes, views, ...): a whole number from 0 to 2,147,483,647; blank is None.
+
+    "1,234", "1.234", "1 234", "12.0", "1.2K", "1.2만", "3萬", "2 nghìn", "１２３" (full width) are read.
+    """
+    value = row.get(col)
+    if blank(value):
+        return None
+    problem = _not_scalar(col, value)
+    if problem:
+        raise problem
+    if isinstance(value, int):
+        number: float | int = value
+    elif isinstance(value, float):
+        number = value
+    else:
+        text = _digits(value, col).replace(" ", "")
+        number = _count_text(text, value, col)
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            raise RowError(col, f"{show(value)} is not a finite number")
+        if not number.is_integer():
+            raise RowError(col, f"{show(value)} is not a whole number")
+        if abs(number) > 1e18:
+            raise RowError(col, f"{show(value)} is over {INT_MAX:,}, the largest count the database stores")
+        number = int(number)
+    if number < 0:
+        raise RowError(col, f"{show(value)} is negative")
+    if number > INT_MAX:
+        raise RowError(col, f"{show(value)} is over {INT_MAX:,}, the largest count the database stores")
+    return number
+
+
+def _count_text(text: str, raw: Any, col: str) -> float | int:
+    if len(text) > 40:
+        raise RowError(col, f"{show(raw)} is not a number")
+    if text.isdigit():
+        return int(text)
+    for sep, pattern in _GROUPED.items():
+        if pattern.fullmatch(text):
+            return int(text.replace(sep, ""))
+    if re.fullmatch(r"\d+\.0+", text):  # "12.0": a count written by a tool that made it a float
+        return int(text.split(".")[0])
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    if re.search(r"\d", text) and re.search(r"[^\d.,]", text):
+        parsed = parse_count(text)  # display notation with a unit: "1.2K", "1.2만", "3萬"
+        if parsed is not None:
+            return parsed
+    raise RowError(col, f"{show(raw)} is not a number")
+
+
+def amount(row: dict[str, Any], col: str, currency: str | None = None) -> float | None:
+    """Money (cost, revenue): a finite, non-negative number; blank is None.
+
+    Both decimal marks are read: "1,234.56" and "1.234,56" and "1 234,56" are 1234.56. A lone "." or ","
+    followed by three digits is a thousands separator, except that "12.345" with a currency that has
+    minor units (or none given) is ambiguous and refused. Currency marks ("₩", "US$", "đ", "원", "VND")
+    and units ("1.2만", "3K", "2 triệu") are read.
+    """
+    value = row.get(col)
+    if blank(value):
+        return None
+    problem = _not_scalar(col, value)
+    if problem:
+        raise problem
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        number = _amount_text(_digits(value, col), value, col, (currency or "").upper())
+    if not math.isfinite(number):
+        raise RowError(col, f"{show(value)} is not a finite number")
+    if number < 0:
+        raise RowError(col, f"{show(value)} is negative")
+    return number
+
+
+def _amount_text(text: str, raw: Any, col: str, currency: str) -> float:
+    if len(text) > 60:
+        raise RowError(col, f"{show(raw)} is not a number")
+    for _ in range(2):
+        text = _CURRENCY_MARKS.sub("", text).strip()
+    scale = 1.0
+    unit = _UNIT_SUFFIX.match(text)
+    if unit and not re.fullmatch(r"[\d.,\s]*\d[eE]", unit.group("num")):
+        scale, text = _UNITS[unit.group("unit").lower()], unit.group("num").strip()
+    text = text.replace(" ", "")
+    if not re.fullmatch(r"[\d.,]+(?:[eE][+-]?\d{1,3})?", text) or not text[0].isdigit():
+        raise RowError(col, f"{show(raw)} is not a number")
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        whole, _, fraction = text.rpartition(decimal)
+        if not (_GROUPED[thousands].fullmatch(whole) or whole.isdigit()) or not fraction.isdigit():
+            raise RowError(col, f"{show(raw)} is not a number")
+        text = whole.replace(thousands, "") + "." + fraction
+    elif text.count(",") > 1 or text.count(".") > 1:
+        sep = "," if "," in text else "."
+        if not _GROUPED[sep].fullmatch(text):
+            raise RowError(col, f"{show(raw)} is not a number")
+        text = text.replace(sep, "")
+    elif re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+        if "," in text or currency in ZERO_DECIMAL_CURRENCIES:
+            text = text.replace(",", "").replace(".", "")
+        elif scale == 1.0:
+            raise RowError(
+                col,
+                f"{show(raw)} is ambiguous (thousands or decimals?); write 12345 or 12.35, or give a "
+                "currency without minor units (KRW, VND)",
+            )
+    else:
+        text = text.replace(",", ".")
+    try:
+        return float(text) * scale
+    except ValueError:
+        raise RowError(col, f"{show(raw)} is not a number") from None
+
+
+def when(row: dict[str, Any], col: str) -> datetime | None:
+    """A date or date-time → aware UTC (a time without a zone is UTC: exports rarely say); blank is None.
+
+    Dates with slashes are read day first (01/03/2026 is 1 March), as everywhere but the US; ISO dates
+    (2026-03-01) are never ambiguous. Relative times ("3 days ago") are refused: an import has no "now".
+    """
+    value = row.get(col)
+    if blank(value):
+        return None
+    problem = _not_scalar(col, value)
+    if problem:
+        raise problem
+    hint = "is not a date like 2026-03-01 or 2026-03-01T12:00:00Z"
+    try:
+        parsed = _parse_when(value, col, hint)
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (OverflowError, OSError):
+        raise RowError(col, f"{show(value)} is out of range") from None
+    if not EARLIEST_TIME <= parsed < LATEST_TIME:
+        raise RowError(col, f"{show(value)} is outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")
+    return parsed
+
+
+def _parse_when(value: Any, col: str, hint: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, int | float):
+        if not 1e9 <= abs(value) < 1e14:
+            raise RowError(col, f"{show(value)} is a number, not a date (unix seconds are read)")
+        return from_unix(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if len(text) > 100:
+        raise RowError(col, f"{show(value)} {hint}")
+    if parse_relative(text, datetime(2000, 1, 1, tzinfo=UTC)) is not None:
+        raise RowError(col, f"{show(value)} is a relative time; an import needs the date")
+    try:
+        return datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+    except ValueError:
+        pass
+    parsed = parse_local_date(text, tz=UTC)
+    if parsed is None:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}.*", text):
+            hint = "is not a date (dates with slashes are read day first: 31/01/2026)"
+        raise RowError(col, f"{show(value)} {hint}")
+    return parsed
+
+
+def sentiment(row: dict[str, Any]) -> str | None:
+    value = string(row, "sentiment")
+    if value is None:
+        return None
+    if value.lower() not in SENTIMENTS:
+        raise RowError("sentiment", f"{show(value)} is not one of {', '.join(SENTIMENTS)}")
+    return value.lower()
+
+
+def spam(row: dict[str, Any]) -> float | None:
+    """spam/ham, true/false, yes/no or a probability between 0 and 1 ("0,8" too)."""
+    value = row.get("spam")
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    problem = _not_scalar("spam", value)
+    if problem:
+        raise problem
+    text = str(value).strip().lower()
+    if text in SPAM_WORDS:
+        return SPAM_WORDS[text]
+    try:
+        number = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+    except ValueError:
+        raise RowError("spam", f"{show(value)} is not spam/ham, true/false or a probability") from None
+    if not 0.0 <= number <= 1.0:  # NaN fails this too
+        raise RowError("spam", f"{show(value)} is not a probability between 0 and 1")
+    return number
+
+
+def brand_names(row: dict[str, Any]) -> list[str] | None:
+    """The ``brands`` column: names separated by ";" (each at most 200 characters, with a letter or digit)."""
+    value = string(row, "brands")
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(";") if not blank(name)]
+    for name in names:
+        if len(name) > MAX_BRAND_CHARS:
+            raise RowError("brands", f"brand name {show(name)} is longer than {MAX_BRAND_CHARS} characters")
+        if any(unicodedata.category(ch) == "Cc" for ch in name):
+            raise RowError("brands", f"brand name {show(name)} contains control characters")
+        if not any(ch.isalnum() for ch in name):
+            raise RowError("brands", f"brand name {show(name)} has no letter or digit")
+    return names
