@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from crawler.parsing import from_unix, parse_count, parse_local_date, parse_relative
-from crawler.pipelines import EARLIEST_TIME, INT_MAX, LATEST_TIME, db_text_problem, utf8_safe
+from crawler.pipelines import EARLIEST_TIME, LATEST_TIME, count_max, db_text_problem, utf8_safe
 
 # Identifiers and other short columns; text columns may be longer (the validate stage's limit).
 MAX_VALUE_CHARS = 10_000
@@ -157,13 +157,17 @@ def count(row: dict[str, Any], col: str) -> int | None:
             raise RowError(col, f"{show(value)} is not a finite number")
         if not number.is_integer():
             raise RowError(col, f"{show(value)} is not a whole number")
-        if abs(number) > 1e18:
-            raise RowError(col, f"{show(value)} is over {INT_MAX:,}, the largest count the database stores")
+        if abs(number) > count_max(col):
+            raise RowError(
+                col, f"{show(value)} is over {count_max(col):,}, the largest count the database stores"
+            )
         number = int(number)
     if number < 0:
         raise RowError(col, f"{show(value)} is negative")
-    if number > INT_MAX:
-        raise RowError(col, f"{show(value)} is over {INT_MAX:,}, the largest count the database stores")
+    if number > count_max(col):
+        raise RowError(
+            col, f"{show(value)} is over {count_max(col):,}, the largest count the database stores"
+        )
     return number
 
 

@@ -38,10 +38,20 @@ _VISIBLE = re.compile(
 
 # What the database holds, checked before a value reaches it so that a value it would reject is quarantined
 # with its reason instead of failing a whole batch. Counts are INTEGER columns (PostgreSQL: at most
-# 2**31 - 1); a unique key (platform + id, platform + author handle) must fit one btree index entry
+# 2**31 - 1) except views, impressions and reach (BIGINT, migration 0008); a unique key (platform + id,
+# platform + author handle) must fit one btree index entry
 # (2,704 bytes on PostgreSQL; 2,000 leaves room); identifiers and URLs holding a NUL byte or an unpaired
 # surrogate cannot be stored as given (text is cleaned instead: NUL bytes stripped, surrogates replaced).
 INT_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
+BIG_COUNTS = frozenset({"views", "impressions", "reach"})
+
+
+def count_max(name: str) -> int:
+    """The largest value the database stores in the count column ``name``."""
+    return BIGINT_MAX if name in BIG_COUNTS else INT_MAX
+
+
 MAX_KEY_BYTES = 2_000
 MAX_URL_CHARS = 10_000
 # Stored times: anything outside is a parsing accident (a year 1 or 9999 from a broken export).
@@ -95,9 +105,10 @@ class ValidatePipeline:
             value = getattr(item, name, None)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
                 raise QuarantineReason("bad_count", f"{name}={_short(value)} is not a non-negative integer")
-            if value is not None and value > INT_MAX:
+            if value is not None and value > count_max(name):
                 raise QuarantineReason(
-                    "bad_count", f"{name}={value} is over {INT_MAX:,}, the largest count the database stores"
+                    "bad_count",
+                    f"{name}={value} is over {count_max(name):,}, the largest count the database stores",
                 )
         for name in _KEYS:
             problem = db_text_problem(getattr(item, name, None))

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
+
+# A count that can pass 2**31 (a popular video's views): BIGINT on PostgreSQL (migration 0008); SQLite's
+# INTEGER already holds 8 bytes.
+BIG_COUNT = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Column:
@@ -69,9 +73,9 @@ class Post(SQLModel, table=True):
     comments: int = 0
     shares: int = 0
     saves: int = 0
-    views: int | None = None
-    impressions: int | None = None
-    reach: int | None = None
+    views: int | None = Field(default=None, sa_type=BIG_COUNT)
+    impressions: int | None = Field(default=None, sa_type=BIG_COUNT)
+    reach: int | None = Field(default=None, sa_type=BIG_COUNT)
     updated_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
@@ -93,7 +97,7 @@ class Campaign(SQLModel, table=True):
     post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
     cost: float = 0.0
     currency: str | None = None
-    impressions: int | None = None
+    impressions: int | None = Field(default=None, sa_type=BIG_COUNT)
     clicks: int | None = None
     conversions: int | None = None
     revenue: float | None = None
@@ -251,7 +255,7 @@ class MetricSnapshot(SQLModel, table=True):
     comments: int = 0
     shares: int = 0
     saves: int = 0
-    views: int | None = None
+    views: int | None = Field(default=None, sa_type=BIG_COUNT)
     author_followers: int | None = None
 
 

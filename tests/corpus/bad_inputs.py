@@ -179,8 +179,11 @@ def mention_cases() -> list[RowCase]:
     add("count/typed", {"likes": 2**31 - 1}, True, formats=TYPED, check={"likes": 2**31 - 1})
     for col in ("shares", "views"):
         add(f"count/{col}", {col: "1.2만"}, True)
-        add(f"count/{col}", {col: "2147483648"}, False, f"column {col}")
         add(f"count/{col}", {col: "NaN"}, False, f"column {col}")
+    add("count/shares", {"shares": "2147483648"}, False, "column shares")
+    # Views are BIGINT (a popular video passes 2**31; migration 0008): stored up to 2**63 - 1.
+    add("count/views", {"views": "2147483648"}, True)
+    add("count/views", {"views": str(2**63)}, False, "column views")
     add("count/json", {"likes": [1]}, False, "column likes", formats=JSON_ONLY)
     add("count/json", {"likes": {"n": 1}}, False, "column likes", formats=JSON_ONLY)
 
@@ -271,7 +274,11 @@ def post_cases() -> list[RowCase]:
     for col in ("likes", "comments", "shares", "saves", "views", "impressions", "reach"):
         add(f"post/{col}", {col: "1.2만"}, True, check={col: 12000})
         add(f"post/{col}", {col: "1.234"}, True, check={col: 1234})
-        add(f"post/{col}", {col: "2147483648"}, False, f"column {col}")
+        if col in ("views", "impressions", "reach"):  # BIGINT columns
+            add(f"post/{col}", {col: "2147483648"}, True, check={col: 2147483648})
+            add(f"post/{col}", {col: str(2**63)}, False, f"column {col}")
+        else:
+            add(f"post/{col}", {col: "2147483648"}, False, f"column {col}")
         add(f"post/{col}", {col: "-3"}, False, f"column {col}")
         add(f"post/{col}/typed", {col: float("inf")}, False, f"column {col}", formats=JSON_ONLY)
     add("post/date", {"published_at": "2026년 3월 1일 오후 3:20"}, True)
@@ -328,7 +335,8 @@ def campaign_cases() -> list[RowCase]:
     add("campaign/no_post", {"post_external_id": ""}, False, "post_external_id or post_url")
     add("campaign/end_before_start", {"start": "2026-03-10", "end": "2026-03-01"}, False, "column end")
     add("campaign/dates", {"start": "2026년 3월 1일", "end": "31/03/2026"}, True)
-    add("campaign/impressions", {"impressions": "2147483648"}, False, "column impressions")
+    add("campaign/impressions", {"impressions": "2147483648"}, True)
+    add("campaign/impressions", {"impressions": str(2**63)}, False, "column impressions")
     add("campaign/brand_nul", {"brand": "x\x00"}, False, "column brand", formats=NOT_XLSX)
     add("campaign/huge_key", {"post_url": "https://x/" + "u" * 2500, "post_external_id": ""}, False, "bytes")
     return cases
