@@ -51,7 +51,8 @@ _pct = getattr(kpi, "pct", None) or kpi._pct  # a BRANDPULSE_BENCH_TREE from bef
 
 
 def overview_ours(url: str, peers: Sequence[str], since: date, until: date) -> dict[str, Any]:
-    """The three store calls behind the Overview page (ui/queries.py: voice, sentiment_by_day, engagement)."""
+    """The three store calls behind the Overview page (ui/dashboard/queries.py: share_of_voice,
+    net_sentiment_by_day, engagement_by_brand)."""
     with session_scope(url) as s:
         voice = kpi.share_of_voice(s, brands=peers, since=since, until=until)
         points = kpi.net_sentiment_by_day(s, brands=peers, since=since, until=until)

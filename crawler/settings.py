@@ -18,7 +18,20 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Transient failures (429, 5xx, dropped connections) are retried after a growing wait, or the server's
+# Retry-After (crawler/retry.py): 1 s, then 2 s (4 s, 8 s ... with more RETRY_TIMES), at most 30 s a wait.
 RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 30.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+}
+# No listening debug consoles: Scrapy's telnet console (127.0.0.1:6023) and, since Scrapy 2.19, its remote
+# control (an HTTP server on a random local port per spider that runs Python code sent to it, its token in a
+# file under the user's profile) would listen during every crawl.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = True
 FEED_EXPORT_ENCODING = "utf-8"

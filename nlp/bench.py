@@ -3,7 +3,7 @@
 Both sides run in one process, on the same machine state, over the same fixed corpus (``nlp.bench_corpus``),
 with the same model weights and the same torch thread count; model loading and a short warm-up are not timed.
 
-- **worker**: exactly what the label worker (``ui/worker.py``) computes per text, on texts in memory:
+- **worker**: exactly what the label worker (``ui/jobs/label.py``) computes per text, on texts in memory:
   ``nlp.labeling.label_texts`` over batches of ``chunk_size`` texts (the worker's rows per database batch):
   language id, sentiment and spam. Each classifier sorts a batch by token length and runs the model on up to
   ``batch_size`` texts at a time (the bundled encoder: at most ``TOKEN_BUDGET`` tokens a batch) under
@@ -52,7 +52,7 @@ from nlp.labeling import label_texts
 from nlp.lang import detect_language
 
 WORKER_DESCRIPTION = (
-    "nlp.labeling.label_texts (what ui/worker.py runs per database batch) over batches of {chunk} texts: "
+    "nlp.labeling.label_texts (what ui/jobs/label.py runs per database batch) over batches of {chunk} texts: "
     "language id + {tasks}; each classifier sorts by token length, model batches of up to {batch} texts "
     "(bundled encoders: up to {budget} tokens), "
     "torch.inference_mode, precision {precision}; no database reads or writes"

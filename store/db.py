@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -63,11 +64,55 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        # Sessions in UTC, so dates and day buckets mean the same as on SQLite. No JIT: compiling the KPI
-        # queries' plans took longer (up to 2.5 s at 1M mentions) than running them (benchmarks/README.md).
-        options = "-c timezone=UTC -c jit=off"
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        engine = create_engine(url, pool_pre_ping=True, connect_args=postgres_connect_args(parsed.query))
     return engine
+
+
+CONNECT_TIMEOUT_ENV = "BRANDPULSE_PG_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_ENV = "BRANDPULSE_PG_STATEMENT_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT = 5  # seconds
+DEFAULT_STATEMENT_TIMEOUT = 600  # seconds; a migration adding an index to millions of rows still fits
+
+
+def _seconds(env: str, default: int) -> int:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{env} must be a whole number of seconds, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{env} must be 0 or more seconds, not {value}")
+    return value
+
+
+def postgres_connect_args(query: Mapping[str, object] | None = None) -> dict[str, object]:
+    """libpq settings of every PostgreSQL connection, so that a database that does not answer fails fast.
+
+    - ``connect_timeout`` (``BRANDPULSE_PG_CONNECT_TIMEOUT``, 5 s): a host that drops packets or a server
+      that accepts and never answers is an error within seconds, not after the system's two minutes;
+    - ``statement_timeout`` (``BRANDPULSE_PG_STATEMENT_TIMEOUT``, 600 s; 0 turns it off): no query or lock
+      wait holds a command forever;
+    - TCP keepalives and ``tcp_user_timeout``: a server that vanishes mid-query is noticed in about a minute;
+    - sessions in UTC, so dates and day buckets mean the same as on SQLite, and no JIT: compiling the KPI
+      queries' plans took longer (up to 2.5 s at 1M mentions) than running them (benchmarks/README.md).
+
+    A value given in the URL's query (``?connect_timeout=20``) wins over these defaults.
+    """
+    connect = _seconds(CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_TIMEOUT)
+    statement = _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT)
+    args: dict[str, object] = {
+        "options": f"-c timezone=UTC -c jit=off -c statement_timeout={statement * 1000}",
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 60_000,
+    }
+    if connect:
+        args["connect_timeout"] = connect
+    return {k: v for k, v in args.items() if k not in (query or {})}
 
 
 @contextmanager
@@ -151,6 +196,64 @@ def ensure_schema(url: str) -> None:
         return
     if current_revision(url) != head_revision():
         upgrade(url)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database error in one line for people: the driver's own message, without SQLAlchemy's wrapping
+    (statement, parameters, background link), e.g. ``ConnectionTimeout: connection timeout expired``."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{orig.__class__.__name__}: {first}" if first else orig.__class__.__name__
+
+
+class RunLocked(RuntimeError):
+    """Another process holds the run lock of this database."""
+
+
+@contextmanager
+def run_lock(url: str, name: str = "run") -> Iterator[None]:
+    """Hold the ``name`` lock of the database at ``url`` for the ``with`` block; raises ``RunLocked`` at once
+    when another process holds it (one ``brandpulse run`` at a time per database).
+
+    PostgreSQL: a session advisory lock on a connection kept for the block (the server drops it with the
+    connection if the process dies). SQLite: ``flock`` on ``<database file>.<name>.lock`` next to the file
+    (the kernel drops it with the process).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        key = zlib.crc32(f"brandpulse:{name}".encode()) - 2**31  # a signed 32-bit key
+        conn = get_engine(url).connect()
+        try:
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                raise RunLocked(f"another process holds the {name} lock of this database")
+            conn.commit()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+                except Exception:  # a pooled connection must not keep the lock: drop it instead
+                    conn.invalidate()
+        finally:
+            conn.close()
+        return
+    if not parsed.database or parsed.database == ":memory:":
+        yield  # a private in-memory database: nothing to share
+        return
+    import fcntl
+
+    path = Path(parsed.database).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f"{path.name}.{name}.lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"another process holds {handle.name}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def table_names(url: str) -> list[str]:

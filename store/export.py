@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from store.models import Author, Brand, LabelCorrection, Mention, MentionBrand
+from store.privacy import pseudonym
 from store.sql import mention_time, not_spam, period_filter
 
 FORMATS = ("csv", "parquet", "jsonl")
@@ -70,9 +71,17 @@ class ExportFilter:
 
 
 def export_frame(
-    session: Session, flt: ExportFilter = ExportFilter(), limit: int | None = None
+    session: Session,
+    flt: ExportFilter = ExportFilter(),
+    limit: int | None = None,
+    *,
+    pseudonym_salt: str | None = None,
 ) -> pd.DataFrame:
-    """The export rows as a DataFrame, newest first. Mentions matching no brand have an empty brand."""
+    """The export rows as a DataFrame, newest first. Mentions matching no brand have an empty brand.
+
+    With ``pseudonym_salt``, each author is replaced by a salted hash of platform and handle
+    (``store.privacy.pseudonym``: the same author, the same pseudonym, within and across exports with one
+    salt) and ``url`` is left empty (a comment's link leads to its author). The salt is not in the rows."""
     score = case(
         (Mention.sentiment == "positive", Mention.p_positive),
         (Mention.sentiment == "negative", Mention.p_negative),
@@ -159,6 +168,10 @@ def export_frame(
     frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
     frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
     frame["corrected_at"] = pd.to_datetime(frame["corrected_at"], utc=True)
+    if pseudonym_salt is not None:
+        pairs = zip(frame["platform"], frame["author"], strict=True)
+        frame["author"] = [pseudonym(pseudonym_salt, p, a) if isinstance(a, str) else a for p, a in pairs]
+        frame["url"] = None
     return frame
 
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 # A count that can pass 2**31 (a popular video's views): BIGINT on PostgreSQL (migration 0008); SQLite's
@@ -241,6 +252,19 @@ class MentionBrand(SQLModel, table=True):
     p_neutral: float | None = None
     p_positive: float | None = None
     labeled_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class LabelLease(SQLModel, table=True):
+    """An unlabeled mention claimed by a label worker (``store.repo.claim_unlabeled``, migration 0009): which
+    worker holds it and until when (the database's clock). Deleted when the worker writes its labels; a
+    lease whose end has passed (its worker was killed) is taken over by the next claim."""
+
+    __tablename__ = "label_lease"
+    mention_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), primary_key=True)
+    )
+    worker: str
+    lease_until: datetime = Field(sa_column=_ts(nullable=False))
 
 
 class MetricSnapshot(SQLModel, table=True):

@@ -101,6 +101,20 @@ def finish_crawl_run(
     )
 
 
+def fail_unfinished_runs(session: Session, *, run_ids: Iterable[int], status: str = "failed") -> int:
+    """Record the runs of ``run_ids`` that still say "running" (their crawler died) as ``status``, finished
+    now; returns how many there were."""
+    ids = sorted({int(i) for i in run_ids})
+    if not ids:
+        return 0
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id.in_(ids), CrawlRun.status == "running")
+        .values(finished_at=utcnow(), status=status)
+    )
+    return int(result.rowcount or 0)
+
+
 def quarantine(session: Session, *, source: str, reason: str, payload: Any, crawl_run_id: int | None) -> None:
     """Keep a record that could not be stored, with why. Whatever the record holds, this write succeeds: NUL
     bytes and unpaired surrogates, which no database text column takes, are escaped."""

@@ -1,15 +1,23 @@
 """Labels: the label worker's reads and writes, triage of negative mentions, and analysts' label corrections.
 
 Labels given with imported data are kept unless asked otherwise; an analyst's correction is always kept.
+
+Label workers claim batches with leases (``claim_unlabeled``): a ``label_lease`` row per mention names the
+worker and until when (the database's clock, so machines need not agree on the time) it is its own. A
+worker renews its leases while it labels (``renew_claims``) and writes only the mentions it still holds
+(``write_claimed_labels``), so a mention is labelled once even when a lease ended and another worker took
+the batch over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
+from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
 from store import rollups
@@ -22,9 +30,11 @@ from store.models import (
     MODEL,
     TRIAGE_STATUSES,
     LabelCorrection,
+    LabelLease,
     Mention,
 )
-from store.timeutil import utcnow
+from store.sql import dialect_insert
+from store.timeutil import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,146 @@ def count_unlabeled(session: Session) -> int:
     return session.execute(
         select(func.count()).select_from(Mention).where(Mention.labeled_at.is_(None))
     ).scalar_one()
+
+
+def _db_now(session: Session) -> Any:
+    """Now: the database's clock on PostgreSQL (``now()``, shared by every machine), this process's on SQLite
+    (one file, one machine), as a value to compare with or add a ``timedelta`` to."""
+    return func.now() if session.get_bind().dialect.name == "postgresql" else utcnow()
+
+
+def claim_unlabeled(
+    session: Session, *, worker: str, limit: int, lease_seconds: float
+) -> list[tuple[int, str]]:
+    """Claim up to ``limit`` unlabeled mentions for ``worker`` for ``lease_seconds``: the lowest ids that no
+    worker holds or whose lease has ended. Returns their (id, text) in id order; the claim holds once the
+    session commits.
+
+    On PostgreSQL the mentions are picked with ``FOR UPDATE SKIP LOCKED``: workers claiming at the same
+    moment never wait for each other and never get the same row (a mention another transaction is claiming
+    or writing is skipped), and a lease is taken over only if it has ended when the claim writes it. SQLite
+    takes one writer at a time anyway.
+    """
+    m, lease = Mention.__table__, LabelLease.__table__
+    now = _db_now(session)
+    until = now + timedelta(seconds=lease_seconds)
+    if not isinstance(until, ClauseElement):
+        until = literal(until, lease.c.lease_until.type)
+    held = select(lease.c.mention_id).where(lease.c.mention_id == m.c.id, lease.c.lease_until >= now)
+    free = (
+        select(m.c.id, literal(worker).label("worker"), until.label("until"))
+        .where(m.c.labeled_at.is_(None), ~held.exists())
+        .order_by(m.c.id)
+        .limit(limit)
+        .with_for_update(of=m, skip_locked=True)
+    )
+    insert = dialect_insert(session, lease).from_select(["mention_id", "worker", "lease_until"], free)
+    stmt = insert.on_conflict_do_update(
+        index_elements=["mention_id"],
+        set_={"worker": insert.excluded.worker, "lease_until": insert.excluded.lease_until},
+        where=lease.c.lease_until < now,
+    ).returning(lease.c.mention_id)
+    ids = [int(i) for i in session.execute(stmt).scalars()]
+    if not ids:
+        return []
+    rows = session.execute(select(m.c.id, m.c.text).where(m.c.id.in_(ids)).order_by(m.c.id)).all()
+    return [(int(id_), text or "") for id_, text in rows]
+
+
+def renew_claims(session: Session, *, worker: str, ids: Iterable[int], lease_seconds: float) -> int:
+    """Extend ``worker``'s leases on ``ids`` to ``lease_seconds`` from now; how many it still holds."""
+    lease = LabelLease.__table__
+    stmt = (
+        update(lease)
+        .where(lease.c.mention_id.in_(list(ids)), lease.c.worker == worker)
+        .values(lease_until=_db_now(session) + timedelta(seconds=lease_seconds))
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def release_claims(session: Session, *, worker: str, ids: Iterable[int]) -> int:
+    """Give ``worker``'s leases on ``ids`` back at once (a worker stopping midway) rather than when they
+    end; how many were given back."""
+    lease = LabelLease.__table__
+    stmt = delete(lease).where(lease.c.mention_id.in_(list(ids)), lease.c.worker == worker)
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def release_all_claims(session: Session) -> int:
+    """Drop every lease: for a worker that knows it is the only one (SQLite, under its file lock), so that a
+    batch of a killed run is not kept waiting for its lease to end."""
+    return int(session.execute(delete(LabelLease.__table__)).rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """The unlabeled mentions left, and in how many seconds the first lease on one of them ends (None: no
+    lease; 0 or less: one has ended, its mentions can be claimed now)."""
+
+    unlabeled: int
+    next_lease_end_in: float | None
+
+
+def claim_state(session: Session) -> ClaimState:
+    m, lease = Mention.__table__, LabelLease.__table__
+    count = session.execute(select(func.count()).select_from(m).where(m.c.labeled_at.is_(None))).scalar_one()
+    first_end = session.execute(
+        select(func.min(lease.c.lease_until))
+        .select_from(lease.join(m, m.c.id == lease.c.mention_id))
+        .where(m.c.labeled_at.is_(None))
+    ).scalar_one()
+    if first_end is None:
+        return ClaimState(int(count), None)
+    if session.get_bind().dialect.name == "postgresql":
+        now = session.execute(select(func.now())).scalar_one()
+    else:
+        now, first_end = utcnow(), as_utc(first_end)
+    return ClaimState(int(count), (first_end - now).total_seconds())
+
+
+def write_claimed_labels(
+    session: Session,
+    *,
+    worker: str,
+    texts: Mapping[int, str],
+    labels: Sequence[MentionLabel],
+    brand_labels: Sequence[BrandLabel] = (),
+) -> list[int]:
+    """Write the labels of a batch claimed by ``worker`` (``claim_unlabeled``) for the mentions it still
+    holds, still unlabeled and with the text it labelled (``texts``: id → text); returns their ids, whose
+    leases end here.
+
+    A mention another worker took over after this one's lease ended, or already labelled, is left alone, so
+    none is labelled twice; one whose text a crawl changed meanwhile is given back unlabelled, to be claimed
+    again with its new text. The batch's mentions are locked first, in id order, as claims lock them.
+    """
+    if not labels:
+        return []
+    rollups.lock_for_write(session)  # first, as every writer does (no deadlock with row locks)
+    m, lease = Mention.__table__, LabelLease.__table__
+    ids = sorted(texts)
+    current = dict(
+        session.execute(
+            select(m.c.id, m.c.text)
+            .where(m.c.id.in_(ids), m.c.labeled_at.is_(None))
+            .order_by(m.c.id)
+            .with_for_update(of=m)
+        ).all()
+    )
+    # With the mentions locked no claim can take their leases over: what this worker holds now stays its own.
+    held = set(
+        session.execute(
+            select(lease.c.mention_id).where(lease.c.mention_id.in_(ids), lease.c.worker == worker)
+        ).scalars()
+    )
+    keep = {i for i in held if i in current and (current[i] or "") == texts[i]}
+    write_labels(
+        session,
+        labels=[lab for lab in labels if lab.mention_id in keep],
+        brand_labels=[lab for lab in brand_labels if lab.mention_id in keep],
+    )
+    session.execute(delete(lease).where(lease.c.mention_id.in_(sorted(held)), lease.c.worker == worker))
+    return sorted(keep)
 
 
 def write_labels(
@@ -202,19 +352,52 @@ def record_correction(
     return correction
 
 
-def latest_corrections(
-    session: Session, *, task: str | None = None, mention_ids: Iterable[int] | None = None
-) -> list[LabelCorrection]:
-    """The latest correction of each (mention, task) by mention id; of one task or some mentions if given."""
+def _latest_correction_ids(task: str | None = None, mention_ids: Iterable[int] | None = None) -> Any:
+    """Ids of the latest correction of each (mention, task), a subquery; of one task or some mentions."""
     lc = LabelCorrection.__table__
     latest = select(func.max(lc.c.id)).group_by(lc.c.mention_id, lc.c.task)
     if task is not None:
         latest = latest.where(lc.c.task == task)
     if mention_ids is not None:
         latest = latest.where(lc.c.mention_id.in_(list(mention_ids)))
+    return latest
+
+
+def latest_corrections(
+    session: Session, *, task: str | None = None, mention_ids: Iterable[int] | None = None
+) -> list[LabelCorrection]:
+    """The latest correction of each (mention, task) by mention id; of one task or some mentions if given."""
     stmt = (
         select(LabelCorrection)
-        .where(LabelCorrection.id.in_(latest))  # type: ignore[union-attr]
+        .where(LabelCorrection.id.in_(_latest_correction_ids(task, mention_ids)))  # type: ignore[union-attr]
         .order_by(LabelCorrection.mention_id, LabelCorrection.task)
     )
     return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class CorrectedText:
+    """A corrected mention's text and stored language (None if unknown) with its latest label for one task."""
+
+    mention_id: int
+    text: str
+    label: str
+    lang: str | None
+
+
+def corrected_texts(session: Session, *, task: str) -> list[CorrectedText]:
+    """Every mention corrected for ``task`` with its latest corrected label, by mention id: what
+    ``brandpulse train --include-corrections`` adds to the training rows.
+
+    >>> corrected_texts(session, task="spam")  # doctest: +SKIP
+    [CorrectedText(mention_id=2, text='ib mình nhé', label='spam', lang=None)]
+    """
+    if task not in CORRECTION_TASKS:
+        raise ValueError(f"task must be one of {', '.join(CORRECTION_TASKS)}, not {task!r}")
+    stmt = (
+        select(Mention.id, Mention.text, LabelCorrection.label, Mention.lang)
+        .join(LabelCorrection, LabelCorrection.mention_id == Mention.id)  # type: ignore[arg-type]
+        .where(LabelCorrection.id.in_(_latest_correction_ids(task)))  # type: ignore[union-attr]
+        .order_by(Mention.id)
+    )
+    return [CorrectedText(*row) for row in session.execute(stmt)]

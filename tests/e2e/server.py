@@ -67,6 +67,7 @@ def serve_dashboard(db_url: str, workdir: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": db_url}
     env.pop("BRANDPULSE_CONFIG", None)
+    env.pop("BRANDPULSE_UI_PASSWORD", None)  # a password would put every page behind the login form
     log = workdir / "streamlit.log"
     app = str(ROOT / "ui" / "dashboard" / "app.py")
     with log.open("wb") as out:

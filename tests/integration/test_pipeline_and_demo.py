@@ -127,10 +127,11 @@ def test_demo_then_export(tmp_path: Path) -> None:
 
 
 # Share of the demo's Negative feed that is truly negative. Issue 16 asks for 0.90; the shipped default gives
-# 0.62 (the previous default: 0.52 on the same texts). Most of the rest are neutral Traditional Chinese and
-# Korean comments (questions, asides): every Chinese and Korean training set is binary, so nothing teaches the
-# model a neutral comment in those languages. This floor guards the measured level; raise it with the model.
-FEED_NEGATIVE_FLOOR = 0.58
+# 0.633 of 60 (0.62 before the polarity-only blend of 2026-12-07; the previous default: 0.52 on the same
+# texts). Most of the rest are neutral Traditional Chinese and Korean comments (questions, asides): every
+# Chinese and Korean training set is binary, so nothing teaches the model a neutral comment in those
+# languages. This floor guards the measured level; raise it with the model.
+FEED_NEGATIVE_FLOOR = 0.6
 
 
 def _assert_negative_feed_is_negative(feed: list) -> None:

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +21,8 @@ from ui.cli.common import (
 from ui.urls import masked_url
 
 DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+# How long the dashboard gets to stop after a stop signal before it is killed.
+UI_STOP_GRACE_SECONDS = 10.0
 
 
 def init(
@@ -40,23 +40,37 @@ def init(
 
 def db_upgrade(config: ConfigOpt = None, revision: str = "head") -> None:
     """Apply schema migrations (the CLI also does this automatically on first use)."""
-    from store.db import current_revision, upgrade
+    from store.db import current_revision, describe_error, upgrade
 
     cfg = load_config_or_exit(config)
     url = cfg.database_url
-    upgrade(url, revision)
-    typer.echo(f"{masked_url(url)} at revision {current_revision(url)}")
+    try:
+        upgrade(url, revision)
+        now = current_revision(url)
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback: unreachable, refused, bad revision
+        raise fail(f"cannot upgrade {masked_url(url)}: {describe_error(exc)}", code=1) from None
+    typer.echo(f"{masked_url(url)} at revision {now}")
 
 
 def db_current(config: ConfigOpt = None) -> None:
     """Show the schema revision of the database."""
-    from store.db import current_revision, head_revision
+    from store.db import current_revision, describe_error, head_revision
 
     url = load_config_or_exit(config).database_url
-    typer.echo(f"{masked_url(url)}: revision {current_revision(url)} (newest {head_revision()})")
+    try:
+        revision = current_revision(url)
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+        raise fail(f"cannot open database {masked_url(url)}: {describe_error(exc)}", code=1) from None
+    typer.echo(f"{masked_url(url)}: revision {revision} (newest {head_revision()})")
 
 
 def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> None:
+    """Run Streamlit in a child process until it ends or this process is told to stop: Ctrl+C, SIGTERM or
+    SIGHUP is passed on to it, and a child still running 10 s later is killed, so the port is free again."""
+    from crawler.processes import forwarding_stop_signals, start_child, wait_for_child
+    from ui.dashboard.login import configured_password
+
+    _refuse_open_dashboard(host)
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": url}
     cmd = [
         sys.executable,
@@ -73,9 +87,25 @@ def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> N
     ]
     if headless is not None:
         cmd += ["--server.headless", str(headless).lower()]
-    typer.echo(f"dashboard on http://{host}:{port}  (Ctrl+C to stop)")
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the dashboard, not with a traceback
-        subprocess.run(cmd, env=env, check=False)
+    login = "" if configured_password() is None else ", password required"
+    typer.echo(f"dashboard on http://{host}:{port}{login}  (Ctrl+C to stop)")
+    child = start_child(cmd, env=env)
+    with forwarding_stop_signals(child) as received:
+        code = wait_for_child(child, received, grace=UI_STOP_GRACE_SECONDS)
+    if code != 0 and not received:
+        raise fail(f"the dashboard stopped with exit code {code}", code=1)
+
+
+def _refuse_open_dashboard(host: str) -> None:
+    """Stop unless the dashboard stays on this machine or has a password."""
+    from ui.dashboard.login import PASSWORD_ENV, SECRET_KEY, configured_password, is_loopback
+
+    if not is_loopback(host) and configured_password() is None:
+        raise fail(
+            f"--host {host} makes the dashboard (triage, label corrections) reachable from other machines: "
+            f"set a password in {PASSWORD_ENV} or as {SECRET_KEY} in .streamlit/secrets.toml, or use "
+            "--host 127.0.0.1"
+        )
 
 
 def ui(
@@ -84,7 +114,9 @@ def ui(
     port: Annotated[int, typer.Option(help="port")] = 8501,
     headless: Annotated[bool | None, typer.Option(help="do not open a browser")] = None,
 ) -> None:
-    """Start the dashboard (bound to 127.0.0.1 by default)."""
+    """Start the dashboard (bound to 127.0.0.1 by default; any other address needs a password, see
+    BRANDPULSE_UI_PASSWORD). Ctrl+C or SIGTERM stops it, Streamlit included."""
+    _refuse_open_dashboard(host)
     cfg = load_config_or_exit(config)
     prepare_db(cfg.database_url)
     _serve_ui(cfg.database_url, host, port, headless)

@@ -5,9 +5,11 @@ The console script ``brandpulse`` runs ``main``.
 
 from __future__ import annotations
 
+import signal
+
 import typer
 
-from ui.cli import admin, collect, model, report
+from ui.cli import admin, collect, model, privacy, report
 
 app = typer.Typer(
     help="brandpulse: social listening with honest numbers.",
@@ -34,6 +36,8 @@ app.command(name="alerts")(report.alerts)
 app.command(name="eval")(model.eval_model)
 app.command(name="train")(model.train)
 app.command(name="bench")(model.bench)
+app.command(name="prune")(privacy.prune)
+app.command(name="forget")(privacy.forget)
 
 db_app.command(name="upgrade")(admin.db_upgrade)
 db_app.command(name="current")(admin.db_current)
@@ -43,7 +47,14 @@ import_app.command(name="posts")(collect.import_posts)
 import_app.command(name="campaigns")(collect.import_campaigns)
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    # SIGTERM (a service manager's or a container's stop) unwinds like Ctrl+C: open transactions roll back,
+    # children are stopped, and the exit code says why (143). Commands that run a child forward it instead.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     app()
 
 

@@ -30,13 +30,21 @@ def crawl(
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="crawl everything, not only what is new")] = False,
 ) -> None:
-    """Crawl the sources listed in the configuration (incrementally: what is new since the last crawl)."""
-    from crawler.run import CrawlJob
+    """Crawl the sources listed in the configuration (incrementally: what is new since the last crawl).
 
+    Every source is crawled even when one fails (a failed source is recorded as a failed crawl run); the exit
+    code is 1 when any failed. Ctrl+C or SIGTERM stops the crawl cleanly (items stored, runs recorded)."""
     cfg = load_config_or_exit(config)
     url = cfg.database_url
     prepare_db(url)
     sync_brands(url, cfg)
+    crawl_and_report(url, _crawl_jobs(cfg, url, source, full), jobdir=str(jobdir) if jobdir else None)
+
+
+def _crawl_jobs(cfg, url: str, source: list[str] | None, full: bool) -> list:  # type: ignore[no-untyped-def]
+    """The configuration's enabled sources (of ``source`` when given) as crawl jobs, with their ``since``."""
+    from crawler.run import CrawlJob
+
     last = {} if full else _last_crawl_starts(url)
     jobs = []
     for s in cfg.sources:
@@ -48,7 +56,7 @@ def crawl(
             jobs.append(CrawlJob(s.spider, args))
     if not jobs:
         raise fail("no sources to crawl: add [[sources]] to the configuration (see `brandpulse init`)")
-    crawl_and_report(url, jobs, jobdir=str(jobdir) if jobdir else None)
+    return jobs
 
 
 def rematch(
@@ -84,11 +92,25 @@ def _last_crawl_starts(url: str) -> dict[str, datetime]:
 def label(
     config: ConfigOpt = None,
     limit: Annotated[int | None, typer.Option(help="label at most this many")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="mentions claimed and committed at a time")] = 2048,
+    lease: Annotated[
+        float,
+        typer.Option(
+            min=1, help="seconds a claimed batch stays this worker's without renewal (PostgreSQL workers)"
+        ),
+    ] = 60.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object of the run")] = False,
 ) -> None:
-    """Label unlabeled mentions (language, sentiment, spam). Interrupted, it resumes where it stopped."""
+    """Label unlabeled mentions (language, sentiment, spam). Interrupted, it resumes where it stopped.
+
+    On PostgreSQL, run as many workers as you like, on any machines: each claims --batch-size mentions at
+    a time with a lease, and a killed worker's batch is labelled by another once its lease ends. On SQLite
+    one worker runs at a time."""
     cfg = load_config_or_exit(config)
     prepare_db(cfg.database_url)
-    label_with_progress(cfg.database_url, cfg, limit)
+    label_with_progress(
+        cfg.database_url, cfg, limit, batch_size=batch_size, lease_seconds=lease, as_json=as_json
+    )
 
 
 def _interval(value: str) -> float:
@@ -107,14 +129,36 @@ def run(
     config: ConfigOpt = None,
     every: Annotated[str | None, typer.Option(help="repeat at this interval, e.g. 30m, 2h")] = None,
     jobdir: Annotated[Path | None, typer.Option(help="keep crawl state here (resumable)")] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(envvar="BRANDPULSE_ALERT_WEBHOOK", help="post the alerts to this Slack-compatible URL"),
+    ] = None,
 ) -> None:
-    """Crawl the configured sources, then label what is new; with --every, again and again."""
+    """Crawl the configured sources, label what is new, then check the alerts; with --every, again and again.
+
+    A source that fails is recorded (a failed crawl run, shown on Sources and in the alerts) and the others
+    go on; with --every, a failed cycle is reported and the next one comes at its time. One run at a time
+    per database: a run that finds another in progress exits (with --every: skips that cycle)."""
+    from store.db import RunLocked, run_lock
+    from ui.urls import masked_url
+
     pause = _interval(every) if every else None
+    url = load_config_or_exit(config).database_url
+    prepare_db(url)
     while True:
         started = time.monotonic()
-        crawl(config=config, source=None, jobdir=jobdir, full=False)
-        label(config=config, limit=None)
+        ok = False
+        try:
+            with run_lock(url):
+                ok = _run_cycle(config, jobdir, webhook)
+        except RunLocked as exc:
+            message = f"another brandpulse run is in progress on {masked_url(url)} ({exc})"
+            if pause is None:
+                raise fail(message, code=1) from None
+            typer.secho(f"{message}: this cycle is skipped", fg=typer.colors.YELLOW, err=True)
         if pause is None:
+            if not ok:
+                raise typer.Exit(1)
             return
         wait = max(0.0, pause - (time.monotonic() - started))
         typer.echo(f"next run in {wait / 60:.1f} min (Ctrl+C to stop)")
@@ -122,6 +166,34 @@ def run(
             time.sleep(wait)
         except KeyboardInterrupt:
             return
+
+
+def _run_cycle(config: Path | None, jobdir: Path | None, webhook: str | None) -> bool:
+    """One crawl → label → alerts cycle; whether every step succeeded. A step that fails is reported and the
+    next steps still run; a stop signal ends the cycle (and the loop)."""
+    from ui.cli.report import alerts
+
+    def step(name: str, action) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            action()
+        except typer.Exit as exc:
+            if exc.exit_code >= 128:  # stopped by a signal: stop everything
+                raise
+            if exc.exit_code:
+                typer.secho(f"{name} failed (exit code {exc.exit_code})", fg=typer.colors.RED, err=True)
+                return False
+        return True
+
+    def crawl_step() -> None:
+        cfg = load_config_or_exit(config)
+        sync_brands(cfg.database_url, cfg)
+        jobs = _crawl_jobs(cfg, cfg.database_url, None, False)
+        crawl_and_report(cfg.database_url, jobs, jobdir=str(jobdir) if jobdir else None)
+
+    crawled = step("crawl", crawl_step)
+    labelled = step("label", lambda: label(config=config, limit=None))
+    checked = step("alerts", lambda: alerts(now=None, k=None, webhook=webhook, as_json=False, config=config))
+    return crawled and labelled and checked
 
 
 # ---------------------------------------------------------------- brandpulse import ...

@@ -36,12 +36,12 @@ def load_config_or_exit(config: Path | None):  # type: ignore[no-untyped-def]
 
 def prepare_db(url: str) -> None:
     """Create or upgrade the schema; a database that cannot be opened stops with the reason."""
-    from store.db import ensure_schema
+    from store.db import describe_error, ensure_schema
 
     try:
         ensure_schema(url)
     except Exception as exc:  # the message matters more than the type here
-        raise fail(f"cannot open database {masked_url(url)}: {exc.__class__.__name__}: {exc}") from None
+        raise fail(f"cannot open database {masked_url(url)}: {describe_error(exc)}") from None
 
 
 def parse_date(value: str | None, name: str) -> date | None:
@@ -107,37 +107,69 @@ def crawl_and_report(
     settings: dict[str, object] | None = None,
     jobdir: str | None = None,
 ) -> None:
-    """Crawl ``jobs`` (``crawler.run.CrawlJob``) in a subprocess, then print each spider's last run."""
-    from crawler.run import crawl_in_subprocess
+    """Crawl ``jobs`` (``crawler.run.CrawlJob``) in a subprocess, then print each spider's run. Every spider
+    is crawled even when one fails (recorded as a failed run); then the command exits with code 1. A stop
+    signal (Ctrl+C, SIGTERM) stops the crawl cleanly and exits with 128 + the signal's number."""
+    from crawler.run import CrawlInterrupted, crawl_in_subprocess
     from store.db import session_scope
     from store.feed import source_health
 
     names = ", ".join(j.spider for j in jobs)
     typer.echo(f"crawling {names} ...")
     start = time.monotonic()
+    with session_scope(url) as session:
+        before = max((h.last_run_id for h in source_health(session)), default=0)
+    problem = interrupted = None
     try:
         crawl_in_subprocess(jobs, url, settings, jobdir=jobdir)
+    except CrawlInterrupted as exc:
+        interrupted = exc
     except RuntimeError as exc:
-        raise fail(str(exc), code=1) from None
+        problem = str(exc)
     with session_scope(url) as session:
         health = {h.spider: h for h in source_health(session)}
+    failed = []
     for job in jobs:
         h = health.get(job.spider)
-        if h is None:
-            raise fail(f"  {job.spider}: no crawl run recorded in {masked_url(url)}", code=1)
-        colour = typer.colors.RED if h.items == 0 else None
+        if h is None or h.last_run_id <= before:
+            failed.append(job.spider)
+            typer.secho(f"  {job.spider}: no crawl run recorded", fg=typer.colors.RED)
+            continue
+        if h.status.startswith("failed"):
+            failed.append(job.spider)
+        colour = typer.colors.RED if h.items == 0 or h.status.startswith("failed") else None
         typer.secho(
             f"  {job.spider}: {h.items} items, {h.quarantined} quarantined, {h.errors} errors ({h.status})",
             fg=colour,
         )
     typer.echo(f"crawl took {time.monotonic() - start:.1f} s")
+    if interrupted is not None:
+        raise fail(str(interrupted), code=128 + interrupted.signum)
+    if problem:
+        typer.secho(problem, fg=typer.colors.RED, err=True)
+        failed = failed or [j.spider for j in jobs]
+    if failed:
+        raise fail(f"crawl failed: {', '.join(failed)}", code=1)
 
 
-def label_with_progress(url: str, cfg, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def label_with_progress(  # type: ignore[no-untyped-def]
+    url: str,
+    cfg,
+    limit: int | None = None,
+    *,
+    batch_size: int | None = None,
+    lease_seconds: float | None = None,
+    as_json: bool = False,
+) -> None:
     """Run the label worker (``ui.jobs.label.label_mentions``) with the configured model, with a progress
-    bar."""
+    bar; ``as_json``: print one JSON object of the run (counts, worker, seconds per step) instead."""
+    import json
+    from dataclasses import asdict
+
+    from sqlalchemy.exc import SQLAlchemyError
     from tqdm import tqdm
 
+    from store.db import describe_error
     from ui.jobs.label import label_mentions
 
     bar = tqdm(total=0, unit="mention", desc="labeling", file=sys.stderr, dynamic_ncols=True)
@@ -147,6 +179,7 @@ def label_with_progress(url: str, cfg, limit: int | None = None) -> None:  # typ
         bar.n = done
         bar.refresh()
 
+    options = {"batch_size": batch_size, "lease_seconds": lease_seconds}
     start = time.monotonic()
     try:
         result = label_mentions(
@@ -159,14 +192,25 @@ def label_with_progress(url: str, cfg, limit: int | None = None) -> None:  # typ
             label_mapping=cfg.model.label_mapping,
             limit=limit,
             progress=progress,
+            **{k: v for k, v in options.items() if v is not None},  # type: ignore[arg-type]
         )
     except (OSError, RuntimeError) as exc:  # a model that cannot load: package missing, unknown id, ...
         bar.close()
         raise fail(f"cannot label: {exc}", code=1) from None
+    except SQLAlchemyError as exc:  # still failing after the worker's retries (store.retry)
+        bar.close()
+        raise fail(f"cannot label: database error: {describe_error(exc)}", code=1) from None
     bar.close()
     secs = time.monotonic() - start
+    if as_json:
+        typer.echo(json.dumps({**asdict(result), "elapsed_seconds": round(secs, 3)}))
+        return
     typer.echo(
         f"labeled {result.labeled} mentions with {result.model} ({result.model_version}) in {secs:.1f} s"
     )
+    if result.lost:
+        typer.echo(
+            f"{result.lost} claimed mentions were left to another worker (lease ended or text changed)"
+        )
     if result.multi_brand:
         typer.echo(f"per-brand sentiment decided for {result.multi_brand} mentions naming several brands")

@@ -4,10 +4,11 @@
     brandpulse train --data DATA_DIR [--model e5|moe] [--task sentiment|spam] [--out DIR] [--seed 13]
                      [--include-corrections] [--quick] [--baselines-only]
 
-``--model e5`` (the default) fine-tunes multilingual-e5-small with ``nlp.train_e5``; ``--model moe`` builds
-the previous default (character experts + MiniLM) with ``nlp.train``. ``--include-corrections`` adds the
-analysts' label corrections from the configured database (the same URL as every other command:
-``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``) to the training rows.
+``--model e5`` (the default) fine-tunes multilingual-e5-small with ``nlp.training.e5``; ``--model moe`` builds
+the previous default (character experts + MiniLM) with ``nlp.training.moe``. ``--include-corrections`` reads
+the analysts' label corrections from the configured database (the same URL as every other command:
+``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``) through ``store.repo.corrected_texts`` and hands them
+to the trainer as training rows (``correction_rows``).
 
     brandpulse bench [--n 5000] [--model M] [--task sentiment|spam] [--naive-n 500] [--precision P] [--json]
 
@@ -79,6 +80,31 @@ def dataset_folders(data: Path) -> list[Path]:
     return sorted(p for p in data.iterdir() if p.is_dir() and (p / "train.jsonl").is_file())
 
 
+def correction_rows(url: str, task: str) -> list[dict]:
+    """Rows ``{"text", "label", "lang"}`` of the latest correction of each corrected mention for ``task``, as
+    the trainers take them.
+
+    Labels are as in the training data: negative / neutral / positive, or spam / ham. A mention without a
+    stored language gets one from ``nlp.lang.detect_language``; empty texts are left out.
+    """
+    from nlp.labels import TASK_LABELS
+    from nlp.lang import detect_language
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(url) as session:
+        corrected = repo.corrected_texts(session, task=task)
+    allowed = TASK_LABELS[task]
+    rows = []
+    for c in corrected:
+        if not c.text or not c.text.strip():
+            continue
+        if c.label not in allowed:  # the store validates labels; a hand-edited row must not poison training
+            raise ValueError(f"correction label {c.label!r} is not a {task} label ({', '.join(allowed)})")
+        rows.append({"text": c.text, "label": c.label, "lang": c.lang or detect_language(c.text)})
+    return rows
+
+
 def train(
     data: Annotated[Path, typer.Option("--data", help=f"training data: {DATASET_HINT}")],
     task: Annotated[str | None, typer.Option(help="sentiment or spam (default: both)")] = None,
@@ -105,8 +131,8 @@ def train(
     model: Annotated[
         str,
         typer.Option(
-            help="e5: the default, multilingual-e5-small fine-tuned for both tasks at once (nlp.train_e5); "
-            "moe: the previous default, character experts + MiniLM (nlp.train)"
+            help="e5: the default, multilingual-e5-small fine-tuned for both tasks at once "
+            "(nlp.training.e5); moe: the previous default, character experts + MiniLM (nlp.training.moe)"
         ),
     ] = "e5",
 ) -> None:
@@ -138,33 +164,33 @@ def train(
         argv += ["--task", task]
     if out is not None:
         argv += ["--out", str(out)]
+    corrections: dict[str, list[dict]] | None = None
     if include_corrections:
-        from nlp.corrections import load_corrections
-
         url = load_config_or_exit(config).database_url
         prepare_db(url)
+        corrections = {}
         for t in [task] if task else list(TASKS):
             try:
-                n = len(load_corrections(url, t))
+                corrections[t] = correction_rows(url, t)
             except (OSError, ValueError) as exc:
                 raise fail(f"cannot read the label corrections: {exc}") from None
+            n = len(corrections[t])
             typer.echo(f"{n} {t} correction{'' if n == 1 else 's'} in {masked_url(url)}")
-        argv += ["--include-corrections", url]
     if quick:
         argv.append("--quick")
     if baselines_only:
         argv.append("--baselines-only")
 
     if model == "e5":
-        from nlp import train_e5 as trainer
+        from nlp.training import e5 as trainer
     else:
-        from nlp import train as trainer  # type: ignore[no-redef]
+        from nlp.training import moe as trainer  # type: ignore[no-redef]
 
     try:
-        trainer.main(argv)
+        trainer.main(argv, corrections)
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
-    except SystemExit as exc:  # argparse in nlp.train has printed why
+    except SystemExit as exc:  # the trainer's argparse has printed why
         if exc.code not in (0, None):
             raise typer.Exit(exc.code if isinstance(exc.code, int) else 2) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,20 @@ import typer
 
 from store.timeutil import utcnow
 from ui.cli.common import ConfigOpt, fail, load_config_or_exit, parse_date, prepare_db, sync_brands
+
+PSEUDONYM_SALT_ENV = "BRANDPULSE_PSEUDONYM_SALT"
+
+
+def pseudonym_salt() -> str:
+    """The secret salt of pseudonymised authors, from the environment (never written into an export)."""
+    salt = os.environ.get(PSEUDONYM_SALT_ENV, "")
+    if len(salt) < 16:
+        raise fail(
+            f"--pseudonymise-authors needs a secret salt of at least 16 characters in {PSEUDONYM_SALT_ENV} "
+            "(e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`); keep it, and keep it "
+            "apart from the exports: the same salt gives the same pseudonyms"
+        )
+    return salt
 
 
 def export(
@@ -21,6 +36,13 @@ def export(
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     sentiment: Annotated[str | None, typer.Option(help="negative, neutral or positive")] = None,
     include_spam: Annotated[bool, typer.Option("--include-spam", help="keep spam mentions")] = False,
+    pseudonymise_authors: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise-authors",
+            help=f"authors as salted hashes (salt: ${PSEUDONYM_SALT_ENV}), urls left empty",
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Export labeled mentions, one row per (mention, brand)."""
@@ -29,6 +51,7 @@ def export(
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    salt = pseudonym_salt() if pseudonymise_authors else None
     if sentiment and sentiment not in ("negative", "neutral", "positive"):
         raise fail("--sentiment must be negative, neutral or positive")
     cfg = load_config_or_exit(config)
@@ -41,7 +64,7 @@ def export(
         include_spam=include_spam,
     )
     with session_scope(cfg.database_url) as session:
-        frame = export_frame(session, flt)
+        frame = export_frame(session, flt, pseudonym_salt=salt)
     write_export(frame, fmt, out)
     typer.echo(f"wrote {len(frame)} rows to {out}")
 

@@ -1,4 +1,5 @@
-"""The brandpulse dashboard: ``streamlit run ui/dashboard/app.py`` (or ``brandpulse ui``).
+"""The brandpulse dashboard: ``brandpulse ui`` (or ``streamlit run ui/dashboard/app.py --server.address
+127.0.0.1``: Streamlit alone listens on every interface; see ``ui/dashboard/login.py`` for the password).
 
 This entry script sets up the page, the sidebar (period and database) and the navigation; each page lives in
 ``ui/dashboard/views/``. The database URL is ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``'s
@@ -19,11 +20,14 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from ui.dashboard import queries, safe  # noqa: E402
+from ui.dashboard.login import login_gate  # noqa: E402
 from ui.urls import masked_url  # noqa: E402
 
 # An emoji favicon is a data: URL; without one the browser fetches each page's :material/…: icon from
 # fonts.gstatic.com, a request to an outside host on every page view.
 st.set_page_config(page_title="brandpulse", page_icon="📊", layout="wide")
+# Nothing else (not even the database's name) before the password, when one is needed.
+login_gate(st.get_option("server.address"))
 
 
 def _database_url() -> str:

@@ -1,4 +1,4 @@
-"""``brandpulse train``: its checks, what it hands to ``nlp.train``, and the corrections round trip
+"""``brandpulse train``: its checks, what it hands to ``nlp.training``, and the corrections round trip
 (an analyst corrects a label on the dashboard → stored → exported → used by training)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from store.db import session_scope
 from store.models import LabelCorrection
-from tests.factories import seed_demo_db
+from tests.factories import NEGATIVE_TEXT, seed_demo_db
 from ui.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -44,16 +44,21 @@ def test_train_explains_a_missing_or_empty_data_folder(tmp_path: Path) -> None:
     assert bad_task.exit_code == 2 and "--task must be sentiment or spam" in bad_task.output
 
 
-def test_train_hands_its_options_and_the_configured_database_to_nlp_train(
+def test_train_hands_its_options_and_the_configured_database_corrections_to_nlp_training(
     seeded: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nlp.train
-    import nlp.train_e5
+    import nlp.training.e5
+    import nlp.training.moe
 
     calls: list[list[str]] = []
     e5_calls: list[list[str]] = []
-    monkeypatch.setattr(nlp.train, "main", lambda argv: calls.append(list(argv)))
-    monkeypatch.setattr(nlp.train_e5, "main", lambda argv: e5_calls.append(list(argv)))
+    handed: list[dict | None] = []
+
+    def record(into: list[list[str]]) -> Any:
+        return lambda argv, corrections=None: (into.append(list(argv)), handed.append(corrections))
+
+    monkeypatch.setattr(nlp.training.moe, "main", record(calls))
+    monkeypatch.setattr(nlp.training.e5, "main", record(e5_calls))
     with session_scope(seeded["url"]) as s:
         s.add(
             LabelCorrection(
@@ -95,11 +100,11 @@ def test_train_hands_its_options_and_the_configured_database_to_nlp_train(
             "sentiment",
             "--out",
             str(out),
-            "--include-corrections",
-            seeded["url"],
             "--quick",
         ]
     ]
+    # The corrections are read through the store and handed over as training rows, not as a database URL.
+    assert handed == [{"sentiment": [{"text": NEGATIVE_TEXT, "label": "neutral", "lang": "en"}]}]
     calls.clear()
     assert CliRunner().invoke(app, ["train", "--data", str(TINY_DATA), "--model", "moe"]).exit_code == 0
     assert calls == [["--data", str(TINY_DATA), "--seed", "13"]]
@@ -116,8 +121,8 @@ def test_train_hands_its_options_and_the_configured_database_to_nlp_train(
 def test_corrections_round_trip_dashboard_export_train(
     seeded: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Needs ``python -m nlp.train`` with ``--include-corrections DATABASE_URL`` and ``--quick``; the written
-    ``sentiment.json`` reports the correction rows used under ``training.corrections``."""
+    """Needs ``nlp.training.e5`` taking correction rows and ``--quick``; the written ``e5.json`` reports the
+    correction rows used under ``training.corrections``."""
     # 1. An analyst corrects a sentiment on the dashboard (Negative feed).
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -152,9 +157,9 @@ def test_corrections_round_trip_dashboard_export_train(
     assert row["sentiment_before_correction"] == "negative"
 
     # 4. `brandpulse train --include-corrections` trains the default model (e5) with it.
-    import nlp.train_e5
+    import nlp.training.e5_layers
 
-    monkeypatch.setattr(nlp.train_e5, "CACHE_DIR", tmp_path / "cache")  # not the user's cache
+    monkeypatch.setattr(nlp.training.e5_layers, "CACHE_DIR", tmp_path / "cache")  # not the user's cache
     out = tmp_path / "model"
     result = runner.invoke(
         app, ["train", "--data", str(TINY_DATA), "--out", str(out), "--include-corrections", "--quick"]
@@ -167,7 +172,7 @@ def test_corrections_round_trip_dashboard_export_train(
 
 
 def test_train_baselines_only_explains_a_folder_without_a_model(tmp_path: Path) -> None:
-    """``--baselines-only`` reaches ``nlp.train`` and, with no trained model in --out, says so."""
+    """``--baselines-only`` reaches ``nlp.training.moe`` and, with no trained model in --out, says so."""
     result = CliRunner().invoke(
         app,
         [

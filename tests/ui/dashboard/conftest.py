@@ -14,9 +14,10 @@ from tests.factories import seed_demo_db
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fresh Streamlit caches per test (they are process-wide) and no stray brandpulse.toml."""
+    """Fresh Streamlit caches per test (they are process-wide), no stray brandpulse.toml or password."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
+    monkeypatch.delenv("BRANDPULSE_UI_PASSWORD", raising=False)  # or every page is behind the login
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

@@ -1,4 +1,4 @@
-"""Pieces of the e5 fine-tuning recipe (``nlp.train_e5``) that decide what the shipped model reports."""
+"""Pieces of the e5 fine-tuning recipe (``nlp.training``) that decide what the shipped model reports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 from nlp.classifier import blend_log_probs
 from nlp.e5_model import length_batches
 from nlp.mixture import softmax
-from nlp.train_e5 import _cap, binary_groups, class_weights, expected_calibration_error, fit_temperature
+from nlp.training.blend import binary_groups
+from nlp.training.calibration import expected_calibration_error, fit_temperature
+from nlp.training.data import cap_rows
+from nlp.training.e5 import class_weights
 
 
 def test_length_batches_cover_every_text_once_within_the_token_budget() -> None:
@@ -29,10 +32,10 @@ def test_length_batches_cover_every_text_once_within_the_token_budget() -> None:
 
 def test_cap_keeps_label_proportions() -> None:
     rows = [{"label": "negative"}] * 300 + [{"label": "positive"}] * 700
-    capped = _cap(rows, 100, random.Random(1))
+    capped = cap_rows(rows, 100, random.Random(1))
     assert len(capped) == 100
     assert sum(r["label"] == "negative" for r in capped) == 30
-    assert _cap(rows[:50], 100, random.Random(1)) == rows[:50]
+    assert cap_rows(rows[:50], 100, random.Random(1)) == rows[:50]
 
 
 def test_temperature_and_ece_of_overconfident_logits() -> None:

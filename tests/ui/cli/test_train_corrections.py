@@ -1,4 +1,5 @@
-"""``nlp.corrections.load_corrections``: latest corrections as training rows, on both databases."""
+"""``brandpulse train --include-corrections``: the latest corrections as training rows (``correction_rows``,
+read through ``store.repo.corrected_texts``), on both databases."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from crawler.items import MentionItem
-from nlp.corrections import load_corrections
 from store import repo
-from store.db import ensure_schema, session_scope, upgrade
+from store.db import ensure_schema, session_scope
 from tests.dbutil import migrated_db
+from ui.cli.model import correction_rows
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,25 +40,21 @@ def _corrected_store(url: str) -> dict[str, int]:
 
 def test_latest_corrections_become_training_rows(db_url: str) -> None:
     _corrected_store(db_url)
-    assert load_corrections(db_url, "sentiment") == [
+    assert correction_rows(db_url, "sentiment") == [
         {"text": "so-so serum, nothing special", "label": "neutral", "lang": "en"},
         {"text": "정말 좋아요", "label": "positive", "lang": "ko"},
     ]
-    assert load_corrections(db_url, "spam") == [
+    assert correction_rows(db_url, "spam") == [
         {"text": "ib mình giá sỉ nhé", "label": "spam", "lang": "vi"},
         {"text": "정말 좋아요", "label": "ham", "lang": "ko"},
     ]
 
 
 def test_no_corrections_no_rows_and_clear_errors(tmp_path: Path) -> None:
+    # (A missing database or an old schema no longer reaches here: `brandpulse train` creates or upgrades it
+    # first, with `prepare_db`, as every command does.)
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     ensure_schema(url)
-    assert load_corrections(url, "sentiment") == []
+    assert correction_rows(url, "sentiment") == []
     with pytest.raises(ValueError, match="task must be one of sentiment, spam, not 'topic'"):
-        load_corrections(url, "topic")
-    with pytest.raises(FileNotFoundError, match="no SQLite database"):
-        load_corrections(f"sqlite:///{tmp_path / 'missing.db'}", "spam")
-    old = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(old, "0004")
-    with pytest.raises(ValueError, match="no label_correction table: run `brandpulse db upgrade`"):
-        load_corrections(old, "spam")
+        correction_rows(url, "topic")
