@@ -17,8 +17,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -30,230 +29,41 @@ import numpy as np
 TREE = Path(os.environ.get("BRANDPULSE_BENCH_TREE") or Path(__file__).resolve().parents[1]).resolve()
 sys.path.insert(0, str(TREE))
 
+from gen_insert import (  # noqa: E402  (sibling modules: benchmarks/ is sys.path[0] when run as a file)
+    _analyze,
+    _fill_rollups,
+    _insert_postgres,
+    _insert_sqlite,
+    _is_empty,
+    _reset,
+)
+from gen_tables import (  # noqa: E402
+    BODIES,
+    BRANDS,
+    CAMPAIGNS,
+    DAYS,
+    DETAILS,
+    LANG_MIX,
+    LANGS,
+    LOW_EFFORT,
+    OPENERS,
+    PLATFORMS,
+    POST_KINDS,
+    SENTIMENTS,
+    SPAM_TEXTS,
+    THEMES,
+    Data,
+    _zipf_probs,
+)
+
 from nlp.quality import is_low_effort, text_hash  # noqa: E402
-from store import kpi  # noqa: E402
-from store.db import ensure_schema, get_engine, session_scope  # noqa: E402
-
-try:
-    from store.models import CAMPAIGN_COLUMNS  # the campaign rows below are tuples in this order
-except ImportError:  # a BRANDPULSE_BENCH_TREE from before the constant: the same list, from the table
-    from store.models import Campaign
-
-    CAMPAIGN_COLUMNS = tuple(Campaign.__table__.columns.keys())
-
-DAYS = 90
-POST_KINDS = ("post", "article")
-
-# name, query, competitor group, popularity (share of brand posts), P / N / U mix of its mentions
-BRANDS: list[tuple[str, str, str, float, tuple[float, float, float]]] = [
-    ("Glow Lab", "glow lab OR 글로우랩 OR 光研", "skincare", 0.28, (0.55, 0.15, 0.30)),
-    ("Aurora Skin", "aurora skin", "skincare", 0.22, (0.45, 0.20, 0.35)),
-    ("Lotus Beauty", "lotus beauty OR 蓮花", "skincare", 0.17, (0.40, 0.30, 0.30)),
-    ("Seoul Dew", "seoul dew OR 서울듀", "skincare", 0.13, (0.50, 0.10, 0.40)),
-    ("Jade Garden", "jade garden OR 玉園", "skincare", 0.10, (0.30, 0.35, 0.35)),
-    ("Bean There", "bean there", "coffee", 0.06, (0.50, 0.20, 0.30)),
-    ("Pho Real", "pho real", "coffee", 0.04, (0.45, 0.25, 0.30)),
-]
-
-# platform, share of posts, main language, kind of its posts, reports saves, reports views
-PLATFORMS: list[tuple[str, float, str, str, bool, bool]] = [
-    ("instagram", 0.24, "", "post", True, False),
-    ("tiktok", 0.14, "", "post", True, True),
-    ("youtube", 0.10, "", "post", False, True),
-    ("facebook", 0.14, "", "post", False, False),
-    ("ptt", 0.14, "zh", "post", False, False),
-    ("naver", 0.12, "ko", "article", False, False),
-    ("vnexpress", 0.12, "vi", "article", False, False),
-]
-LANGS = ("ko", "zh", "vi", "en")
-LANG_MIX = (0.30, 0.25, 0.25, 0.20)
-SENTIMENTS = ("positive", "negative", "neutral")
-
-# Comment text = opener + body (+ detail); a brand-naming text puts the brand in the body.
-OPENERS = {
-    "en": [
-        "Honestly,",
-        "Ok so",
-        "Update:",
-        "Not gonna lie,",
-        "Day 3 and",
-        "Tbh",
-        "Hmm,",
-        "Wow,",
-        "So far",
-        "Guys,",
-    ],
-    "ko": ["솔직히", "와", "근데", "후기:", "3일째인데", "진짜", "음", "드디어", "결론은", "언니들"],
-    "zh": ["說真的", "哇", "老實說", "心得：", "用了三天", "真的", "嗯", "終於", "結論是", "大家"],
-    "vi": [
-        "Thật sự",
-        "Wow",
-        "Nói thật",
-        "Review:",
-        "Dùng 3 ngày rồi",
-        "Công nhận",
-        "Hmm",
-        "Cuối cùng",
-        "Tóm lại",
-        "Mọi người ơi",
-    ],
-}
-BODIES = {
-    ("en", "positive"): [
-        "I love {b}, my skin feels amazing",
-        "{b} is worth every penny",
-        "{b} works so well for me",
-        "best purchase this year, thanks {b}",
-        "{b} smells great and lasts",
-    ],
-    ("en", "negative"): [
-        "{b} broke me out, so disappointed",
-        "{b} is overpriced for what it is",
-        "my {b} order never arrived",
-        "{b} customer service ignored me",
-        "the {b} bottle leaked everywhere",
-    ],
-    ("en", "neutral"): [
-        "does {b} ship to Vietnam?",
-        "which {b} serum is for dry skin",
-        "{b} restocked at the mall today",
-        "how long does {b} take to work",
-        "comparing {b} with my old one",
-    ],
-    ("ko", "positive"): [
-        "{b} 진짜 좋아요 피부가 촉촉해졌어요",
-        "{b} 재구매 각입니다",
-        "{b} 향이 너무 좋아요",
-        "{b} 덕분에 피부 톤이 밝아졌어요",
-        "{b} 가성비 최고예요",
-    ],
-    ("ko", "negative"): [
-        "{b} 쓰고 트러블 났어요",
-        "{b} 너무 비싸요",
-        "{b} 배송이 너무 늦어요",
-        "{b} 고객센터 답이 없네요",
-        "{b} 용기가 새요",
-    ],
-    ("ko", "neutral"): [
-        "{b} 건성에도 괜찮나요?",
-        "{b} 어디서 사요?",
-        "{b} 세일 언제 해요",
-        "{b} 성분 궁금해요",
-        "{b} 용량이 어떻게 되나요",
-    ],
-    ("zh", "positive"): [
-        "{b}真的很好用推薦給大家",
-        "{b}用完皮膚變好了",
-        "{b}味道很香",
-        "{b}回購第三次了",
-        "{b}CP值超高",
-    ],
-    ("zh", "negative"): [
-        "{b}用了過敏好失望",
-        "{b}太貴了不值得",
-        "{b}的客服都不回",
-        "{b}包裝漏液",
-        "{b}等了兩週還沒到貨",
-    ],
-    ("zh", "neutral"): [
-        "{b}乾性肌可以用嗎",
-        "{b}哪裡買比較便宜",
-        "{b}有在打折嗎",
-        "{b}成分是什麼",
-        "{b}跟舊款差在哪",
-    ],
-    ("vi", "positive"): [
-        "{b} dùng rất thích da mịn hơn hẳn",
-        "{b} đáng tiền thật sự",
-        "{b} thơm lắm luôn",
-        "mua {b} lần thứ ba rồi",
-        "{b} giá hợp lý mà xài tốt",
-    ],
-    ("vi", "negative"): [
-        "{b} làm mình nổi mụn thất vọng quá",
-        "{b} đắt quá",
-        "đơn {b} giao chậm quá",
-        "{b} chăm sóc khách hàng tệ",
-        "chai {b} bị rò rỉ",
-    ],
-    ("vi", "neutral"): [
-        "{b} da khô dùng được không",
-        "{b} mua ở đâu vậy",
-        "{b} bao giờ sale",
-        "{b} thành phần là gì",
-        "{b} khác bản cũ chỗ nào",
-    ],
-}
-THEMES = {"en": "this serum", "ko": "이 세럼", "zh": "這款精華", "vi": "serum này"}
-DETAILS = {
-    "en": "after {n} days",
-    "ko": "{n}일 사용 후기",
-    "zh": "用了{n}天",
-    "vi": "sau {n} ngày",
-}
-SPAM_TEXTS = [
-    "Follow me for FREE giveaways!!! link in bio 🎁",
-    "DM me for 50% off {b} 👉 bit.ly/deal{n}",
-    "kiếm tiền online 500k/ngày inbox ngay",
-    "무료 체험단 모집 프로필 링크 클릭",
-    "加LINE領{b}免費試用",
-    "Check my page for {b} dupes cheap cheap",
-]
-LOW_EFFORT = [
-    "nice",
-    "wow",
-    "😍😍😍",
-    "🔥🔥",
-    "❤️",
-    "최고",
-    "대박",
-    "ㅋㅋㅋ",
-    "好",
-    "讚",
-    "+1",
-    "đẹp",
-    "hay",
-    "xinh",
-    "ib",
-    "👍",
-    "love",
-]
-CAMPAIGNS = [
-    ("Summer Glow 2026", "Glow Lab"),
-    ("Aurora Night Repair", "Aurora Skin"),
-    ("Lotus Tet Gift Box", "Lotus Beauty"),
-    ("Bean There Cold Brew", "Bean There"),
-]
+from store.db import ensure_schema, get_engine  # noqa: E402
 
 
 @cache
 def _text_key(text: str) -> tuple[str, bool]:
     """text_hash and low_effort as the crawler computes them (cached: many texts repeat)."""
     return text_hash(text), is_low_effort(text)
-
-
-@dataclass
-class Data:
-    """Column arrays / row lists of every table, ids assigned."""
-
-    brands: list[tuple[int, str, str, str]]
-    authors: list[tuple[Any, ...]]
-    posts: list[tuple[Any, ...]]
-    campaigns: list[tuple[Any, ...]]
-    mentions: dict[str, Any]
-    links: np.ndarray  # (k, 2): mention_id, brand_id
-
-
-def _zipf_probs(n: int, s: float, offset: float) -> np.ndarray:
-    w = 1.0 / np.power(np.arange(n) + offset, s)
-    return w / w.sum()
-
-
-def _ts_strings(seconds: np.ndarray, sqlite: bool) -> list[str]:
-    """Epoch seconds → the text each backend stores: SQLAlchemy's SQLite format, or a UTC literal for COPY."""
-    us = np.round(seconds * 1e6).astype("int64").astype("datetime64[us]")
-    s = np.datetime_as_string(us, unit="us")
-    return [x.replace("T", " ") for x in s] if sqlite else [x.replace("T", " ") + "+00" for x in s]
 
 
 def build(n_mentions: int, seed: int, now: datetime) -> Data:
@@ -566,219 +376,6 @@ def build(n_mentions: int, seed: int, now: datetime) -> Data:
     links.append(np.stack([m_id[cbm >= 0], cbm[cbm >= 0] + 1], 1))
     link_arr = np.unique(np.concatenate(links), axis=0)
     return Data(brands, authors, posts, campaigns, mentions, link_arr)
-
-
-# ------------------------------------------------------------------------------------------- writing
-
-MENTION_COLS = (
-    "id",
-    "platform",
-    "external_id",
-    "kind",
-    "url",
-    "post_id",
-    "parent_external_id",
-    "author_id",
-    "text",
-    "text_hash",
-    "low_effort",
-    "published_at",
-    "likes",
-    "replies",
-    "lang",
-    "sentiment",
-    "p_negative",
-    "p_neutral",
-    "p_positive",
-    "spam_score",
-    "is_spam",
-    "model",
-    "model_version",
-    "label_source",
-    "labeled_at",
-    "triage_status",
-    "first_seen_at",
-    "updated_at",
-)
-POST_COLS = (
-    "id",
-    "platform",
-    "external_id",
-    "url",
-    "title",
-    "author_id",
-    "published_at",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "views",
-    "updated_at",
-)
-
-
-def _mention_rows(d: Data, sqlite: bool, chunk: int = 100_000) -> Iterator[list[tuple[Any, ...]]]:
-    m = d.mentions
-    n = len(m["id"])
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        pub = _ts_strings(m["time"][lo:hi], sqlite)
-        seen = _ts_strings(m["time"][lo:hi] + 120, sqlite)  # crawled two minutes later, labeled then too
-        ids = m["id"][lo:hi].tolist()
-        post = m["post_id"][lo:hi].tolist()
-        kinds = m["kind"][lo:hi]
-        plats = m["platform"][lo:hi]
-        rows = []
-        for j in range(hi - lo):
-            i = lo + j
-            pid = post[j] or None
-            rows.append(
-                (
-                    ids[j],
-                    plats[j],
-                    f"m{ids[j]}",
-                    kinds[j],
-                    f"https://{plats[j]}.example/m/{ids[j]}",
-                    pid,
-                    f"p{pid}" if pid and kinds[j] == "reply" else None,
-                    int(m["author_id"][i]),
-                    m["text"][i],
-                    m["text_hash"][i],
-                    bool(m["low_effort"][i]),
-                    pub[j],
-                    int(m["likes"][i]),
-                    int(m["replies"][i]),
-                    m["lang"][i],
-                    m["sentiment"][i],
-                    float(m["p_negative"][i]),
-                    float(m["p_neutral"][i]),
-                    float(m["p_positive"][i]),
-                    float(m["spam_score"][i]),
-                    bool(m["is_spam"][i]),
-                    "bench-synthetic",
-                    "1",
-                    "model",
-                    seen[j],
-                    "new",
-                    seen[j],
-                    seen[j],
-                )
-            )
-        yield rows
-
-
-def _with_times(rows: Sequence[tuple[Any, ...]], cols: Sequence[int], sqlite: bool) -> list[tuple[Any, ...]]:
-    """Epoch-second cells at ``cols`` → stored timestamp text."""
-    out = []
-    for r in rows:
-        r2 = list(r)
-        for c in cols:
-            if r2[c] is not None:
-                r2[c] = _ts_strings(np.array([r2[c]]), sqlite)[0]
-        out.append(tuple(r2))
-    return out
-
-
-def _post_rows(d: Data, sqlite: bool) -> list[tuple[Any, ...]]:
-    return _with_times([(*p, p[6]) for p in d.posts], (6, 12), sqlite)
-
-
-def _insert_sqlite(url: str, d: Data) -> None:
-    raw = get_engine(url).raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("PRAGMA synchronous=OFF")  # a benchmark load: a crash means re-running it
-        cur.execute("BEGIN")
-
-        def put(table: str, cols: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            cur.executemany(sql, rows)
-
-        put("brand", ("id", "name", "query", "competitor_group"), d.brands)
-        put("author", ("id", "platform", "handle", "followers"), d.authors)
-        put("post", POST_COLS, _post_rows(d, True))
-        put("campaign", CAMPAIGN_COLUMNS, _with_times(d.campaigns, (13, 14), True))
-        for rows in _mention_rows(d, True):
-            put("mention", MENTION_COLS, rows)
-        put("mention_brand", ("mention_id", "brand_id"), d.links.tolist())
-        cur.execute("COMMIT")
-        cur.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        raw.close()
-
-
-def _insert_postgres(url: str, d: Data) -> None:
-    raw = get_engine(url).raw_connection()
-    try:
-        conn = raw.driver_connection
-        with conn.cursor() as cur:
-
-            def put(table: str, cols: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-                with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
-                    for row in rows:
-                        cp.write_row(row)
-
-            put("brand", ("id", "name", "query", "competitor_group"), d.brands)
-            put("author", ("id", "platform", "handle", "followers"), d.authors)
-            put("post", POST_COLS, _post_rows(d, False))
-            put("campaign", CAMPAIGN_COLUMNS, _with_times(d.campaigns, (13, 14), False))
-            for rows in _mention_rows(d, False):
-                put("mention", MENTION_COLS, rows)
-            put("mention_brand", ("mention_id", "brand_id"), d.links.tolist())
-            for table in ("brand", "author", "post", "campaign", "mention"):  # later inserts continue the ids
-                cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
-        conn.commit()
-    finally:
-        raw.close()
-
-
-def _fill_rollups(url: str) -> None:
-    """Fill the rollups the store keeps up to date on write (the bulk load went around the store's writes)."""
-    try:  # store versions with store/rollups.py refresh every rollup at once
-        from store.rollups import refresh_all
-    except ImportError:
-        refresh_all = getattr(kpi, "refresh_author_signals", None)  # only in versions that have the rollup
-    if refresh_all is not None:
-        with session_scope(url) as session:
-            refresh_all(session)
-
-
-def _analyze(url: str) -> None:
-    """Planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) would gather them."""
-    raw = get_engine(url).raw_connection()
-    try:
-        if get_engine(url).dialect.name == "postgresql":
-            conn = raw.driver_connection
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute("VACUUM ANALYZE")  # also sets the visibility map that index-only scans need
-            conn.autocommit = False
-        else:
-            raw.cursor().execute("ANALYZE")
-    finally:
-        raw.close()
-
-
-def _is_empty(url: str) -> bool:
-    with get_engine(url).connect() as conn:
-        return conn.exec_driver_sql("SELECT count(*) FROM mention").scalar_one() == 0 and (
-            conn.exec_driver_sql("SELECT count(*) FROM brand").scalar_one() == 0
-        )
-
-
-def _reset(url: str) -> None:
-    """Delete every row of the store's tables (children first)."""
-    from sqlmodel import SQLModel
-
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with get_engine(url).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        else:
-            for t in tables:
-                conn.exec_driver_sql(f"DELETE FROM {t}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
