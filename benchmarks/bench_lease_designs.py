@@ -123,13 +123,17 @@ def run_design(design: str, url: str, batches: int, size: int) -> dict[str, Any]
 
 
 def run_queue(server: str, jobs: int, size: int) -> dict[str, Any]:
-    """Procrastinate's cost per job: defer ``jobs`` jobs of ``size`` ids, then one worker runs them all."""
+    """Procrastinate's cost per job: defer ``jobs`` jobs of ``size`` ids, then one worker runs them all.
+    Needs only procrastinate and psycopg (a throwaway venv), not brandpulse's dependencies."""
     import procrastinate
-    from sqlalchemy.engine import make_url
+    import psycopg
 
-    url = make_url(_url(server)).set(drivername="postgresql")
+    conninfo = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     app = procrastinate.App(
-        connector=procrastinate.PsycopgConnector(conninfo=url.render_as_string(hide_password=False))
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo.rsplit("/", 1)[0] + f"/{DB_NAME}")
     )
     done: list[int] = []
 

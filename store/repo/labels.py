@@ -105,11 +105,13 @@ def claim_unlabeled(
         set_={"worker": insert.excluded.worker, "lease_until": insert.excluded.lease_until},
         where=lease.c.lease_until < now,
     ).returning(lease.c.mention_id)
-    ids = [int(i) for i in session.execute(stmt).scalars()]
-    if not ids:
-        return []
-    rows = session.execute(select(m.c.id, m.c.text).where(m.c.id.in_(ids)).order_by(m.c.id)).all()
-    return [(int(id_), text or "") for id_, text in rows]
+    if session.get_bind().dialect.name == "postgresql":  # the texts in the same statement
+        claimed = stmt.cte("claimed")
+        query = select(m.c.id, m.c.text).join(claimed, claimed.c.mention_id == m.c.id)
+    else:
+        ids = [int(i) for i in session.execute(stmt).scalars()]
+        query = select(m.c.id, m.c.text).where(m.c.id.in_(ids))
+    return [(int(id_), text or "") for id_, text in session.execute(query.order_by(m.c.id)).all()]
 
 
 def renew_claims(session: Session, *, worker: str, ids: Iterable[int], lease_seconds: float) -> int:
