@@ -29,6 +29,20 @@ def comparison_set(session: Session, brand: str) -> list[str]:
     return [name for (name,) in session.execute(stmt).all()]
 
 
+def brand_groups(session: Session) -> dict[str, str | None]:
+    """Every stored brand's competitor group (None: none), by brand name."""
+    return {name: group for name, group in session.execute(select(Brand.name, Brand.competitor_group)).all()}
+
+
+def group_comparison_set(session: Session, brand: str, group: str | None) -> list[str]:
+    """``brand`` compared with the brands of ``group`` (every stored brand for None), by name."""
+    stmt = select(Brand.name).order_by(Brand.name)
+    if group is not None:
+        stmt = stmt.where(Brand.competitor_group == group)
+    names = [name for (name,) in session.execute(stmt).all()]
+    return sorted({*names, brand})
+
+
 @dataclass(frozen=True)
 class BrandVoice:
     brand: str
