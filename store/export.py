@@ -1,14 +1,20 @@
-"""Labeled mentions as rows for analysts: one row per (mention, brand), written as CSV, Parquet or JSONL.
+"""Labeled mentions as rows for analysts: one row per (mention, brand), as CSV, XLSX, Parquet or JSONL.
 
 The CLI ``brandpulse export`` and the dashboard's download buttons both use ``export_frame`` and
-``write_export``. A CSV is opened in spreadsheets, so its text cells that a spreadsheet would run as a
-formula get a leading ``'`` (``neutralise_formulas``, OWASP's CSV-injection guidance) and every cell holding a
-line break is quoted; JSONL and Parquet are data for programs and keep every value as stored.
+``write_export``. CSV and XLSX are opened in spreadsheets. A CSV starts with a UTF-8 byte-order mark (without
+it Excel reads UTF-8 as the legacy code page and garbles Korean, Chinese and Vietnamese), its text cells that
+a spreadsheet would run as a formula get a leading ``'`` (``neutralise_formulas``, OWASP's CSV-injection
+guidance) and every cell holding a line break is quoted. An XLSX stores every text as a text cell, which no
+spreadsheet runs, so it keeps texts as stored (times as UTC without a zone: Excel has none). JSONL and Parquet
+are data for programs and keep every value as stored.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,19 +22,34 @@ from typing import IO
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from store.models import Author, Brand, LabelCorrection, Mention, MentionBrand
+from store.models import POST_KINDS, Author, Brand, LabelCorrection, Mention, MentionBrand, Post
 from store.privacy import pseudonym
 from store.sql import mention_time, not_spam, period_filter
 
-FORMATS = ("csv", "parquet", "jsonl")
+FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+# The format a file name stands for (``format_for_path``): `--out mentions.csv` writes CSV.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 COLUMNS = [
     "mention_id",
     "platform",
     "external_id",
     "kind",
     "url",
+    # The post a comment is under (a post's own text: that post), and the comment it replies to. The names
+    # are `brandpulse import mentions`'s, so an exported file imports again.
+    "post_external_id",
+    "post_url",
+    "post_title",
+    "parent_external_id",
     "author",
     "published_at",
     "text",
@@ -102,6 +123,7 @@ def export_frame(
         .subquery("corrections")
     )
     s_last, s_first, p_last, p_first = (lc.alias(n) for n in ("s_last", "s_first", "p_last", "p_first"))
+    parent = aliased(Post)
     stmt = (
         select(
             Mention.id,
@@ -109,6 +131,10 @@ def export_frame(
             Mention.external_id,
             Mention.kind,
             Mention.url,
+            parent.external_id,
+            parent.url,
+            parent.title,
+            Mention.parent_external_id,
             Author.handle,
             Mention.published_at,
             Mention.text,
@@ -135,6 +161,7 @@ def export_frame(
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(parent, parent.id == Mention.post_id)
         .outerjoin(per_mention, per_mention.c.mention_id == Mention.id)
         .outerjoin(s_last, s_last.c.id == per_mention.c.sentiment_last)
         .outerjoin(s_first, s_first.c.id == per_mention.c.sentiment_first)
@@ -172,7 +199,18 @@ def export_frame(
         pairs = zip(frame["platform"], frame["author"], strict=True)
         frame["author"] = [pseudonym(pseudonym_salt, p, a) if isinstance(a, str) else a for p, a in pairs]
         frame["url"] = None
+        # A post's own link leads to its author as a comment's does; a comment's post link leads to the post.
+        frame.loc[frame["kind"].isin(POST_KINDS), "post_url"] = None
     return frame
+
+
+def format_for_path(path: str | Path) -> str | None:
+    """The export format a file name's suffix stands for, None for any other suffix.
+
+    >>> format_for_path("mentions.CSV"), format_for_path("out.txt")
+    ('csv', None)
+    """
+    return SUFFIX_FORMATS.get(Path(path).suffix.lower())
 
 
 def facets(session: Session) -> tuple[list[str], list[str]]:
@@ -216,23 +254,125 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_export(frame: pd.DataFrame, fmt: str, out: str | Path | IO[bytes]) -> None:
-    """Write ``frame`` as ``fmt`` (csv, parquet, jsonl) to a path or binary file object; CSV cells that
-    would run as spreadsheet formulas are neutralised (``neutralise_formulas``)."""
+# Rows written between two progress reports.
+CHUNK_ROWS = 5_000
+# What an XLSX sheet holds (Excel's limits): rows including the header, and characters in one cell.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL_CHARS = 32_767
+
+
+@dataclass(frozen=True)
+class ExportWritten:
+    rows: int
+    cut_cells: int = 0  # XLSX: texts over Excel's cell limit, cut to XLSX_MAX_CELL_CHARS
+
+
+def write_export(
+    frame: pd.DataFrame,
+    fmt: str,
+    out: str | Path | IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> ExportWritten:
+    """Write ``frame`` as ``fmt`` (csv, xlsx, parquet, jsonl) to a path or a binary file object, calling
+    ``progress(rows_written)`` as it goes. A path is written whole or not at all: into a temporary file
+    beside it, renamed over it at the end. CSV cells that would run as spreadsheet formulas are neutralised
+    (``neutralise_formulas``); an export too big for one XLSX sheet is a ValueError before anything is
+    written."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if fmt == "csv":
+    if fmt == "xlsx" and len(frame) >= XLSX_MAX_ROWS:
+        raise ValueError(
+            f"{len(frame):,} rows do not fit in an XLSX sheet (at most {XLSX_MAX_ROWS - 1:,}): "
+            "export CSV or Parquet, or fewer rows (--brand, --since, --until)"
+        )
+    report = progress or (lambda _rows: None)
+    if not isinstance(out, str | Path):
+        return _WRITERS[fmt](frame, out, report)
+    target = Path(out)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as handle:
+            written = _WRITERS[fmt](frame, handle, report)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
+
+
+def _chunks(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    # At least one (maybe empty) chunk: an empty export still gets its header.
+    return [frame.iloc[i : i + CHUNK_ROWS] for i in range(0, max(len(frame), 1), CHUNK_ROWS)]
+
+
+def _write_csv(frame: pd.DataFrame, handle: IO[bytes], report: Callable[[int], None]) -> ExportWritten:
+    handle.write(codecs.BOM_UTF8)
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    done = 0
+    for i, chunk in enumerate(_chunks(neutralise_formulas(frame))):
         # CRLF rows (RFC 4180) make the csv writer quote every cell holding a CR or LF: with LF rows, a text
         # with a bare CR ("ok\r=HYPERLINK(...)") split its row and started a new one with a formula cell.
-        neutralise_formulas(frame).to_csv(out, index=False, encoding="utf-8", lineterminator="\r\n")
-    elif fmt == "parquet":
-        frame.to_parquet(out, index=False)
-    else:
-        data = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
-        if isinstance(out, str | Path):
-            Path(out).write_text(data, encoding="utf-8")
-        else:
-            out.write(data.encode("utf-8"))
+        chunk.to_csv(text, index=False, header=i == 0, lineterminator="\r\n")
+        done += len(chunk)
+        report(done)
+    text.flush()
+    text.detach()  # the caller's handle stays open
+    return ExportWritten(done)
+
+
+def _write_jsonl(frame: pd.DataFrame, handle: IO[bytes], report: Callable[[int], None]) -> ExportWritten:
+    done = 0
+    for chunk in _chunks(frame):
+        data = chunk.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+        handle.write(data.encode("utf-8"))
+        done += len(chunk)
+        report(done)
+    return ExportWritten(done)
+
+
+def _write_parquet(frame: pd.DataFrame, handle: IO[bytes], report: Callable[[int], None]) -> ExportWritten:
+    frame.to_parquet(handle, index=False)
+    report(len(frame))
+    return ExportWritten(len(frame))
+
+
+def _write_xlsx(frame: pd.DataFrame, handle: IO[bytes], report: Callable[[int], None]) -> ExportWritten:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    values = frame.copy()
+    for column in values.columns:
+        if isinstance(values[column].dtype, pd.DatetimeTZDtype):
+            values[column] = values[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    values = values.astype(object).where(values.notna(), None)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("mentions")
+    sheet.append(list(values.columns))
+    cut = done = 0
+    for row in values.itertuples(index=False, name=None):
+        cells: list[object] = []
+        for value in row:
+            if not isinstance(value, str):
+                cells.append(value)
+                continue
+            # Control characters other than tab and line breaks are not allowed in an XLSX file.
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+            if len(value) > XLSX_MAX_CELL_CHARS:
+                value, cut = value[:XLSX_MAX_CELL_CHARS], cut + 1
+            # openpyxl stores a string starting with "=" as a formula; a text cell is shown, never run.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+        done += 1
+        if done % CHUNK_ROWS == 0:
+            report(done)
+    book.save(handle)
+    report(done)
+    return ExportWritten(done, cut)
+
+
+_WRITERS = {"csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet, "jsonl": _write_jsonl}
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -241,4 +381,9 @@ def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-MIME_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/jsonl"}
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+    "jsonl": "application/jsonl",
+}

@@ -51,7 +51,8 @@ def _seed(url: str) -> dict[str, int]:
 
 
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, so Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def test_csv_export_neutralises_every_formula_cell_and_keeps_the_rest(db_url: str) -> None:

@@ -3,6 +3,7 @@ and re-match runs that more than one command starts (with their progress output)
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -16,6 +17,10 @@ from ui.urls import masked_url
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="brandpulse.toml (default: ./brandpulse.toml)")
 ]
+# Where `brandpulse demo` stores its data (relative: the folder it runs in), and the file that points every
+# other command at a database.
+DEMO_DATABASE_URL = "sqlite:///brandpulse-demo.db"
+DEFAULT_CONFIG_FILE = Path("brandpulse.toml")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -52,6 +57,82 @@ def parse_date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise fail(f"{name} must be a date like 2026-01-31, not {value!r}") from None
+
+
+def parse_period(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since`` and ``--until`` as dates (both inclusive); a period that ends before it starts stops
+    with exit code 2."""
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if start and end and start > end:
+        raise fail(f"--since {start} is after --until {end}: the period would be empty")
+    return start, end
+
+
+def config_path(config: Path | None) -> Path:
+    """The configuration file a command reads (it may not exist): ``--config``, else ``BRANDPULSE_CONFIG``,
+    else ./brandpulse.toml."""
+    return Path(config or os.environ.get("BRANDPULSE_CONFIG") or DEFAULT_CONFIG_FILE)
+
+
+def database_origin(config: Path | None, cfg) -> str:  # type: ignore[no-untyped-def]
+    """Why a command opened the database it opened, e.g. ``from brandpulse.toml``."""
+    if os.environ.get("BRANDPULSE_DATABASE_URL"):
+        return "from BRANDPULSE_DATABASE_URL"
+    path = config_path(config)
+    if cfg.database.url:
+        return f"from {path}"
+    if path.exists():
+        return f"the default: {path} sets no [database] url"
+    return f"the default: no {path} here"
+
+
+def has_mentions(url: str) -> bool:
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(url) as session:
+        return bool(repo.mention_texts(session, limit=1))
+
+
+def empty_store_note(url: str, config: Path | None, cfg) -> str | None:  # type: ignore[no-untyped-def]
+    """None when the database holds mentions; else one line saying which database was opened, why, and
+    where data may be instead (the demo's database when there is one here, else how to get data)."""
+    from sqlalchemy.engine import make_url
+
+    from store.db import absolute_sqlite_url
+
+    if has_mentions(url):
+        return None
+    where = f"{masked_url(url)} ({database_origin(config, cfg)}) holds no mentions"
+    demo_url = absolute_sqlite_url(DEMO_DATABASE_URL)
+    if demo_url != url and Path(make_url(demo_url).database or "").is_file():
+        return (
+            f"{where}. `brandpulse demo` stored its data in brandpulse-demo.db: point at it with "
+            f'[database] url = "{DEMO_DATABASE_URL}" in {config_path(config)} or '
+            f"BRANDPULSE_DATABASE_URL={DEMO_DATABASE_URL}"
+        )
+    return (
+        f"{where}. Load sample data with `brandpulse demo`, collect with `brandpulse crawl` and `brandpulse "
+        "label`, or `brandpulse import` files; for another database set [database] url in "
+        f"{config_path(config)} or BRANDPULSE_DATABASE_URL"
+    )
+
+
+def unknown_brand(brand: str, url: str, config: Path | None, cfg) -> typer.Exit:  # type: ignore[no-untyped-def]
+    """The exit (code 2) for a brand the database does not know, naming the database and its brands."""
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(url) as session:
+        known = [b.name for b in repo.list_brands(session)]
+    empty = empty_store_note(url, config, cfg)
+    if empty:
+        return fail(f"unknown brand {brand!r}: {empty}")
+    listed = f"brands there: {', '.join(known)}" if known else "it has no brands"
+    return fail(
+        f"unknown brand {brand!r} in {masked_url(url)} ({database_origin(config, cfg)}; {listed}): "
+        f"configure it in {config_path(config)} or import data naming it"
+    )
 
 
 def sync_brands(url: str, cfg, rematch_changed: bool = True) -> None:  # type: ignore[no-untyped-def]

@@ -5,13 +5,23 @@ from __future__ import annotations
 import json
 import math
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from store.timeutil import utcnow
-from ui.cli.common import ConfigOpt, fail, load_config_or_exit, parse_date, prepare_db, sync_brands
+from ui.cli.common import (
+    ConfigOpt,
+    empty_store_note,
+    fail,
+    load_config_or_exit,
+    parse_period,
+    prepare_db,
+    sync_brands,
+    unknown_brand,
+)
 
 PSEUDONYM_SALT_ENV = "BRANDPULSE_PSEUDONYM_SALT"
 
@@ -28,13 +38,33 @@ def pseudonym_salt() -> str:
     return salt
 
 
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+class SentimentChoice(StrEnum):
+    negative = "negative"
+    neutral = "neutral"
+    positive = "positive"
+
+
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="output file")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or jsonl")] = "jsonl",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="output file; its suffix names the format unless --format")
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, help="default: from the --out suffix (.csv, .xlsx, ...)"
+        ),
+    ] = None,
     brand: Annotated[str | None, typer.Option(help="only this brand")] = None,
     since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
-    sentiment: Annotated[str | None, typer.Option(help="negative, neutral or positive")] = None,
+    sentiment: Annotated[SentimentChoice | None, typer.Option(case_sensitive=False)] = None,
     include_spam: Annotated[bool, typer.Option("--include-spam", help="keep spam mentions")] = False,
     pseudonymise_authors: Annotated[
         bool,
@@ -45,28 +75,106 @@ def export(
     ] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Export labeled mentions, one row per (mention, brand)."""
+    """Export labeled mentions, one row per (mention, brand): CSV (UTF-8 with a byte-order mark, formulas
+    neutralised) and XLSX for spreadsheets, Parquet and JSONL for programs."""
     from store.db import session_scope
-    from store.export import FORMATS, ExportFilter, export_frame, write_export
+    from store.export import ExportFilter, export_frame, write_export
 
-    if fmt not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    chosen = export_format(out, fmt)
+    check_out_path(out)
     salt = pseudonym_salt() if pseudonymise_authors else None
-    if sentiment and sentiment not in ("negative", "neutral", "positive"):
-        raise fail("--sentiment must be negative, neutral or positive")
+    d_since, d_until = parse_period(since, until)
     cfg = load_config_or_exit(config)
-    prepare_db(cfg.database_url)
+    url = cfg.database_url
+    prepare_db(url)
+    if brand and not _brand_known(url, brand, cfg):
+        raise unknown_brand(brand, url, config, cfg)
     flt = ExportFilter(
         brand=brand,
-        since=parse_date(since, "--since"),
-        until=parse_date(until, "--until"),
-        sentiment=sentiment,
+        since=d_since,
+        until=d_until,
+        sentiment=sentiment.value if sentiment else None,
         include_spam=include_spam,
     )
-    with session_scope(cfg.database_url) as session:
-        frame = export_frame(session, flt, pseudonym_salt=salt)
-    write_export(frame, fmt, out)
-    typer.echo(f"wrote {len(frame)} rows to {out}")
+    with _export_progress() as bar:
+        reading = bar.add_task("reading mentions", total=None)
+        with session_scope(url) as session:
+            frame = export_frame(session, flt, pseudonym_salt=salt)
+        bar.update(reading, total=len(frame), completed=len(frame))
+        writing = bar.add_task(f"writing {chosen}", total=len(frame))
+        try:
+            written = write_export(frame, chosen, out, lambda n: bar.update(writing, completed=n))
+        except ValueError as exc:  # more rows than an XLSX sheet holds
+            raise fail(str(exc)) from None
+        except OSError as exc:  # disk full, a file system that refuses the name, ...
+            raise fail(f"cannot write {out}: {exc.strerror or exc}", code=1) from None
+    typer.echo(f"wrote {written.rows} rows to {out} ({chosen})")
+    if written.cut_cells:
+        typer.secho(
+            f"{written.cut_cells} texts were cut to Excel's limit of 32,767 characters a cell; CSV, Parquet "
+            "and JSONL keep them whole",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+    if not written.rows:
+        typer.echo(empty_store_note(url, config, cfg) or "no mentions match the filters", err=True)
+
+
+def export_format(out: Path, fmt: ExportFormat | None) -> str:
+    """The format to write: ``--format``, else the one ``--out``'s suffix names; a suffix naming another
+    format than ``--format``, or no format at all, stops with exit code 2."""
+    from store.export import SUFFIX_FORMATS, format_for_path
+
+    by_name = format_for_path(out)
+    if fmt is None:
+        if by_name is None:
+            raise fail(
+                f"cannot tell the format from the file name {out.name!r}: end it in "
+                f"{', '.join(SUFFIX_FORMATS)}, or give --format"
+            )
+        return by_name
+    if by_name is not None and by_name != fmt.value:
+        raise fail(f"--format {fmt.value} but --out {out.name} names a {by_name} file: change one of them")
+    return fmt.value
+
+
+def check_out_path(out: Path) -> None:
+    """Stop (exit code 2) before any work when ``out`` cannot be written: a missing folder, a folder given
+    as the file, a folder this user may not write in."""
+    folder = out.parent
+    if out.is_dir():
+        raise fail(f"cannot write {out}: it is a folder; name a file in it, e.g. {out / 'mentions.csv'}")
+    if not folder.exists():
+        raise fail(f"cannot write {out}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise fail(f"cannot write {out}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise fail(f"cannot write {out}: no permission to write in {folder}")
+
+
+def _brand_known(url: str, brand: str, cfg) -> bool:  # type: ignore[no-untyped-def]
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(url) as session:
+        stored = {b.name for b in repo.list_brands(session)}
+    return brand in stored or brand in {b.name for b in cfg.brands}
+
+
+def _export_progress():  # type: ignore[no-untyped-def]
+    """A progress display on stderr, shown only on a terminal (a log or a pipe gets the summary line)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
 
 
 def json_text(value: object) -> str:
@@ -88,14 +196,6 @@ def _finite(value: object) -> object:
     return value
 
 
-def _fmt(value: object) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def kpi(
     brand: Annotated[str, typer.Option(help="the brand")],
     since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
@@ -107,44 +207,97 @@ def kpi(
     from store.db import session_scope
     from store.kpi import brand_report
 
+    d_since, d_until = parse_period(since, until)
     cfg = load_config_or_exit(config)
-    prepare_db(cfg.database_url)
-    sync_brands(cfg.database_url, cfg)
-    d_since, d_until = parse_date(since, "--since"), parse_date(until, "--until")
+    url = cfg.database_url
+    prepare_db(url)
+    sync_brands(url, cfg)
     try:
-        with session_scope(cfg.database_url) as session:
+        with session_scope(url) as session:
             report = brand_report(session, brand=brand, since=d_since, until=d_until)
     except KeyError:
-        raise fail(
-            f"unknown brand {brand!r}: configure it in brandpulse.toml or import data naming it"
-        ) from None
+        raise unknown_brand(brand, url, config, cfg) from None
+    note = empty_store_note(url, config, cfg) if not report["mentions"] else None
+    if note:  # on stderr: `kpi --json` stays one JSON object
+        typer.echo(note, err=True)
     if as_json:
         typer.echo(json_text(report))
         return
-    period = f"{since or 'start'} .. {until or 'now'}"
-    typer.secho(f"{brand}  ({period})", bold=True)
+    print_kpi_report(report)
+
+
+# How each figure of the report reads: a share on the 0-100 scale, a signed index, a ratio.
+PERCENT_FIGURES = {"spam_rate", "sov", "sov_engagement", "sov_reach", "positive_pct", "negative_pct"}
+PERCENT_FIGURES |= {"er", "qw_er", "ctr", "conversion_rate", "roi"}
+SIGNED_FIGURES = {"net_sentiment", "net_sentiment_sov", "qw_net_sentiment"}
+RATIO_FIGURES = {"inflation", "roas"}
+MONEY_FIGURES = {"cost", "cpe", "cpe_qwe", "cpm"}  # in the campaign row's currency
+CAMPAIGN_TABLES = (
+    ("campaigns: engagement", ("posts", "followers", "engagement", "qwe", "er", "qw_er")),
+    (
+        "campaigns: cost and returns",
+        ("cost", "cpe", "cpe_qwe", "cpm", "ctr", "conversion_rate", "roi", "roas"),
+    ),
+)
+
+
+def figure_text(key: str, value: object, currency: str | None = None) -> str:
+    """One figure of ``brandpulse kpi`` as shown: ``12.50 %``, ``+25.00``, ``1.43×``, ``1,200,000 KRW``;
+    an empty figure (a zero denominator) is ``-``.
+
+    >>> figure_text("cpe", 150.0, "KRW"), figure_text("sov", 41.666), figure_text("net_sentiment", 25)
+    ('150 KRW', '41.67 %', '+25.00')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    if key in MONEY_FIGURES:
+        digits = 0 if float(value).is_integer() else 2
+        return f"{value:,.{digits}f}" + (f" {currency}" if currency else "")
+    if key in PERCENT_FIGURES:
+        return f"{value:,.2f} %"
+    if key in SIGNED_FIGURES:
+        return f"{value:+,.2f}"
+    if key in RATIO_FIGURES:
+        return f"{value:,.2f}×"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+def print_kpi_report(report: dict) -> None:  # type: ignore[type-arg]
+    """The report as rich tables on stdout: the headline figures, then the campaigns (costs with their
+    currency: a brand's campaigns may pay in KRW and VND). No value is ever cut: on a terminal a cell too
+    wide wraps, and a file or a pipe gets the tables at their full width."""
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    period = f"{report['since'] or 'start'} .. {report['until'] or 'now'}"
+    headline = Table(title=Text(f"{report['brand']}  ({period})"), title_justify="left")
+    headline.add_column("figure", overflow="fold")
+    headline.add_column("value", justify="right", overflow="fold")
     for key, value in report.items():
         if key not in ("brand", "since", "until", "campaigns"):
-            typer.echo(f"  {key:<20}{_fmt(value):>14}")
-    if report["campaigns"]:
-        cols = [
-            "campaign",
-            "influencer",
-            "posts",
-            "engagement",
-            "qwe",
-            "er",
-            "qw_er",
-            "cost",
-            "cpe",
-            "cpe_qwe",
-            "roi",
-            "roas",
-        ]
-        typer.echo("")
-        typer.echo("  " + "".join(f"{c:>12}" for c in cols))
+            headline.add_row(key, figure_text(key, value))
+    tables = [headline]
+    for title, columns in CAMPAIGN_TABLES if report["campaigns"] else ():
+        table = Table(title=title, title_justify="left")
+        for column in ("campaign", "influencer", *columns):
+            numeric = column in columns
+            table.add_column(column, justify="right" if numeric else "left", overflow="fold")
         for row in report["campaigns"]:
-            typer.echo("  " + "".join(f"{_fmt(row[c])[:11]:>12}" for c in cols))
+            # Names are user data: Text, so "[bold]" or "[link=...]" in a name is shown, never rendered.
+            cells = [Text(str(row["campaign"])), Text(str(row["influencer"]))]
+            table.add_row(*cells, *(figure_text(c, row[c], row.get("currency")) for c in columns))
+        tables.append(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        # A file has no width to fit: every value stays on its line, whole.
+        widest = max(Measurement.get(console, console.options, t).maximum for t in tables)
+        console.width = max(console.width, widest)
+    for table in tables:
+        console.print(table)
 
 
 def alerts(
@@ -153,7 +306,7 @@ def alerts(
     ] = None,
     k: Annotated[
         float | None,
-        typer.Option(help="standard deviations above the baseline mean (default: [alerts] k, else 2)"),
+        typer.Option(help="standard deviations above the baseline mean (default: \\[alerts] k, else 2)"),
     ] = None,
     webhook: Annotated[
         str | None,
@@ -164,7 +317,8 @@ def alerts(
 ) -> None:
     """Volume and negative-share spikes per brand and source, and sources that stored nothing, quarantined
     too much or whose crawl never finished; posts them to a webhook when given (exit code 1 when a post
-    fails). Thresholds come from the configuration's [alerts] section."""
+    fails). Thresholds come from the configuration's \\[alerts] section."""
+    # "\\[" in the help texts: without it, rich (typer's --help) takes "[alerts]" for markup and drops it.
     import dataclasses
     from datetime import UTC, datetime
     from urllib.parse import urlsplit

@@ -46,7 +46,7 @@ def test_export_csv_neutralises_formulas_and_jsonl_keeps_the_text(
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["export", "-f", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    with out.open(newline="", encoding="utf-8") as f:
+    with out.open(newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert sorted(r["text"] for r in rows) == sorted("'" + t if t[0] in "=+-@" else t for t in TEXTS)
     assert {r["brand"] for r in rows} == {"'=Brand"} and {r["author"] for r in rows} == {"'@me"}

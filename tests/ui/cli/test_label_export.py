@@ -111,8 +111,8 @@ def test_export_command_writes_every_format(
     )
     assert set(pd.read_parquet(pq)["sentiment"]) == {"negative"}
     bad = runner.invoke(app, ["export", "-f", "xml", "-o", str(tmp_path / "x")])
-    assert bad.exit_code == 2 and "--format must be one of" in bad.output
-    bad_date = runner.invoke(app, ["export", "-o", str(tmp_path / "x"), "--since", "yesterday"])
+    assert bad.exit_code == 2 and "'xml' is not one of" in bad.output
+    bad_date = runner.invoke(app, ["export", "-o", str(tmp_path / "x.jsonl"), "--since", "yesterday"])
     assert bad_date.exit_code == 2 and "--since must be a date" in bad_date.output
 
 
