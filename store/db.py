@@ -74,16 +74,19 @@ DEFAULT_CONNECT_TIMEOUT = 5  # seconds
 DEFAULT_STATEMENT_TIMEOUT = 600  # seconds; a migration adding an index to millions of rows still fits
 
 
-def _seconds(env: str, default: int) -> int:
+def env_seconds(env: str, default: float, *, whole: bool = False) -> float:
+    """A duration from the environment variable ``env`` (``default`` when unset or blank); a clear
+    ``ValueError`` naming the variable for anything but a number ≥ 0 (a whole number when ``whole``)."""
     raw = os.environ.get(env, "").strip()
     if not raw:
         return default
+    kind = "a whole number" if whole else "a number"
     try:
-        value = int(raw)
+        value = int(raw) if whole else float(raw)
     except ValueError:
-        raise ValueError(f"{env} must be a whole number of seconds, not {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{env} must be 0 or more seconds, not {value}")
+        raise ValueError(f"{env} must be {kind} of seconds, not {raw!r}") from None
+    if not value >= 0:  # also false for NaN
+        raise ValueError(f"{env} must be 0 or more seconds, not {raw!r}")
     return value
 
 
@@ -100,8 +103,8 @@ def postgres_connect_args(query: Mapping[str, object] | None = None) -> dict[str
 
     A value given in the URL's query (``?connect_timeout=20``) wins over these defaults.
     """
-    connect = _seconds(CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_TIMEOUT)
-    statement = _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT)
+    connect = int(env_seconds(CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_TIMEOUT, whole=True))
+    statement = int(env_seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT, whole=True))
     args: dict[str, object] = {
         "options": f"-c timezone=UTC -c jit=off -c statement_timeout={statement * 1000}",
         "keepalives": 1,

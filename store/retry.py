@@ -9,7 +9,6 @@ constraint, a bad statement, a missing table) is raised at once.
 from __future__ import annotations
 
 import logging
-import os
 import random
 import time
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from store.db import describe_error
+from store.db import describe_error, env_seconds
 
 T = TypeVar("T")
 
@@ -57,16 +56,7 @@ def is_transient(exc: BaseException) -> bool:
 
 def retry_seconds() -> float:
     """How long to keep trying (``BRANDPULSE_DB_RETRY_SECONDS``, 120 by default; 0 tries once)."""
-    raw = os.environ.get(RETRY_SECONDS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_RETRY_SECONDS
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{RETRY_SECONDS_ENV} must be a number of seconds, not {raw!r}") from None
-    if not value >= 0:
-        raise ValueError(f"{RETRY_SECONDS_ENV} must be 0 or more seconds, not {raw!r}")
-    return value
+    return env_seconds(RETRY_SECONDS_ENV, DEFAULT_RETRY_SECONDS)
 
 
 def with_retries(

@@ -50,12 +50,24 @@ def test_a_server_that_never_answers_is_a_clear_error_within_10_s(
     url = f"postgresql+psycopg://brandpulse:pw-secret@127.0.0.1:{silent_server}/brandpulse"
     env = {**os.environ, "BRANDPULSE_DATABASE_URL": url}
     env.pop("BRANDPULSE_PG_CONNECT_TIMEOUT", None)
-    start = time.monotonic()
-    done = subprocess.run(
-        [*brandpulse_cmd(), *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
-    elapsed = time.monotonic() - start
-    assert elapsed < CLEAR_ERROR_WITHIN_S, f"{command}: {elapsed:.1f} s"
+
+    def timed(env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+        start = time.monotonic()
+        done = subprocess.run(
+            [*brandpulse_cmd(), *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        return time.monotonic() - start, done
+
+    # Same-run baseline: the same command against a closed port (refused at once) costs the start-up,
+    # which a loaded CI machine can stretch; the bound is on the wait for the silent server.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = int(sock.getsockname()[1])
+    startup, refused = timed({**env, "BRANDPULSE_DATABASE_URL": url.replace(str(silent_server), str(closed))})
+    assert "Connection refused" in refused.stderr, refused.stdout + refused.stderr
+    elapsed, done = timed(env)
+    waited = elapsed - startup
+    assert waited < CLEAR_ERROR_WITHIN_S, f"{command}: {elapsed:.1f} s, of which start-up {startup:.1f} s"
     assert done.returncode in (1, 2), done.stdout + done.stderr
     message = done.stderr.strip()
     assert f"postgresql+psycopg://brandpulse:***@127.0.0.1:{silent_server}/brandpulse" in message
