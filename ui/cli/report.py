@@ -266,21 +266,26 @@ def figure_text(key: str, value: object, currency: str | None = None) -> str:
 
 def print_kpi_report(report: dict) -> None:  # type: ignore[type-arg]
     """The report as rich tables on stdout: the headline figures, then the campaigns (costs with their
-    currency: a brand's campaigns may pay in KRW and VND). No value is ever cut: on a terminal a cell too
-    wide wraps, and a file or a pipe gets the tables at their full width."""
+    currency: a brand's campaigns may pay in KRW and VND). No value is ever cut: a file or a pipe gets the
+    tables at their full width, and a terminal too narrow for the campaign tables gets one short table per
+    campaign instead."""
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
+    def two_columns(title: Text) -> Table:
+        table = Table(title=title, title_justify="left")
+        table.add_column("figure", overflow="fold")
+        table.add_column("value", justify="right", overflow="fold")
+        return table
+
     period = f"{report['since'] or 'start'} .. {report['until'] or 'now'}"
-    headline = Table(title=Text(f"{report['brand']}  ({period})"), title_justify="left")
-    headline.add_column("figure", overflow="fold")
-    headline.add_column("value", justify="right", overflow="fold")
+    headline = two_columns(Text(f"{report['brand']}  ({period})"))
     for key, value in report.items():
         if key not in ("brand", "since", "until", "campaigns"):
             headline.add_row(key, figure_text(key, value))
-    tables = [headline]
+    wide = []
     for title, columns in CAMPAIGN_TABLES if report["campaigns"] else ():
         table = Table(title=title, title_justify="left")
         for column in ("campaign", "influencer", *columns):
@@ -290,12 +295,22 @@ def print_kpi_report(report: dict) -> None:  # type: ignore[type-arg]
             # Names are user data: Text, so "[bold]" or "[link=...]" in a name is shown, never rendered.
             cells = [Text(str(row["campaign"])), Text(str(row["influencer"]))]
             table.add_row(*cells, *(figure_text(c, row[c], row.get("currency")) for c in columns))
-        tables.append(table)
+        wide.append(table)
     console = Console(highlight=False)
+    unbounded = console.options.update_width(1_000_000)
+    needed = max(Measurement.get(console, unbounded, t).maximum for t in [headline, *wide])
     if not console.is_terminal:
-        # A file has no width to fit: every value stays on its line, whole.
-        widest = max(Measurement.get(console, console.options, t).maximum for t in tables)
-        console.width = max(console.width, widest)
+        console.width = max(console.width, needed)  # a file has no width to fit: every value on its line
+    tables = [headline]
+    if needed <= console.width:
+        tables += wide
+    else:
+        for row in report["campaigns"]:
+            table = two_columns(Text(f"{row['campaign']} · {row['influencer']}"))
+            for _title, columns in CAMPAIGN_TABLES:
+                for column in columns:
+                    table.add_row(column, figure_text(column, row[column], row.get("currency")))
+            tables.append(table)
     for table in tables:
         console.print(table)
 
