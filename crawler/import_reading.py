@@ -5,43 +5,49 @@ A problem with the file itself (unsupported type, too large, not in its encoding
 open, a header without a required column) is an ``ImportFileError`` with one clear message, raised before
 anything is written. A problem with one row (broken quoting, a line that is not JSON, too many fields, a
 field over the size limit) becomes a row ``{"__error__": reason}`` that the importer quarantines, and
-reading goes on with the next row.
+reading goes on with the next row. The text encoding is settled first (``crawler/import_encoding.py``).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import os
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.import_encoding import Encoding, EncodingError, file_encoding
+
 Rows = Iterator[tuple[int, dict[str, Any]]]
+# A column a header must have, or a tuple of columns of which it must have one.
+Required = str | tuple[str, ...]
 
 # Limits: a file (BRANDPULSE_IMPORT_MAX_BYTES overrides), and one CSV record or JSONL line.
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_RECORD_CHARS = 2_000_000
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 SUFFIXES |= {".json": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Encodings spreadsheet programs save CSV in for our markets, offered when a file is not UTF-8.
-_LIKELY = ("cp949", "big5", "cp1258", "cp1252")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+@dataclass
+class OpenedFile:
+    """A checked file's rows, the encoding it is read in (None for a workbook), and how far reading is:
+    ``done()`` of ``total`` (bytes of a text file, rows of a sheet; a total of 0 is unknown)."""
+
+    rows: Rows
+    encoding: Encoding | None
+    total: int
+    done: Callable[[], int]
 
 
 def max_file_bytes() -> int:
@@ -76,13 +82,26 @@ def open_rows(
     column_map: dict[str, str] | None = None,
     *,
     columns: Collection[str] = (),
-    required: Collection[str] = (),
+    required: Collection[Required] = (),
     encoding: str | None = None,
 ) -> Rows:
-    """Check ``path`` and return its (row number, row) pairs; row numbers are as a person counts them (the
+    """Check ``path`` and return its (row number, row) pairs (``open_file``'s rows)."""
+    return open_file(path, column_map, columns=columns, required=required, encoding=encoding).rows
+
+
+def open_file(
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    *,
+    columns: Collection[str] = (),
+    required: Collection[Required] = (),
+    encoding: str | None = None,
+) -> OpenedFile:
+    """Check ``path`` and open its (row number, row) pairs; row numbers are as a person counts them (the
     CSV header and the sheet's first row are row 1; JSONL counts lines; a CSV record spanning lines has the
     number of its first line). ``columns`` are the names the import reads (to find a CSV's delimiter),
-    ``required`` those a header must have."""
+    ``required`` those a header must have (a tuple: one of them). Without ``encoding``, a CSV's encoding is
+    detected; a JSONL file is UTF-8 (or as its byte-order mark says)."""
     rename = {k.strip(): v.strip() for k, v in (column_map or {}).items()}
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -104,75 +123,36 @@ def open_rows(
     try:
         if kind == "xlsx":
             return _xlsx_rows(path, rename, required)
-        codec = _check_encoding(path, encoding)
-        if kind == "jsonl":
-            return _jsonl_rows(path, codec, rename)
-        return _csv_rows(path, codec, rename, columns, required)
+        try:
+            found = file_encoding(path, encoding, detect=kind == "csv")
+        except EncodingError as exc:
+            raise ImportFileError(str(exc)) from None
+        fh = path.open(encoding=found.codec, newline=None if kind == "jsonl" else "")
+        try:
+            if kind == "jsonl":
+                rows = _jsonl_rows(fh, rename)
+            else:
+                rows = _csv_rows(path, fh, found.codec, rename, columns, required)
+        except BaseException:
+            fh.close()
+            raise
     except OSError as exc:
         raise ImportFileError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
 
+    def done() -> int:
+        try:  # how far the file's buffers have read: cheap, and exact enough for a progress bar
+            return int(fh.buffer.raw.tell())  # type: ignore[attr-defined]
+        except (ValueError, OSError):  # closed: all of it
+            return size
 
-# ---------------------------------------------------------------- encodings
-
-
-def _check_encoding(path: Path, given: str | None) -> str:
-    """The file's encoding (a BOM, else UTF-8, or ``given``), after decoding all of it once: a file that is
-    not in it fails here, before anything is imported, not after its first thousand rows."""
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    if given:
-        try:
-            codec = codecs.lookup(given).name
-        except LookupError:
-            raise ImportFileError(f"--encoding: unknown encoding {given!r}") from None
-    else:
-        codec = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
-        if codec == "utf-8" and head.count(0) > len(head) // 4 > 0:
-            raise ImportFileError(
-                f"{path.name} looks like UTF-16 without a byte-order mark; save it as UTF-8, or pass "
-                "--encoding utf-16-le (or utf-16-be)"
-            )
-    decoder = codecs.getincrementaldecoder(codec)("strict")
-    done = 0
-    with path.open("rb") as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                at = done + max(exc.start, 0)
-                raise ImportFileError(_not_encoded(path, codec, head, at, given is None)) from None
-            if not chunk:
-                return codec
-            done += len(chunk)
-
-
-def _not_encoded(path: Path, codec: str, head: bytes, offset: int, guessed: bool) -> str:
-    with path.open("rb") as fh:
-        before = fh.read(offset)
-        bad = fh.read(1)
-    line = before.count(b"\n") + 1
-    message = f"{path.name} is not valid {codec} text: byte 0x{bad.hex()} on line {line} cannot be decoded"
-    if not guessed:
-        return message
-    readable = [name for name in _LIKELY if _decodes(head, name)]
-    also = f" (it reads as {' or '.join(readable)})" if readable else ""
-    return f"{message}. Save it as UTF-8, or name its encoding with --encoding{also}; nothing was imported"
-
-
-def _decodes(data: bytes, codec: str) -> bool:
-    try:
-        codecs.getincrementaldecoder(codec)("strict").decode(data, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return OpenedFile(rows, found, size, done)
 
 
 # ---------------------------------------------------------------- JSONL
 
 
-def _jsonl_rows(path: Path, codec: str, rename: dict[str, str]) -> Rows:
-    with path.open(encoding=codec, newline=None) as fh:
+def _jsonl_rows(fh: IO[str], rename: dict[str, str]) -> Rows:
+    with fh:
         n = 0
         while True:
             line = fh.readline(MAX_RECORD_CHARS + 1)
@@ -289,11 +269,15 @@ def _delimiter(header_line: str, suffix: str, columns: Collection[str], rename: 
 
 
 def _csv_rows(
-    path: Path, codec: str, rename: dict[str, str], columns: Collection[str], required: Collection[str]
+    path: Path,
+    fh: IO[str],
+    codec: str,
+    rename: dict[str, str],
+    columns: Collection[str],
+    required: Collection[Required],
 ) -> Rows:
     # One field may be as long as a record may be (the text limit quarantines long texts with their reason).
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
-    fh = path.open(encoding=codec, newline="")
     try:
         first = fh.readline(MAX_RECORD_CHARS + 1).lstrip("\ufeff")
         if not first.strip():
@@ -315,18 +299,21 @@ def _csv_rows(
     return _csv_records(fh, lines, header, delimiter)
 
 
-def _check_header(path: Path, header: list[str], required: Collection[str]) -> None:
+def _check_header(path: Path, header: list[str], required: Collection[Required]) -> None:
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
             raise ImportFileError(f"{path.name}: the column {name!r} appears twice in the header")
         seen.add(name)
-    missing = [c for c in required if c not in seen]
+    alternatives = [(c,) if isinstance(c, str) else c for c in required]
+    missing = [names for names in alternatives if not any(n in seen for n in names)]
     if missing:
         found = ", ".join(h for h in header if h) or "none"
+        wanted = ", ".join(" or ".join(names) for names in missing)
         raise ImportFileError(
-            f"{path.name}: the header has no column {', '.join(missing)} (columns found: {found[:300]}); "
-            "rename a column with --map 'Their name=" + missing[0] + "'"
+            f"{path.name}: the header has no column {wanted} (columns found: {found[:300]}); rename a "
+            f"column with --map 'Their name={missing[0][0]}', or give a constant with --set "
+            f"{missing[0][0]}=VALUE"
         )
 
 
@@ -388,7 +375,7 @@ def _row(n: int, fields: list[str], header: list[str], width: int) -> tuple[int,
 # ---------------------------------------------------------------- XLSX
 
 
-def _xlsx_rows(path: Path, rename: dict[str, str], required: Collection[str]) -> Rows:
+def _xlsx_rows(path: Path, rename: dict[str, str], required: Collection[Required]) -> OpenedFile:
     try:
         from openpyxl import load_workbook
 
@@ -406,10 +393,14 @@ def _xlsx_rows(path: Path, rename: dict[str, str], required: Collection[str]) ->
     except ImportFileError:
         book.close()
         raise
-    return _xlsx_records(path, book, rows, header)
+    total = sheet.max_row if isinstance(sheet.max_row, int) else 0  # from the sheet's dimension, if any
+    at = [1]
+    return OpenedFile(_xlsx_records(path, book, rows, header, at), None, total, lambda: at[0])
 
 
-def _xlsx_records(path: Path, book: Any, rows: Iterator[tuple[Any, ...]], header: list[str]) -> Rows:
+def _xlsx_records(
+    path: Path, book: Any, rows: Iterator[tuple[Any, ...]], header: list[str], at: list[int]
+) -> Rows:
     n = 1
     try:
         while True:
@@ -423,6 +414,7 @@ def _xlsx_records(path: Path, book: Any, rows: Iterator[tuple[Any, ...]], header
                     f"({exc.__class__.__name__}: {str(exc)[:200]}); rows before it were imported"
                 ) from None
             n += 1
+            at[0] = n
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             yield n, {h: v for h, v in zip(header, values, strict=False) if h}
