@@ -2,10 +2,13 @@
 
 Numbers and dates are read in the notations of the markets brandpulse serves (Korean, Traditional Chinese,
 Vietnamese, English): "1,234", "1.234" and "1 234" (thousands), "1.2K", "1.2만", "3萬", "2 nghìn",
-"₩1,200", "1.234,56 ₫"; ISO dates, "2026. 3. 1.", "2026년 3월 1일 오후 3:20", "2026年3月1日",
-"01/03/2026" (day first), "1 thg 3, 2026", "March 1, 2026", unix seconds. What cannot be read, or cannot
-be stored (a NUL byte in an id, a count over the database's INTEGER, ``NaN``, a date in year 9999), is a
-``RowError``: the row is quarantined with its reason and the rest of the file goes on.
+"1,2 N", "1.2w", "₩1,200", "1.234,56 ₫"; ISO dates, "2026. 3. 1.", "2026년 3월 1일 오후 3:20",
+"2026年3月1日 下午3:20", "01/03/2026" (day first unless told otherwise), "11/28/2026 3:15 PM" (a day over 12
+settles the order), "1 thg 3, 2026", "March 1, 2026", "3 days ago", unix seconds or milliseconds. How a
+file writes its times (their zone, the moment relative times count back from, the order of ambiguous
+dates) is its ``Notation``. What cannot be read, or cannot be stored (a NUL byte in an id, a count over
+the database's INTEGER, ``NaN``, a date in year 9999), is a ``RowError``: the row is quarantined with its
+reason and the rest of the file goes on.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from crawler.parsing import from_unix, parse_count, parse_local_date, parse_relative
 from crawler.pipelines import EARLIEST_TIME, LATEST_TIME, count_max, db_text_problem, utf8_safe
+from store.timeutil import as_utc, utcnow
 
 # Identifiers and other short columns; text columns may be longer (the validate stage's limit).
 MAX_VALUE_CHARS = 10_000
@@ -49,6 +55,71 @@ _GROUPED = {
     ".": re.compile(r"\d{1,3}(?:\.\d{3})+"),
 }
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3})?")
+# Abbreviations the crawler's parse_count does not know: Vietnamese "1,2 N" (nghìn), Chinese "1.2w" (万).
+_SHORT_UNITS = {"n": "nghìn", "w": "万"}
+# A numeric date with its year last: 28/11/2026, 11/28/2026, 28.11.2026, 1-3-2026.
+_NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?!\d)")
+# The value a message quotes: its repr (or a number) at the start of what the message says.
+_QUOTED_VALUE = re.compile(
+    r"""^(?:['"].*?… \([\d,]+ characters\)|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d[\d.,e+-]*) ?"""
+)
+
+
+@dataclass
+class Notation:
+    """How a file writes its times: the zone of a time that gives none (``tz``), the moment relative times
+    ("3 days ago") count back from (``now``: the import's start), and the order of a numeric date that
+    reads both ways (``month_first``: 01/03/2026 is 3 January; else 1 March). A date whose day is over 12
+    settles its own order; one that contradicts ``month_first`` is kept in ``contrary`` (the first per
+    column) and the ambiguous ones read are counted, so the import can say the order looks wrong."""
+
+    tz: tzinfo = UTC
+    now: datetime = field(default_factory=utcnow)
+    month_first: bool = False
+    contrary: dict[str, str] = field(default_factory=dict)
+    ambiguous: Counter[str] = field(default_factory=Counter)
+
+    def warnings(self) -> list[str]:
+        """A line per column whose unambiguous dates contradict the order its ambiguous ones were read in."""
+        chosen, other = ("month", "day") if self.month_first else ("day", "month")
+        flag = "dmy" if self.month_first else "mdy"
+        return [
+            f"{col}: {example!r} is written {other} first, but {self.ambiguous[col]} ambiguous "
+            f"{'date was' if self.ambiguous[col] == 1 else 'dates were'} read {chosen} first; if wrong, "
+            f"import the file again with --date-order {flag}"
+            for col, example in self.contrary.items()
+            if self.ambiguous[col]
+        ]
+
+    def ordered(self, text: str, col: str) -> str:
+        """``text`` with a numeric date (28/11/2026, 11/28/2026) rewritten as ISO (2026-11-28), the rest
+        (a clock, AM/PM words, a zone) kept."""
+        match = _NUMERIC_DATE.search(text)
+        if not match:
+            return text
+        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if first > 12 and second > 12:
+            return text  # no month: the date parser refuses it
+        if first > 12 or second > 12:
+            month_first = second > 12
+            if month_first != self.month_first:
+                self.contrary.setdefault(col, match.group(0))
+        else:
+            month_first = self.month_first
+            if first != second:
+                self.ambiguous[col] += 1
+        month, day = (first, second) if month_first else (second, first)
+        return f"{text[: match.start()]}{year:04d}-{month:02d}-{day:02d}{text[match.end() :]}"
+
+
+def reason_summary(reason: str) -> str:
+    """A quarantine reason without the value it quotes, for counting reasons: "column likes: 'many' is not
+    a number" → "column likes: … is not a number"; other reasons by their kind ("duplicate")."""
+    if not reason.startswith("column "):
+        return reason.split(":", 1)[0]
+    column, _, message = reason.partition(": ")
+    without = _QUOTED_VALUE.sub("", message, count=1)
+    return f"{column}: … {without}" if without != message else reason
 
 
 class RowError(ValueError):
@@ -184,6 +255,8 @@ def _count_text(text: str, raw: Any, col: str) -> float | int:
     if _PLAIN_NUMBER.fullmatch(text):
         return float(text)
     if re.search(r"\d", text) and re.search(r"[^\d.,]", text):
+        if text[-1:].lower() in _SHORT_UNITS and text[-2:-1].isdigit():
+            text = text[:-1] + _SHORT_UNITS[text[-1].lower()]
         parsed = parse_count(text)  # display notation with a unit: "1.2K", "1.2만", "3萬"
         if parsed is not None:
             return parsed
@@ -256,30 +329,30 @@ def _amount_text(text: str, raw: Any, col: str, currency: str) -> float:
         raise RowError(col, f"{show(raw)} is not a number") from None
 
 
-def when(row: dict[str, Any], col: str) -> datetime | None:
-    """A date or date-time → aware UTC (a time without a zone is UTC: exports rarely say); blank is None.
-
-    Dates with slashes are read day first (01/03/2026 is 1 March), as everywhere but the US; ISO dates
-    (2026-03-01) are never ambiguous. Relative times ("3 days ago") are refused: an import has no "now".
+def when(row: dict[str, Any], col: str, notation: Notation | None = None) -> datetime | None:
+    """A date or date-time → aware UTC; blank is None. A time without a zone is in ``notation.tz`` (UTC
+    when not given); a zone in the value wins. Relative times ("3 days ago", "어제") count back from
+    ``notation.now``; numeric dates are read as ``Notation.ordered`` says; ISO dates are never ambiguous.
     """
+    notation = notation or Notation()
     value = row.get(col)
     if blank(value):
         return None
     problem = _not_scalar(col, value)
     if problem:
         raise problem
-    hint = "is not a date like 2026-03-01 or 2026-03-01T12:00:00Z"
     try:
-        parsed = _parse_when(value, col, hint)
-        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (OverflowError, OSError):
+        parsed = as_utc(_parse_when(value, col, notation), notation.tz)
+    except RowError:
+        raise
+    except (OverflowError, OSError, ValueError):  # beyond what datetime holds, in UTC or in the zone
         raise RowError(col, f"{show(value)} is out of range") from None
-    if not EARLIEST_TIME <= parsed < LATEST_TIME:
+    if parsed is None or not EARLIEST_TIME <= parsed < LATEST_TIME:
         raise RowError(col, f"{show(value)} is outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")
     return parsed
 
 
-def _parse_when(value: Any, col: str, hint: str) -> datetime:
+def _parse_when(value: Any, col: str, notation: Notation) -> datetime:
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -289,18 +362,19 @@ def _parse_when(value: Any, col: str, hint: str) -> datetime:
             raise RowError(col, f"{show(value)} is a number, not a date (unix seconds are read)")
         return from_unix(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
+    hint = "is not a date like 2026-03-01 or 2026-03-01T12:00:00Z"
     if len(text) > 100:
         raise RowError(col, f"{show(value)} {hint}")
-    if parse_relative(text, datetime(2000, 1, 1, tzinfo=UTC)) is not None:
-        raise RowError(col, f"{show(value)} is a relative time; an import needs the date")
+    relative = parse_relative(text, notation.now)
+    if relative is not None:
+        return relative
+    text = notation.ordered(text, col)
     try:
         return datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
     except ValueError:
         pass
-    parsed = parse_local_date(text, tz=UTC)
+    parsed = parse_local_date(text, tz=notation.tz, now=notation.now)
     if parsed is None:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}.*", text):
-            hint = "is not a date (dates with slashes are read day first: 31/01/2026)"
         raise RowError(col, f"{show(value)} {hint}")
     return parsed
 
