@@ -15,7 +15,8 @@ rows are committed in batches of ``BATCH``. An import stopped midway (a database
 sheet further down) records its run as failed with what it had stored, and importing the same file again
 completes it without duplicating anything. A row whose key (platform and external_id; for campaigns the
 campaign, influencer, platform and post) appeared earlier in the same file is quarantined as a duplicate:
-the first one is stored.
+the first one is stored. How the file's columns are named and filled (presets, ``--set``, ``--map``), its
+encoding and how its times are written come in an ``ImportOptions`` (``crawler/import_presets.py``).
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from crawler import import_values as val
-from crawler.import_reading import ImportFileError, Rows, open_rows
+from crawler.import_presets import ImportOptions
+from crawler.import_reading import ImportFileError, OpenedFile
 from crawler.import_values import RowError
 from crawler.items import MentionItem, PostItem
 from crawler.pipelines import NormalisePipeline, QuarantineReason, ValidatePipeline
@@ -38,10 +41,11 @@ from nlp.match import BrandQuery, QueryError
 from store import repo
 from store.db import ensure_schema, session_scope
 
-__all__ = ["ImportFileError", "ImportResult", "ImportStopped", "RowError", "import_campaigns"]
-__all__ += ["import_mentions", "import_posts"]
+__all__ = ["ImportFileError", "ImportOptions", "ImportResult", "ImportStopped", "RowError"]
+__all__ += ["import_campaigns", "import_mentions", "import_posts"]
 
 BATCH = 500
+PROGRESS_EVERY = 200  # rows between progress reports
 # A quarantined row keeps its values, each cut to this many characters (a 20 MB cell is not copied).
 MAX_PAYLOAD_VALUE_CHARS = 10_000
 MENTION_COLUMNS = (
@@ -70,8 +74,11 @@ class ImportResult:
     rows: int = 0
     stored: int = 0
     quarantined: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # by reason_summary: the values left out
     brands_created: list[str] = field(default_factory=list)
+    encoding: str | None = None  # of a text file: "utf-8", "cp949, detected"
+    skipped: int = 0  # rows that sum the others (YouTube Studio's "Total"), not records
+    warnings: list[str] = field(default_factory=list)  # dates read in an order the file contradicts
 
 
 # ---------------------------------------------------------------- the shared loop
@@ -87,10 +94,12 @@ class _Pending:
 class _Importer:
     """Reads rows, turns each into items (or a quarantined reason), and stores them in batches."""
 
-    def __init__(self, url: str, kind: str, path: Path) -> None:
+    def __init__(self, url: str, kind: str, path: Path, options: ImportOptions) -> None:
         ensure_schema(url)
         self.url = url
         self.path = path
+        self.options = options
+        self.notation = options.notation()
         self.result = ImportResult(kind)
         self.source = f"import:{kind}"
         self.validate = ValidatePipeline(max_chars=200_000)
@@ -139,7 +148,7 @@ class _Importer:
 
     def quarantine(self, n: int, reason: str, row: dict[str, Any]) -> None:
         self.result.quarantined += 1
-        self.result.reasons[reason.split(":", 1)[0] if not reason.startswith("column") else reason] += 1
+        self.result.reasons[val.reason_summary(reason)] += 1
         self.quarantined.append(
             {
                 "reason": f"row {n}: {reason}",
@@ -188,17 +197,18 @@ class _Importer:
 
     def run(
         self,
-        open_file: Callable[[], Rows],
-        convert: Callable[[dict[str, Any]], Any],
+        opener: Callable[[], OpenedFile],
+        convert: Callable[[dict[str, Any], int], Any],
         store: Callable[[list[Any]], int],
     ) -> ImportResult:
         try:
-            rows = open_file()
+            opened = opener()
         except ImportFileError as exc:
             self.finish("failed", str(exc))
             raise
+        self.result.encoding = opened.encoding.describe() if opened.encoding else None
         try:
-            self._load(rows, convert, store)
+            self._load(opened, convert, store)
         except BaseException as exc:
             message = f"{exc.__class__.__name__}: {exc}"[:500]
             try:
@@ -214,17 +224,29 @@ class _Importer:
             raise
         self.flush_quarantine()
         self.finish("finished")
+        self.result.warnings = self.notation.warnings()
         return self.result
 
     def _load(
-        self, rows: Rows, convert: Callable[[dict[str, Any]], Any], store: Callable[[list[Any]], int]
+        self,
+        opened: OpenedFile,
+        convert: Callable[[dict[str, Any], int], Any],
+        store: Callable[[list[Any]], int],
     ) -> None:
         batch: list[_Pending] = []
-        for n, row in rows:
-            self.result.rows += 1
+        report = self.options.progress
+        for n, row in opened.rows:
+            if report is not None and self.result.rows % PROGRESS_EVERY == 0:
+                report(self.result.rows, opened.done(), opened.total)
             if "__error__" in row:
+                self.result.rows += 1
                 self.quarantine(n, str(row["__error__"]), row)
                 continue
+            if self.options.is_total(row):
+                self.result.skipped += 1
+                continue
+            self.result.rows += 1
+            row = self.options.fill(row)
             try:
                 batch.append(_Pending(n, row, convert(row, n)))
             except (RowError, QuarantineReason) as exc:
@@ -235,6 +257,8 @@ class _Importer:
                 batch = []
         if batch:
             self.store_batch(batch, store)
+        if report is not None:
+            report(self.result.rows, opened.total, opened.total)
 
 
 def _cut(row: dict[str, Any]) -> dict[str, Any]:
@@ -254,21 +278,25 @@ def _query_for(name: str) -> str:
 # ---------------------------------------------------------------- the three imports
 
 
-def _opener(
-    path: Path,
-    column_map: dict[str, str] | None,
-    columns: tuple[str, ...],
-    required: tuple[str, ...],
-    encoding: str | None,
-) -> Callable[[], Rows]:
-    return lambda: open_rows(path, column_map, columns=columns, required=required, encoding=encoding)
+def _options(
+    column_map: dict[str, str] | None, encoding: str | None, options: ImportOptions | None
+) -> ImportOptions:
+    """``options``, or the plain ones of a column map and an encoding."""
+    return options or ImportOptions(column_map=dict(column_map or {}), encoding=encoding)
 
 
 def import_mentions(
-    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+    url: str,
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    *,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
-    """Comments and mentions; rows with ``post_external_id`` attach to that post; given labels are kept."""
-    imp = _Importer(url, "mentions", path)
+    """Comments and mentions; rows with ``post_external_id`` attach to that post; given labels are kept.
+    ``options`` (a preset's columns, constants, time zone, progress) replace column_map and encoding."""
+    opts = _options(column_map, encoding, options)
+    imp = _Importer(url, "mentions", path, opts)
 
     def convert(row: dict[str, Any], n: int) -> MentionItem:
         item = MentionItem(
@@ -279,7 +307,7 @@ def import_mentions(
             url=val.string(row, "url"),
             author=val.string(row, "author"),
             author_followers=val.count(row, "author_followers"),
-            published_at=val.when(row, "published_at"),
+            published_at=val.when(row, "published_at", imp.notation),
             likes=val.count(row, "likes"),
             replies=val.count(row, "replies"),
             post_external_id=val.string(row, "post_external_id"),
@@ -300,7 +328,7 @@ def import_mentions(
             _attach_posts_by_url(session, items)
             return len(repo.upsert_mentions(session, mentions=items))
 
-    opener = _opener(path, column_map, MENTION_COLUMNS, ("platform", "external_id", "text"), encoding)
+    opener = partial(opts.open, path, MENTION_COLUMNS, ("platform", "external_id", "text"))
     return imp.run(opener, convert, store)
 
 
@@ -324,10 +352,16 @@ def _attach_posts_by_url(session: Any, items: list[MentionItem]) -> None:
 
 
 def import_posts(
-    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+    url: str,
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    *,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Posts with their metrics; the post's text becomes a mention of the brands it names (or ``brands``)."""
-    imp = _Importer(url, "posts", path)
+    opts = _options(column_map, encoding, options)
+    imp = _Importer(url, "posts", path, opts)
 
     def convert(row: dict[str, Any], n: int) -> tuple[PostItem, MentionItem | None]:
         text = val.free_text(row, "text")
@@ -338,7 +372,7 @@ def import_posts(
             text=text or None,
             author=val.string(row, "author"),
             author_followers=val.count(row, "author_followers"),
-            published_at=val.when(row, "published_at"),
+            published_at=val.when(row, "published_at", imp.notation),
             likes=val.count(row, "likes"),
             comments=val.count(row, "comments"),
             shares=val.count(row, "shares"),
@@ -381,15 +415,21 @@ def import_posts(
             )
         return len(pairs)
 
-    opener = _opener(path, column_map, POST_COLUMNS, ("platform", "external_id"), encoding)
+    opener = partial(opts.open, path, POST_COLUMNS, ("platform", "external_id"))
     return imp.run(opener, convert, store)
 
 
 def import_campaigns(
-    url: str, path: Path, column_map: dict[str, str] | None = None, encoding: str | None = None
+    url: str,
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    *,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Campaign costs and results per influencer post, joined to stored posts by external id or URL."""
-    imp = _Importer(url, "campaigns", path)
+    opts = _options(column_map, encoding, options)
+    imp = _Importer(url, "campaigns", path, opts)
 
     def convert(row: dict[str, Any], n: int) -> repo.CampaignRow:
         post_ext, post_url = val.string(row, "post_external_id"), val.string(row, "post_url")
@@ -397,7 +437,7 @@ def import_campaigns(
             raise RowError("post_external_id", "post_external_id or post_url is required")
         brand = val.string(row, "brand", required=True, max_chars=val.MAX_BRAND_CHARS) or ""
         val.brand_names({"brands": brand})
-        start, end = val.when(row, "start"), val.when(row, "end")
+        start, end = val.when(row, "start", imp.notation), val.when(row, "end", imp.notation)
         if start and end and end < start:
             raise RowError("end", "is before start")
         currency = val.string(row, "currency", max_chars=20)
@@ -429,7 +469,5 @@ def import_campaigns(
         with session_scope(url) as session:
             return repo.upsert_campaigns(session, rows=rows)
 
-    opener = _opener(
-        path, column_map, CAMPAIGN_COLUMNS, ("campaign", "brand", "influencer", "platform"), encoding
-    )
+    opener = partial(opts.open, path, CAMPAIGN_COLUMNS, ("campaign", "brand", "influencer", "platform"))
     return imp.run(opener, convert, store)

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import re
 import time
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crawler.import_presets import DateOrder, PresetName
 from ui.cli.common import (
     ConfigOpt,
     crawl_and_report,
@@ -20,6 +24,10 @@ from ui.cli.common import (
     rematch_with_progress,
     sync_brands,
 )
+
+if TYPE_CHECKING:
+    from crawler.import_presets import Progress
+    from crawler.imports import ImportResult
 
 
 def crawl(
@@ -203,6 +211,45 @@ MapOpt = Annotated[
     list[str] | None,
     typer.Option("--map", "-m", help="rename a column: --map 'Comment ID=external_id' (repeatable)"),
 ]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="a constant column: --set platform=instagram fills it in every row where the file has no such "
+        "column or a blank cell (a value in the file wins; repeatable)",
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="the file's text encoding, e.g. cp949 or big5 (default: as its byte-order mark says, else "
+        "UTF-8, else detected among UTF-16, CP949, Big5 and GB18030 for a CSV)"
+    ),
+]
+PresetOpt = Annotated[
+    PresetName | None,
+    typer.Option(
+        help="the columns and platform of a post export: instagram, facebook (Meta Business Suite), tiktok "
+        "(TikTok Studio), youtube-studio; --map, --set and --date-order override it"
+    ),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="the time zone of times written without one, e.g. Asia/Seoul or +09:00 (default: UTC); a zone "
+        "in the value wins",
+    ),
+]
+DateOrderOpt = Annotated[
+    DateOrder | None,
+    typer.Option(
+        "--date-order",
+        help="a numeric date that reads both ways (01/03/2026): dmy is 1 March (the default), mdy is 3 "
+        "January (the default with --preset); a day over 12 settles the order either way",
+    ),
+]
+MAX_REASONS = 5  # quarantine reasons listed after an import
 
 
 def _column_map(pairs: list[str] | None) -> dict[str, str]:
@@ -215,19 +262,96 @@ def _column_map(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option(help="the file's text encoding, e.g. cp949 or big5 (default: UTF-8, or as its BOM says)"),
-]
+def _constants(pairs: list[str] | None) -> dict[str, str]:
+    from crawler.import_reading import column_name
+
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise fail(f"--set takes COLUMN=VALUE, not {pair!r}")
+        column, value = pair.split("=", 1)
+        out[column_name(column, {})] = value
+    return out
+
+
+def _zone(text: str | None) -> tzinfo | None:
+    """``--tz``: an IANA zone name (Asia/Seoul) or a fixed offset (+09:00, UTC+9)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if text is None:
+        return None
+    offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", text.strip(), re.IGNORECASE)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
+        if hours < 24 and minutes < 60:
+            return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of zones
+        raise fail(
+            f"--tz: unknown time zone {text!r}; give a name like Asia/Seoul or an offset like +09:00"
+        ) from None
+
+
+@contextmanager
+def _progress(file: Path) -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal (none in scripts and logs): the file read so far."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    columns += (TextColumn("{task.fields[rows]:,} rows"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"importing {escape(file.name)}", total=None, rows=0)
+
+        def report(rows: int, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None, rows=rows)
+
+        yield report
 
 
 def _run_import(
-    kind: str, file: Path, pairs: list[str] | None, config: Path | None, encoding: str | None = None
+    kind: str,
+    file: Path,
+    pairs: list[str] | None,
+    config: Path | None,
+    encoding: str | None = None,
+    *,
+    sets: list[str] | None = None,
+    preset: PresetName | None = None,
+    tz: str | None = None,
+    date_order: DateOrder | None = None,
 ) -> None:
     from crawler import imports
+    from crawler.import_presets import import_options
 
     if not file.is_file():
         raise fail(f"{file}: no such file")
+    columns = {
+        "mentions": imports.MENTION_COLUMNS,
+        "posts": imports.POST_COLUMNS,
+        "campaigns": imports.CAMPAIGN_COLUMNS,
+    }[kind]
+    try:
+        options = import_options(
+            kind,
+            columns,
+            preset=preset.value if preset else None,
+            column_map=_column_map(pairs),
+            constants=_constants(sets),
+            encoding=encoding,
+            tz=_zone(tz),
+            date_order=date_order.value if date_order else None,
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     cfg = load_config_or_exit(config)
     prepare_db(cfg.database_url)
     sync_brands(cfg.database_url, cfg)
@@ -236,38 +360,87 @@ def _run_import(
         "posts": imports.import_posts,
         "campaigns": imports.import_campaigns,
     }[kind]
-    try:
-        result = func(cfg.database_url, file, _column_map(pairs), encoding)
-    except ValueError as exc:  # the file as a whole: one message, nothing imported
-        raise fail(str(exc)) from None
-    except imports.ImportStopped as exc:
-        raise fail(str(exc), code=1) from None
-    typer.echo(f"{file.name}: {result.rows} rows, {result.stored} stored, {result.quarantined} quarantined")
-    for reason, n in result.reasons.most_common(10):
+    with _progress(file) as report:
+        options.progress = report
+        try:
+            result = func(cfg.database_url, file, options=options)
+        except ValueError as exc:  # the file as a whole: one message, nothing imported
+            raise fail(str(exc)) from None
+        except imports.ImportStopped as exc:
+            raise fail(str(exc), code=1) from None
+    _summary(file, result)
+
+
+def _summary(file: Path, result: ImportResult) -> None:
+    """What the import did; exit code 1 when the file had rows and none was stored."""
+    read = f" ({result.encoding})" if result.encoding else ""
+    typer.echo(
+        f"{file.name}{read}: {result.rows} rows, {result.stored} stored, {result.quarantined} quarantined"
+    )
+    if result.skipped:
+        typer.echo(f"  skipped {result.skipped} total row(s) that sum the others")
+    top = result.reasons.most_common(MAX_REASONS)
+    for reason, n in top:
         typer.secho(f"  quarantined {n} × {reason}", fg=typer.colors.YELLOW)
+    if len(result.reasons) > len(top):
+        others = sum(result.reasons.values()) - sum(n for _, n in top)
+        typer.secho(f"  quarantined {others} × {len(result.reasons) - len(top)} other reasons", fg="yellow")
+    for warning in result.warnings:
+        typer.secho(f"  {warning}", fg=typer.colors.YELLOW)
     if result.brands_created:
         typer.echo(f"  new brands: {', '.join(result.brands_created)}")
+    if result.rows and not result.stored:
+        raise fail(
+            f"nothing imported from {file.name}: all {result.rows} rows were quarantined (reasons above; "
+            "each row's row, column and reason are kept, and the dashboard's Sources page shows them)",
+            code=1,
+        )
 
 
 def import_mentions(
-    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+    file: Path,
+    mapping: MapOpt = None,
+    config: ConfigOpt = None,
+    encoding: EncodingOpt = None,
+    preset: PresetOpt = None,
+    sets: SetOpt = None,
+    tz: TzOpt = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
     """Comments and mentions: platform, external_id, text; optional url, author, author_followers,
-    published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands."""
-    _run_import("mentions", file, mapping, config, encoding)
+    published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands.
+    With --preset, each row of a post export is a post's own text (kind post)."""
+    _run_import(
+        "mentions", file, mapping, config, encoding, sets=sets, preset=preset, tz=tz, date_order=date_order
+    )
 
 
 def import_posts(
-    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+    file: Path,
+    mapping: MapOpt = None,
+    config: ConfigOpt = None,
+    encoding: EncodingOpt = None,
+    preset: PresetOpt = None,
+    sets: SetOpt = None,
+    tz: TzOpt = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
     """Posts: platform, external_id, url, author, author_followers, published_at, text, likes, comments,
     shares, saves, views, impressions, reach; optional brands (';'-separated)."""
-    _run_import("posts", file, mapping, config, encoding)
+    _run_import(
+        "posts", file, mapping, config, encoding, sets=sets, preset=preset, tz=tz, date_order=date_order
+    )
 
 
 def import_campaigns(
-    file: Path, mapping: MapOpt = None, config: ConfigOpt = None, encoding: EncodingOpt = None
+    file: Path,
+    mapping: MapOpt = None,
+    config: ConfigOpt = None,
+    encoding: EncodingOpt = None,
+    sets: SetOpt = None,
+    tz: TzOpt = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
     """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
     impressions, clicks, conversions, revenue, start, end."""
-    _run_import("campaigns", file, mapping, config, encoding)
+    _run_import("campaigns", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)

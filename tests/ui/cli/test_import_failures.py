@@ -44,14 +44,20 @@ def _mentions(url: str) -> int:
         return repo.counts(s)["mentions"]
 
 
-def test_a_file_that_is_not_utf8_fails_before_any_row_and_its_run_says_failed(
+def test_a_file_that_does_not_decode_fails_before_any_row_and_its_run_says_failed(
     cli_db: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "korean.csv"
-    path.write_bytes(("platform,external_id,text\n" + "ig,k{},글로우랩\n" * 1500).encode("cp949"))
+    rows = "".join(f"ig,k{i},글로우랩 좋아요\n" for i in range(1500))
+    # CP949 for 1,500 rows, then bytes that are text in no encoding it could be read in.
+    path.write_bytes(("platform,external_id,text\n" + rows).encode("cp949") + b"ig,x,\xff\xfe\xff\n")
     result = runner.invoke(app, ["import", "mentions", str(path)])
     assert result.exit_code == 2 and "--encoding" in result.output and "nothing was imported" in result.output
     assert _runs(cli_db) == [("failed", 0)] and _mentions(cli_db) == 0
+    path.write_bytes(("platform,external_id,text\n" + rows).encode("cp949"))  # CP949 all the way: detected
+    result = runner.invoke(app, ["import", "mentions", str(path)])
+    assert result.exit_code == 0 and "korean.csv (cp949, detected): 1500 rows, 1500 stored" in result.output
+    assert _mentions(cli_db) == 1500
 
 
 def test_a_database_failure_midway_fails_the_run_and_a_rerun_completes_it(
