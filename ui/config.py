@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from crawler.run import available_spiders
 from nlp.match import BrandQuery, QueryError
@@ -135,17 +135,56 @@ class AlertsConfig(_Strict):
     max_quarantine_share: float = Field(default=DEFAULT_ALERTS.max_quarantine_share, gt=0, le=1)
     max_run_hours: float = Field(default=DEFAULT_ALERTS.max_run_hours, gt=0, le=24 * 366)
     drivers: int = Field(default=DEFAULT_ALERTS.drivers, ge=0, le=50)
+    reach_threshold: int = Field(default=DEFAULT_ALERTS.reach_threshold, ge=1, le=10**15)
+    cooldown_hours: float = Field(default=DEFAULT_ALERTS.cooldown_hours, ge=0, le=24 * 366)
+    # Where new alerts go: apprise URLs (slack://, mailto://, tgram://, line://, workflows://, json://...).
+    notify: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("notify")
+    @classmethod
+    def _apprise_urls(cls, value: list[str]) -> list[str]:
+        from store.alerts.delivery import notify_target
+
+        for i, url in enumerate(value):
+            try:
+                notify_target(url)
+            except ValueError as exc:  # the message shows the URL masked: it holds tokens
+                raise ValueError(f"entry {i + 1}: {exc}") from None
+        return value
 
     def settings(self) -> AlertSettings:
-        return AlertSettings(**self.model_dump())
+        return AlertSettings(**self.model_dump(exclude={"notify"}))
+
+
+class UiConfig(_Strict):
+    """The dashboard: ``timezone`` is the IANA zone times are shown in (stored times stay UTC)."""
+
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            shown = value[:100] if value.isprintable() else "(unprintable)"
+            raise ValueError(
+                f"unknown time zone {shown!r}: use an IANA name such as UTC, Asia/Seoul or Europe/Paris"
+            ) from None
+        return value
 
 
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    ui: UiConfig = Field(default_factory=UiConfig)
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
+    # The brand the dashboard's Overview opens on; after `brands`, so its validator sees them.
+    home_brand: str | None = Field(default=None, max_length=200)
 
     @field_validator("brands")
     @classmethod
@@ -156,6 +195,18 @@ class Config(_Strict):
                 raise ValueError(f"brand {brand.name!r} is listed twice")
             seen.add(brand.name.casefold())
         return value
+
+    @field_validator("home_brand")
+    @classmethod
+    def _a_configured_brand(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or "brands" not in info.data:  # no brands: their own error says why
+            return value
+        names = [b.name for b in info.data["brands"]]
+        for name in names:
+            if name.casefold() == value.casefold():
+                return name  # as the brand is spelled in [[brands]]
+        known = ", ".join(repr(n) for n in names[:20]) or "none configured"
+        raise ValueError(f"{_no_controls(value)!r} is not a configured brand (brands: {known})")
 
     @property
     def database_url(self) -> str:
@@ -236,6 +287,9 @@ EXAMPLE_CONFIG = """\
 # brandpulse configuration. Every key is optional; these are the defaults or examples.
 # BRANDPULSE_DATABASE_URL in the environment overrides [database].url.
 
+# The brand the dashboard's Overview opens on (one of [[brands]] below); without it, the busiest brand.
+# home_brand = "Glow Lab"
+
 [database]
 # SQLite file by default (WAL mode); PostgreSQL: "postgresql+psycopg://user@host:5432/dbname"
 url = "sqlite:///brandpulse.db"
@@ -265,8 +319,19 @@ min_negative = 3
 # still "running" this many hours after its start (a crawler killed mid-run).
 max_quarantine_share = 0.2
 max_run_hours = 6.0
-# Top mentions shown (and posted to the webhook) per spike.
+# Top mentions shown (and sent with the alert) per spike.
 drivers = 5
+# A negative mention whose reach (author followers + likes + replies) is at least this is an alert.
+reach_threshold = 10000
+# An open alert announced within this many hours is updated (last seen), not announced again.
+cooldown_hours = 6.0
+# Where new alerts are delivered (apprise URLs): Slack, Microsoft Teams, email, Telegram, LINE, JSON webhooks.
+# notify = ["slack://TokenA/TokenB/TokenC/#alerts", "mailto://user:app-password@gmail.com",
+#           "tgram://bot_token/chat_id", "line://token/user_id", "json://127.0.0.1:8000/hook"]
+
+[ui]
+# The time zone the dashboard shows times in (an IANA name); times are stored as UTC.
+timezone = "UTC"
 
 # Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words
 # for Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in

@@ -129,17 +129,17 @@ def previous_period(preset: str, period: Period) -> Period | None:
 
 
 def previous_label(preset: str, period: Period) -> str:
-    """How the comparison reads next to a figure: "vs previous 30 days", "vs previous month" …"""
-    if preset == "last-month":
-        return "vs previous month"
-    if preset == "last-quarter":
-        return "vs previous quarter"
-    if preset == "this-month":
-        return "vs same days of last month"
-    if preset == "this-quarter":
-        return "vs same days of last quarter"
+    """How the comparison reads next to a figure, short enough for a KPI card: "vs prior 30 days" …"""
+    labels = {
+        "last-month": "vs prior month",
+        "last-quarter": "vs prior quarter",
+        "this-month": "vs same days last month",
+        "this-quarter": "vs same days last quarter",
+    }
+    if preset in labels:
+        return labels[preset]
     days = period.days
-    return "" if days is None else f"vs previous {days} day{'' if days == 1 else 's'}"
+    return "" if days is None else f"vs prior {days} day{'' if days == 1 else 's'}"
 
 
 def week_start(day: date) -> date:

@@ -66,11 +66,11 @@ def test_rolling_and_custom_periods_compare_with_as_many_days_just_before() -> N
     assert previous_period("custom", custom) == Period(D("2026-03-01"), D("2026-03-10"))
     one_day = preset_period("custom", D("2026-03-14"), since=D("2026-03-01"), until=D("2026-03-01"))
     assert previous_period("custom", one_day) == Period(D("2026-02-28"), D("2026-02-28"))
-    assert previous_label("custom", one_day) == "vs previous 1 day"
+    assert previous_label("custom", one_day) == "vs prior 1 day"
     assert previous_label("last-30-days", preset_period("last-30-days", D("2026-03-14"))) == (
-        "vs previous 30 days"
+        "vs prior 30 days"
     )
-    assert previous_label("last-month", preset_period("last-month", D("2026-03-14"))) == "vs previous month"
+    assert previous_label("last-month", preset_period("last-month", D("2026-03-14"))) == "vs prior month"
 
 
 def test_all_time_has_no_previous_period_and_bad_presets_fail() -> None:

@@ -2,13 +2,14 @@
 127.0.0.1``: Streamlit alone listens on every interface; see ``ui/dashboard/login.py`` for the password).
 
 This entry script sets up the page, the sidebar (period and database) and the navigation; each page lives in
-``ui/dashboard/views/``. The database URL is ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``'s
-``database.url``.
+``ui/dashboard/views/``. The period is in the page's link (``ui/dashboard/view_state.py``). The database URL
+is ``BRANDPULSE_DATABASE_URL``, else ``brandpulse.toml``'s ``database.url``.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 # Streamlit runs this file as a script, outside the package: make `ui`, `store` ... importable from a checkout
@@ -19,7 +20,8 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui.dashboard import queries, safe  # noqa: E402
+from store.kpi.periods import CUSTOM, DEFAULT_PRESET, PRESETS  # noqa: E402
+from ui.dashboard import queries, safe, view_state  # noqa: E402
 from ui.dashboard.login import login_gate  # noqa: E402
 from ui.urls import masked_url  # noqa: E402
 
@@ -46,17 +48,45 @@ def _database_url() -> str:
     return url
 
 
+def _preset_from_link(raw: str) -> str | None:
+    return raw if raw in PRESETS else None
+
+
+def _range_from_link(_: str) -> tuple[date, date] | None:
+    since, until = (
+        view_state.parse_date(view_state.link_value(view_state.FROM)),
+        view_state.parse_date(view_state.link_value(view_state.TO)),
+    )
+    return (min(since, until), max(since, until)) if since and until else None
+
+
 def _sidebar(url: str) -> None:
     with st.sidebar:
-        label = st.selectbox(
+        view_state.seed(queries.PERIOD_KEY, view_state.PERIOD, _preset_from_link, DEFAULT_PRESET)
+        preset = st.selectbox(
             "Period",
-            list(queries.PERIODS),
-            index=list(queries.PERIODS).index(queries.DEFAULT_PERIOD),
-            key="period",
-            help="Every page shows mentions published in this period (whole days, UTC).",
+            list(PRESETS),
+            format_func=PRESETS.get,
+            key=queries.PERIOD_KEY,
+            help="Every page shows mentions published in this period (whole days, UTC). The Overview "
+            "compares it with the period before: as many days just before, the calendar month or quarter "
+            "before, or the same days of the month or quarter before for this month or quarter.",
         )
-        since, until = queries.period_bounds(label)
-        st.caption(f"{since.isoformat() if since else 'first mention'} → {until.isoformat()} (UTC)")
+        if preset == CUSTOM:
+            view_state.seed(queries.RANGE_KEY, view_state.FROM, _range_from_link, queries.default_range())
+            st.date_input("From – to (UTC)", key=queries.RANGE_KEY, format="YYYY-MM-DD")
+        preset, period, previous = queries.current_periods()
+        st.caption(f"{period.label()} (UTC)")
+        if previous is not None:
+            st.caption(f"Compared with {previous.label()}")
+        custom = preset == CUSTOM and period.since is not None
+        view_state.publish(
+            {
+                view_state.PERIOD: None if preset == DEFAULT_PRESET else preset,
+                view_state.FROM: period.since.isoformat() if custom and period.since else None,
+                view_state.TO: period.until.isoformat() if custom else None,
+            }
+        )
         st.caption(f"Database: {safe.md_code(masked_url(url))}")
 
 

@@ -80,48 +80,102 @@ def _brand_color(brands: list[str]) -> alt.Color:
     return alt.Color("brand:N", title="Brand", scale=alt.Scale(domain=brands))
 
 
-def sov_chart(voice: pd.DataFrame) -> alt.Chart:
-    """Donut of share of voice (mentions within the comparison set)."""
+def sov_chart(voice: pd.DataFrame) -> alt.LayerChart:
+    """Donut of share of voice (mentions within the comparison set).
+
+    Fixed radii and the legend below keep the labels inside the chart in a third of a 1,440 px page: with the
+    legend at the side, a narrow column pushed the left labels and the title out of the picture.
+    """
     data = voice[["brand", "mentions", "sov"]].fillna({"sov": 0.0})
     brands = list(data["brand"])
     base = alt.Chart(data).encode(
         theta=alt.Theta("sov:Q", stack=True),
-        color=_brand_color(brands),
+        color=alt.Color(
+            "brand:N",
+            title="Brand",
+            scale=alt.Scale(domain=brands),
+            legend=alt.Legend(orient="bottom", columns=3, labelLimit=160),
+        ),
         tooltip=[
             alt.Tooltip("brand:N", title="Brand"),
             alt.Tooltip("mentions:Q", title="Mentions"),
             alt.Tooltip("sov:Q", title="SOV %", format=".1f"),
         ],
     )
-    ring = base.mark_arc(innerRadius=60, outerRadius=110)
+    ring = base.mark_arc(innerRadius=55, outerRadius=100)
     labels = (
         base.transform_filter(alt.datum.sov > 0)
         .transform_calculate(label="format(datum.sov, '.1f') + ' %'")
-        .mark_text(radius=135, fontSize=13)
+        .mark_text(radius=122, fontSize=13)
         .encode(text=alt.Text("label:N"))
     )
-    return alt.layer(ring, labels).properties(title="Share of voice", height=300)
+    return alt.layer(ring, labels).properties(
+        title=alt.TitleParams("Share of voice", anchor="start"), height=300, padding={"top": 8, "left": 8}
+    )
 
 
-def net_sentiment_chart(points: pd.DataFrame, brands: list[str]) -> alt.Chart:
-    """Daily net sentiment (−100…100) per brand."""
-    return (
-        alt.Chart(points, title="Net sentiment over time")
-        .mark_line(point=True)
+def with_segments(weeks: pd.DataFrame) -> pd.DataFrame:
+    """The weeks that have a net sentiment, each with a ``segment`` number per brand that changes after a
+    week without one, so a line drawn per segment leaves a gap there instead of bridging it."""
+    rows = []
+    for _, group in weeks.sort_values(["brand", "week"]).groupby("brand", sort=False):
+        segment = 0
+        for row in group.to_dict("records"):
+            if row["net_sentiment"] is None or pd.isna(row["net_sentiment"]):
+                segment += 1
+                continue
+            rows.append({**row, "segment": segment})  # lines are drawn per brand (colour) and segment
+    return pd.DataFrame(rows, columns=[*weeks.columns, "segment"])
+
+
+def weekly_sentiment_chart(
+    weeks: pd.DataFrame, brand: str, brands: list[str], min_mentions: int
+) -> alt.LayerChart:
+    """Bars: ``brand``'s mentions per week (right axis). Lines: each brand's weekly net sentiment (−100…100),
+    only for weeks with ``min_mentions`` labeled mentions or more, broken where a week has fewer."""
+    week_axis = alt.X(
+        "week:O", title="Week (from Monday, UTC)", axis=alt.Axis(labelAngle=-40, labelOverlap=True)
+    )
+    counts = [
+        alt.Tooltip("positive:Q", title="Positive"),
+        alt.Tooltip("negative:Q", title="Negative"),
+        alt.Tooltip("neutral:Q", title="Neutral"),
+    ]
+    bars = (
+        alt.Chart(weeks[weeks["brand"] == brand])
+        .mark_bar(color="#d5dbe1")
         .encode(
-            x=alt.X("day:T", title="Day (UTC)"),
-            y=alt.Y("net_sentiment:Q", title="Net sentiment", scale=alt.Scale(domain=[-100, 100])),
-            color=_brand_color(brands),
+            x=week_axis,
+            y=alt.Y("mentions:Q", title="Mentions (bars)", axis=alt.Axis(orient="right", tickMinStep=1)),
             tooltip=[
-                alt.Tooltip("day:T", title="Day"),
+                alt.Tooltip("week:O", title="Week of"),
                 alt.Tooltip("brand:N", title="Brand"),
-                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
-                alt.Tooltip("positive:Q", title="Positive"),
-                alt.Tooltip("negative:Q", title="Negative"),
-                alt.Tooltip("neutral:Q", title="Neutral"),
+                alt.Tooltip("mentions:Q", title="Mentions"),
+                *counts,
             ],
         )
-        .properties(height=300)
+    )
+    lines = (
+        alt.Chart(with_segments(weeks))
+        .mark_line(point=True)
+        .encode(
+            x=week_axis,
+            y=alt.Y("net_sentiment:Q", title="Net sentiment (lines)", scale=alt.Scale(domain=[-100, 100])),
+            color=_brand_color(brands),
+            detail="segment:N",
+            tooltip=[
+                alt.Tooltip("week:O", title="Week of"),
+                alt.Tooltip("brand:N", title="Brand"),
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
+                *counts,
+                alt.Tooltip("mentions:Q", title=f"Mentions (≥ {min_mentions} labeled for a point)"),
+            ],
+        )
+    )
+    return (
+        alt.layer(bars, lines)
+        .resolve_scale(y="independent")
+        .properties(title="Net sentiment by week", height=300)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pandas as pd
@@ -18,19 +18,15 @@ import streamlit as st
 from store import alerts as alert_rules
 from store import export, feed, kpi, repo
 from store.db import database_url, ensure_schema, session_scope
+from store.kpi.periods import CUSTOM
 from store.models import TRIAGE_STATUSES
 from store.timeutil import utcnow
 
 TTL_SECONDS = 60
 
-# The sidebar's period choices: label → number of whole UTC days back from today (None = all time).
-PERIODS: dict[str, int | None] = {
-    "Last 7 days": 7,
-    "Last 30 days": 30,
-    "Last 90 days": 90,
-    "All time": None,
-}
-DEFAULT_PERIOD = "Last 30 days"
+# Session-state keys of the sidebar's period: a preset of ``store.kpi.PRESETS`` and, for "custom", a range.
+PERIOD_KEY = "period"
+RANGE_KEY = "period_range"
 
 SpamMode = Literal["exclude", "include", "only"]
 SPAM_MODES: tuple[SpamMode, ...] = ("exclude", "include", "only")
@@ -78,22 +74,38 @@ def ensure_ready(url: str) -> bool:
     return True
 
 
-def period_bounds(label: str, today: date | None = None) -> tuple[date | None, date]:
-    """(since, until) whole UTC days for a sidebar period label; ``since`` is None for all time.
+def default_range(today: date | None = None) -> tuple[date, date]:
+    """A custom range's first value: the last 30 days."""
+    period = kpi.preset_period(kpi.DEFAULT_PRESET, today or utcnow().date())
+    return period.since or period.until, period.until
 
-    >>> period_bounds("Last 7 days", date(2026, 1, 31))
-    (datetime.date(2026, 1, 25), datetime.date(2026, 1, 31))
-    """
+
+def current_periods(today: date | None = None) -> tuple[str, kpi.Period, kpi.Period | None]:
+    """The sidebar's preset, its period and the previous period it is compared with (None for all time);
+    kept in session state by ``ui/dashboard/app.py``."""
     today = today or utcnow().date()
-    days = PERIODS[label]
-    return (None if days is None else today - timedelta(days=days - 1)), today
+    preset = st.session_state.get(PERIOD_KEY, kpi.DEFAULT_PRESET)
+    if preset not in kpi.PRESETS:
+        preset = kpi.DEFAULT_PRESET
+    since = until = None
+    if preset == CUSTOM:
+        # A range picker holds one date while the second is being chosen: a one-day range until then.
+        dates = tuple(st.session_state.get(RANGE_KEY) or default_range(today))
+        since, until = dates[0], dates[-1]
+    period = kpi.preset_period(preset, today, since=since, until=until)
+    return preset, period, kpi.previous_period(preset, period)
 
 
 def current_period() -> tuple[date | None, date]:
-    """The period chosen in the sidebar (kept in session state by ``ui/dashboard/app.py``)."""
-    label = st.session_state.get("period", DEFAULT_PERIOD)
-    since, until = period_bounds(label if label in PERIODS else DEFAULT_PERIOD)
-    return since, until
+    """The period chosen in the sidebar as (since, until) whole UTC days; ``since`` None = all time."""
+    _, period, _ = current_periods()
+    return period.since, period.until
+
+
+def home_brand() -> str | None:
+    """``home_brand`` of ``brandpulse.toml``: the brand the Overview opens on (None: the busiest)."""
+    cfg = _config()
+    return None if cfg is None else cfg.home_brand
 
 
 # ---------------------------------------------------------------- voice and engagement
@@ -143,6 +155,57 @@ def engagement_by_brand(
     with session_scope(url) as session:
         rows = kpi.engagement_by_brand(session, brands=brands, since=since, until=until)
     return _records_frame(rows, kpi.BrandEngagement)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def brand_groups(url: str) -> dict[str, str | None]:
+    """Each stored brand's competitor group (None: none)."""
+    with session_scope(url) as session:
+        return kpi.brand_groups(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def group_comparison_set(url: str, brand: str, group: str | None) -> list[str]:
+    """``brand`` and the brands of ``group`` (every brand for None)."""
+    with session_scope(url) as session:
+        return kpi.group_comparison_set(session, brand, group)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def headline(
+    url: str, brand: str, peers: tuple[str, ...], period: kpi.Period, previous: kpi.Period | None
+) -> tuple[kpi.Headline, kpi.Headline | None, dict[str, kpi.Change]]:
+    """The brand's headline figures in ``period`` and ``previous`` (None without one), and their changes."""
+    with session_scope(url) as session:
+        now = kpi.brand_headline(session, brand=brand, peers=peers, period=period)
+        before = kpi.brand_headline(session, brand=brand, peers=peers, period=previous) if previous else None
+    return now, before, kpi.headline_changes(now, before)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def sentiment_by_week(url: str, brands: tuple[str, ...], period: kpi.Period) -> pd.DataFrame:
+    """``sentiment_by_week`` as a frame (columns = ``kpi.WeekPoint`` fields, ``week`` as YYYY-MM-DD)."""
+    with session_scope(url) as session:
+        rows = kpi.sentiment_by_week(session, brands=brands, since=period.since, until=period.until)
+    frame = _records_frame(rows, kpi.WeekPoint)
+    frame["week"] = frame["week"].map(lambda d: d.isoformat())
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def top_mentions(url: str, brand: str, sentiment: str, period: kpi.Period) -> list[kpi.DriverMention]:
+    """The brand's ``sentiment`` mentions in the period with the widest reach."""
+    with session_scope(url) as session:
+        return kpi.top_mentions_by_reach(session, brand=brand, sentiment=sentiment, period=period)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def term_drivers(
+    url: str, brand: str, sentiment: str, period: kpi.Period, previous: kpi.Period | None
+) -> kpi.TermDrivers:
+    """The top terms of the brand's ``sentiment`` mentions in the period, against the previous one."""
+    with session_scope(url) as session:
+        return kpi.term_drivers(session, brand=brand, sentiment=sentiment, period=period, previous=previous)
 
 
 # ---------------------------------------------------------------- negative feed and triage

@@ -61,3 +61,39 @@ def test_environment_overrides_database_url(tmp_path: Path, monkeypatch: pytest.
 def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+BRANDS_TOML = (
+    '[[brands]]\nname = "Glow Lab"\nquery = "glow"\n[[brands]]\nname = "Aqua Veil"\nquery = "aqua"\n'
+)
+
+
+def test_home_brand_names_a_configured_brand(tmp_path: Path) -> None:
+    path = tmp_path / "home.toml"
+    path.write_text('home_brand = "glow lab"\n' + BRANDS_TOML, encoding="utf-8")
+    assert load_config(path).home_brand == "Glow Lab"  # spelled as in [[brands]]
+    path.write_text(BRANDS_TOML, encoding="utf-8")
+    assert load_config(path).home_brand is None  # absent: the dashboard opens on the busiest brand
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            'home_brand = "Petal Theory"\n' + BRANDS_TOML,
+            "home_brand: 'Petal Theory' is not a configured brand (brands: 'Glow Lab', 'Aqua Veil')",
+        ),
+        (
+            'home_brand = "Glow Lab"\n',
+            "home_brand: 'Glow Lab' is not a configured brand (brands: none configured)",
+        ),
+        ('home_brand = "Glow\\nLab"\n' + BRANDS_TOML, "home_brand: contains control characters"),
+        ("home_brand = 3\n" + BRANDS_TOML, "home_brand: Input should be a valid string"),
+    ],
+)
+def test_home_brand_that_is_not_a_brand_stops_at_start(tmp_path: Path, toml: str, expected: str) -> None:
+    path = tmp_path / "bad-home.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert expected in str(info.value)

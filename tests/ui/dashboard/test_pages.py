@@ -28,7 +28,8 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 def _chart_titles(at: AppTest) -> list[str]:
     """Titles of the Altair charts on the page (from their Vega-Lite specs)."""
-    return [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
+    titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
+    return [t["text"] if isinstance(t, dict) else t for t in titles]
 
 
 # ---------------------------------------------------------------- overview
@@ -53,10 +54,12 @@ def test_overview_shows_the_busiest_brand_with_its_seeded_numbers(seeded: dict[s
     assert "Comparison set: Aqua Veil, Glow Lab, Petal Theory" in [c.value for c in at.caption]
     assert _chart_titles(at) == [
         "Share of voice",
-        "Net sentiment over time",
+        "Net sentiment by week",
         "Engagement: raw vs quality-weighted",
     ]
-    table = at.dataframe[0].value.set_index("brand")
+    (voice,) = [d.value for d in at.dataframe if "net_sentiment_sov" in d.value.columns]
+    (engagement,) = [d.value for d in at.dataframe if "qwe" in d.value.columns]
+    table = voice.merge(engagement, on="brand").set_index("brand")
     assert table.loc["Glow Lab", "sov"] == pytest.approx(60.0)
     assert table.loc["Aqua Veil", "sov"] == pytest.approx(40.0)
     assert table.loc["Aqua Veil", "qwe"] == pytest.approx(seeded["engagement_30d"]["Aqua Veil"]["qwe"])
@@ -77,7 +80,7 @@ def test_overview_follows_the_brand_picker_and_the_sidebar_period(seeded: dict[s
     assert tiles["Inflation"] == f"{seeded['engagement_30d']['Aqua Veil']['inflation']:.2f}×"
 
     at.selectbox(key="overview_brand").set_value("Glow Lab")
-    at.sidebar.selectbox(key="period").set_value("All time").run()
+    at.sidebar.selectbox(key="period").set_value("all-time").run()
     assert not at.exception
     tiles = _metrics(at)
     assert tiles["Mentions"] == "7"  # plus the 45-day-old complaint
@@ -152,7 +155,7 @@ def test_negative_feed_lists_negative_mentions_as_plain_text_newest_first(seeded
     # The resolved complaint is 45 days old: it needs the resolved status and a period that reaches back.
     at.multiselect(key="feed_statuses").set_value(["resolved"]).run()
     assert at.subheader[0].value == "0 negative mentions"
-    at.sidebar.selectbox(key="period").set_value("Last 90 days").run()
+    at.sidebar.selectbox(key="period").set_value("last-90-days").run()
     assert [t.value for t in at.text if t.value == seeded["resolved_text"]] == [seeded["resolved_text"]]
 
 
