@@ -11,8 +11,12 @@ from typing import Annotated
 import typer
 
 from ui.cli.common import (
+    DEMO_DATABASE_URL,
     ConfigOpt,
+    config_path,
     crawl_and_report,
+    database_origin,
+    empty_store_note,
     fail,
     label_with_progress,
     load_config_or_exit,
@@ -84,6 +88,12 @@ def _serve_ui(url: str, host: str, port: int, headless: bool | None = None) -> N
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # Viewer mode: no "Deploy" button or developer menu for the people reading the dashboard; and no
+        # watching of the app's source files, which only a developer editing them needs.
+        "--client.toolbarMode",
+        "viewer",
+        "--server.fileWatcherType",
+        "none",
     ]
     if headless is not None:
         cmd += ["--server.headless", str(headless).lower()]
@@ -119,6 +129,10 @@ def ui(
     _refuse_open_dashboard(host)
     cfg = load_config_or_exit(config)
     prepare_db(cfg.database_url)
+    typer.echo(f"database {masked_url(cfg.database_url)} ({database_origin(config, cfg)})")
+    note = empty_store_note(cfg.database_url, config, cfg)
+    if note:
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
     _serve_ui(cfg.database_url, host, port, headless)
 
 
@@ -131,9 +145,7 @@ DEMO_BRANDS = (
 
 def demo(
     no_ui: Annotated[bool, typer.Option("--no-ui", help="stop after the summary")] = False,
-    database_url: Annotated[
-        str, typer.Option(help="where the demo data goes")
-    ] = "sqlite:///brandpulse-demo.db",
+    database_url: Annotated[str, typer.Option(help="where the demo data goes")] = DEMO_DATABASE_URL,
     port: Annotated[int, typer.Option(help="dashboard port")] = 8501,
     keep: Annotated[
         bool, typer.Option(help="keep an existing demo database instead of starting fresh")
@@ -148,7 +160,8 @@ def demo(
     from store.db import absolute_sqlite_url, session_scope
     from ui.config import Config, ModelConfig
 
-    url = absolute_sqlite_url(os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url))
+    given = os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url)
+    url = absolute_sqlite_url(given)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not keep:
         for suffix in ("", "-wal", "-shm"):
@@ -163,6 +176,7 @@ def demo(
         crawl_and_report(url, jobs, {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
     label_with_progress(url, Config(model=ModelConfig()))
     _print_summary(url)
+    point_config_at_demo(given, url)
     if not no_ui:
         _serve_ui(url, "127.0.0.1", port)
 
@@ -196,3 +210,63 @@ def _print_summary(url: str) -> None:
             f"  {v.brand:<14}{v.mentions:>9}{sov:>8}{v.positive:>5}{v.negative:>5}{v.neutral:>5}"
             f"{net:>7}{v.spam_mentions:>6}"
         )
+
+
+def demo_config(database_url: str) -> str:
+    """A brandpulse.toml for the demo's database and brands (``brandpulse demo`` writes it when there is
+    none), so every other command finds the demo's data."""
+    import json
+
+    def toml(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    lines = [
+        "# Written by `brandpulse demo`: every brandpulse command in this folder reads the demo's data.",
+        "# For your own data, change [database] url (or delete this file), list your brands and add",
+        "# [[sources]]; `brandpulse init --force` writes a commented example of every key.",
+        "",
+        "[database]",
+        f"url = {toml(database_url)}",
+    ]
+    for name, query, group in DEMO_BRANDS:
+        lines += ["", "[[brands]]", f"name = {toml(name)}", f"query = {toml(query)}"]
+        lines.append(f"competitor_group = {toml(group)}")
+    return "\n".join(lines) + "\n"
+
+
+def point_config_at_demo(given_url: str, url: str) -> None:
+    """Make the other commands find the demo's data: write a brandpulse.toml pointing at ``url`` when there
+    is none here, and say so; else say whether the existing one points there and how to point it there."""
+    from sqlalchemy.engine import make_url
+
+    from store.db import DEFAULT_DATABASE_URL, absolute_sqlite_url
+    from ui.config import ConfigError, load_config
+
+    path = config_path(None)
+    shown = masked_url(given_url)
+    typer.echo("")
+    if not path.exists() and make_url(given_url).password is None:
+        path.write_text(demo_config(given_url), encoding="utf-8")
+        typer.echo(
+            f"wrote {path} pointing at {masked_url(url)}: `brandpulse ui`, `kpi`, `export` and the other "
+            "commands in this folder now read the demo's data"
+        )
+    elif not path.exists():  # a password is written into no file: the environment is the place for it
+        typer.echo(f"to read the demo's data, set BRANDPULSE_DATABASE_URL to {shown} (with its password)")
+        return
+    else:
+        try:
+            configured = absolute_sqlite_url(load_config(path).database.url or DEFAULT_DATABASE_URL)
+        except ConfigError as exc:
+            configured = None
+            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        if configured == url:
+            typer.echo(f"{path} points at the demo's database {masked_url(url)}")
+        else:
+            typer.echo(
+                f"{path} points at another database, so the other commands do not read the demo's data: "
+                f'set [database] url = "{shown}" there, or run them with BRANDPULSE_DATABASE_URL={shown}'
+            )
+    env_url = os.environ.get("BRANDPULSE_DATABASE_URL")
+    if env_url and absolute_sqlite_url(env_url) != url:
+        typer.echo(f"BRANDPULSE_DATABASE_URL is set and wins over {path}: unset it to read the demo's data")

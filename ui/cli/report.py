@@ -325,21 +325,34 @@ def alerts(
     ] = None,
     webhook: Annotated[
         str | None,
-        typer.Option(envvar="BRANDPULSE_ALERT_WEBHOOK", help="Slack-compatible incoming webhook URL"),
+        typer.Option(
+            envvar="BRANDPULSE_ALERT_WEBHOOK",
+            help="one more delivery target besides \\[alerts] notify: an apprise URL or an http(s) webhook "
+            '(Slack\'s, or any receiver of Slack-style {"text": ...} JSON)',
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON array")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    replay_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=366,
+            help="first record in the history what the rules would have found every 6 h of the last N days "
+            "(nothing delivered for those): after an import of old data",
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Volume and negative-share spikes per brand and source, and sources that stored nothing, quarantined
-    too much or whose crawl never finished; posts them to a webhook when given (exit code 1 when a post
-    fails). Thresholds come from the configuration's \\[alerts] section."""
+    """Volume and negative-share spikes per brand and source, high-reach negative mentions, and sources that
+    stored nothing, quarantined too much or whose crawl never finished. Each is recorded in the alert
+    history; only new ones (and reminders after the cool-down) are delivered to \\[alerts] notify and
+    --webhook (exit code 1 when a delivery fails). A brand without mentions in the last 24 h is "no data",
+    not "all quiet". Thresholds come from the configuration's \\[alerts] section."""
     # "\\[" in the help texts: without it, rich (typer's --help) takes "[alerts]" for markup and drops it.
     import dataclasses
     from datetime import UTC, datetime
-    from urllib.parse import urlsplit
 
-    from store.alerts import current_alerts, send_webhook
-    from store.db import session_scope
+    from ui.jobs.alerts import delivery_targets, evaluate_alerts, replay_alerts
 
     try:
         at = datetime.fromisoformat(now) if now else utcnow()
@@ -352,37 +365,71 @@ def alerts(
     settings = cfg.alerts.settings()
     if k is not None:
         settings = dataclasses.replace(settings, k=k)
-    k = settings.k
-    prepare_db(cfg.database_url)
-    with session_scope(cfg.database_url) as session:
-        found = current_alerts(session, now=at, settings=settings)
-    if as_json:
-        typer.echo(json_text([a.to_dict() for a in found]))
-    elif not found:
-        typer.echo(f"No alerts as of {at.isoformat()} (k = {k:g}).")
-    else:
-        count = f"{len(found)} alert{'' if len(found) == 1 else 's'}"
-        typer.secho(f"{count} as of {at.isoformat()} (k = {k:g})", bold=True)
-        for alert in found:
-            typer.secho(f"  {alert.title}", fg=typer.colors.RED, bold=True)
-            typer.echo(f"    {alert.summary}")
-            for m in alert.drivers:
-                text = " ".join(m.text.split())[:100]
-                line = f"    - [{m.mention_id}] {text} ({m.engagement} engagements) {m.url or ''}"
-                typer.echo(line.rstrip())
-    if not (webhook and found):
-        return
-    host = urlsplit(webhook).hostname or "?"  # the full URL is a secret (it holds the webhook's token)
     try:
-        results = send_webhook(webhook, found)
-    except ValueError as exc:
+        targets = delivery_targets(cfg.alerts.notify, webhook)
+    except ValueError as exc:  # the message shows the URL masked
         raise fail(f"--webhook: {exc}") from None
-    for r in results:
-        what = f"{r.alerts} alert{'' if r.alerts == 1 else 's'}"
+    prepare_db(cfg.database_url)
+    if replay_days:
+        replayed = replay_alerts(cfg.database_url, until=at, days=replay_days, settings=settings)
+        typer.echo(f"replayed {replay_days} days: {replayed} alert(s) recorded in the history", err=True)
+    run = evaluate_alerts(cfg.database_url, now=at, settings=settings, targets=targets)
+    if as_json:
+        typer.echo(json_text(run.to_dict()))
+    else:
+        print_alerts(run)
+    if run.status == "no_data" and any(g.brand is None for g in run.no_data):
+        note = empty_store_note(cfg.database_url, config, cfg)
+        if note:  # on stderr: `alerts --json` stays one JSON object
+            typer.echo(note, err=True)
+    if run.announced and not targets:
+        typer.echo(
+            f"{run.announced} alert(s) recorded, none delivered: no [alerts] notify URLs or --webhook",
+            err=True,
+        )
+    for r in run.deliveries:
+        what = f"{len(r.alert_ids)} alert{'' if len(r.alert_ids) == 1 else 's'}"
         if r.ok:
-            typer.echo(f"webhook {host}: {r.status} ({what})", err=True)
+            typer.echo(f"delivered {what} to {r.target}", err=True)
         else:
-            message = f"webhook {host} failed: {r.error} ({what} not delivered)"
+            message = (
+                f"delivery to {r.target} failed: {r.error} ({what} not delivered; tried again next time)"
+            )
             typer.secho(message, fg=typer.colors.RED, err=True)
-    if not all(r.ok for r in results):
+    if run.failed:
         raise typer.Exit(1)
+
+
+ACTION_NOTES = {
+    "new": "new",
+    "reminder": "reminder: not acknowledged",
+    "retry": "delivery tried again",
+    "updated": "announced before",
+    "handled": "resolved before",
+}
+
+
+def print_alerts(run) -> None:  # type: ignore[no-untyped-def]
+    """The evaluation as text: each alert (with its history id and whether it is new), then what had no data;
+    "No alerts" only when every brand had data to judge."""
+    at, k = run.now.isoformat(), run.settings.k
+    if run.found:
+        count = f"{len(run.found)} alert{'' if len(run.found) == 1 else 's'}"
+        typer.secho(f"{count} as of {at} (k = {k:g})", bold=True)
+    elif not run.no_data:
+        typer.echo(f"No alerts as of {at} (k = {k:g}): every brand's figures are within their usual range.")
+    elif run.nothing_checked:
+        typer.secho(f"No data as of {at}: nothing to check.", fg=typer.colors.YELLOW, bold=True)
+    else:
+        typer.echo(f"No alerts as of {at} (k = {k:g}) for the brands with data; some had none:")
+    for o in run.outcomes:
+        alert = o.alert
+        ref = f"#{o.alert_id}, " if o.alert_id is not None else ""
+        typer.secho(f"  {alert.title} ({ref}{ACTION_NOTES[o.action]})", fg=typer.colors.RED, bold=True)
+        typer.echo(f"    {alert.summary}")
+        for m in alert.drivers:
+            text = " ".join(m.text.split())[:100]
+            line = f"    - [{m.mention_id}] {text} ({m.engagement} engagements) {m.url or ''}"
+            typer.echo(line.rstrip())
+    for gap in run.no_data:
+        typer.secho(f"  {gap.message}", fg=typer.colors.YELLOW)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.procutil import alive, brandpulse_cmd, children, free_port, port_open, wait_until
+from tests.procutil import alive, brandpulse_cmd, children, cmdline, free_port, port_open, wait_until
 from ui.cli.app import app
 
 STARTUP_S = 60
@@ -34,7 +34,9 @@ def _healthy(port: int) -> bool:
 def start_ui(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int, int]:
+    def start(
+        *extra: str, env: dict[str, str] | None = None, own_group: bool = False
+    ) -> tuple[subprocess.Popen[bytes], int, int]:
         port = free_port()
         full_env = {**os.environ, "BRANDPULSE_DATABASE_URL": f"sqlite:///{tmp_path / 'ui.db'}", **(env or {})}
         full_env.pop("BRANDPULSE_CONFIG", None)
@@ -45,6 +47,7 @@ def start_ui(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
             env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,  # its own process group, as a terminal's foreground job is
         )
         started.append(proc)
         assert wait_until(lambda: _healthy(port) or proc.poll() is not None, STARTUP_S), "never healthy"
@@ -69,6 +72,29 @@ def test_a_stop_signal_stops_streamlit_and_frees_the_port(start_ui, stop: signal
     assert proc.wait(timeout=STOP_BOUND_S) == 0  # a requested stop is a clean exit
     assert not alive(streamlit), "the Streamlit child survived its parent"
     assert wait_until(lambda: not port_open(port), 5), f"port {port} still serves"
+
+
+def test_ctrl_c_in_a_terminal_stops_streamlit_and_frees_the_port(start_ui) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+C in a terminal sends SIGINT to the whole foreground process group: `brandpulse ui` and its
+    Streamlit child both get it (and the child once more, forwarded)."""
+    proc, streamlit, port = start_ui(own_group=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=STOP_BOUND_S) == 0
+    assert not alive(streamlit), "the Streamlit child survived Ctrl+C"
+    assert wait_until(lambda: not port_open(port), 5), f"port {port} still serves"
+
+
+def test_streamlit_runs_in_viewer_mode_and_the_command_names_its_database(start_ui, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No "Deploy" button or developer menu (`--client.toolbarMode viewer`, an option this Streamlit
+    knows: an unknown one stops it at start); the command says which database it opened and that it is
+    empty."""
+    proc, streamlit, port = start_ui()
+    assert " --client.toolbarMode viewer " in f"{cmdline(streamlit)} "
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=STOP_BOUND_S) == 0
+    log = (tmp_path / f"ui-{port}.log").read_text(errors="replace")
+    assert f"database sqlite:///{tmp_path / 'ui.db'} (from BRANDPULSE_DATABASE_URL)" in log
+    assert f"sqlite:///{tmp_path / 'ui.db'} (from BRANDPULSE_DATABASE_URL) holds no mentions." in log
 
 
 def test_sigkill_of_the_command_takes_streamlit_along(start_ui) -> None:  # type: ignore[no-untyped-def]
