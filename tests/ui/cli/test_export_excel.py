@@ -55,7 +55,9 @@ def seeded(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
         ]
         reply = mention("reply", "@author-ko 同意", post="P1", brands=[BRAND], parent_external_id="ko")
         reply.kind = "reply"
-        items.append(reply)
+        body = mention("P1", "Glow Lab post", post="P1", brands=[BRAND], author="influencer", url=POST.url)
+        body.kind = "post"  # the post's own text
+        items += [reply, body]
         ids = repo.upsert_mentions(s, mentions=items, post_ids_by_key=post_ids)
         repo.write_labels(s, labels=[label(i, "positive") for i in ids.values()])
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
@@ -97,7 +99,7 @@ def test_xlsx_round_trips_every_text_as_a_text_cell(seeded: str, tmp_path: Path)
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
-    assert len(rows) == len(TEXTS) + 1
+    assert len(rows) == len(TEXTS) + 2  # and the reply and the post's own text
     by_id = {r["external_id"].value: r for r in rows}
     for key, text in TEXTS.items():
         cell = by_id[key]["text"]
@@ -155,5 +157,18 @@ def test_an_export_replaces_the_file_whole(seeded: str, tmp_path: Path) -> None:
     out = tmp_path / "m.csv"
     out.write_bytes(b"x" * 1_000_000)  # an older, bigger file of the same name
     _export("--out", str(out), "--sentiment", "POSITIVE")
-    assert len(pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")) == len(TEXTS) + 1
+    assert len(pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")) == len(TEXTS) + 2
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_pseudonymised_rows_keep_a_comments_post_but_not_a_posts_own_link(
+    seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRANDPULSE_PSEUDONYM_SALT", "a-salt-of-at-least-16-chars")
+    out = tmp_path / "p.jsonl"
+    _export("--out", str(out), "--pseudonymise-authors")
+    rows = {r["external_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert {r["url"] for r in rows.values()} == {None}
+    assert rows["ko"]["post_url"] == POST.url and rows["ko"]["post_external_id"] == "P1"
+    assert rows["P1"]["kind"] == "post" and rows["P1"]["post_url"] is None  # it leads to its author
+    assert rows["P1"]["author"].startswith("author-") and rows["P1"]["author"] != "influencer"
