@@ -151,7 +151,9 @@ def demo(
         bool, typer.Option(help="keep an existing demo database instead of starting fresh")
     ] = False,
 ) -> None:
-    """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard."""
+    """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard. When this
+    folder has no brandpulse.toml, writes one pointing at the demo's database, so every other command reads
+    the demo's data."""
     from sqlalchemy.engine import make_url
 
     from crawler.run import CrawlJob
