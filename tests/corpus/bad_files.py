@@ -40,12 +40,20 @@ def file_cases() -> list[FileCase]:
     samples = {
         "cp949": "글로우랩 좋아요",
         "big5": "光澤實驗室很好用",
+        "gb18030": "光泽实验室很好用",
         "cp1258": "Kem ch\u00f4\u0301ng n\u0103\u0301ng",  # as Windows writes Vietnamese: tone marks apart
     }
     for codec, sample in samples.items():
         data = f"platform,external_id,text\nfile,{codec}-1,{sample}\nfile,{codec}-2,Glow Lab\n".encode(codec)
-        add("encoding/not_utf8", f"{codec}.csv", data, exit_code=2, message="--encoding")
+        if codec == "cp1258":  # a Western code page decodes any bytes: never guessed, named with --encoding
+            add("encoding/not_utf8", f"{codec}.csv", data, exit_code=2, message="--encoding")
+        else:  # detected (issue 19), and said so
+            add("encoding/detected", f"{codec}.csv", data, stored=2, message=f"({codec}, detected)")
         add("encoding/named", f"{codec}-named.csv", data, args=("--encoding", codec), stored=2)
+    broken = (
+        "platform,external_id,text\nfile,cp949b-1,글로우랩\n".encode("cp949")
+    ) + b"file,cp949b-2,\xff\xfe\n"
+    add("encoding/detected_then_broken", "cp949-broken.csv", broken, exit_code=2, message="--encoding")
     add("encoding/utf16_bom", "utf16.csv", text("u16").encode("utf-16"), stored=2)
     add(
         "encoding/utf16_be_bom",
@@ -53,13 +61,11 @@ def file_cases() -> list[FileCase]:
         codecs.BOM_UTF16_BE + text("u16be").encode("utf-16-be"),
         stored=2,
     )
-    add(
-        "encoding/utf16_no_bom",
-        "utf16nobom.csv",
-        text("u16n").encode("utf-16-le"),
-        exit_code=2,
-        message="UTF-16",
-    )
+    add("encoding/utf16_no_bom", "utf16nobom.csv", text("u16n").encode("utf-16-le"), stored=2,
+        message="(utf-16-le, detected)")  # fmt: skip
+    add("encoding/utf16be_no_bom", "utf16benobom.csv", text("u16bn").encode("utf-16-be"), stored=2)
+    add("encoding/jsonl_utf16_no_bom", "utf16.jsonl", '{"platform":"f","external_id":"j","text":"x"}\n'.encode(
+        "utf-16-le"), exit_code=2, message="UTF-16")  # fmt: skip
     add("encoding/utf32_bom", "utf32.csv", text("u32").encode("utf-32"), stored=2)
     add("encoding/utf8_bom", "bom.csv", codecs.BOM_UTF8 + text("bom").encode(), stored=2)
     add("encoding/latin1", "latin1.csv", "platform,external_id,text\nfile,l1,café crème\n".encode("latin-1"),
@@ -129,10 +135,12 @@ def file_cases() -> list[FileCase]:
         message="external_id")  # fmt: skip
     add("xlsx/formula_text", "formula.xlsx", _xlsx([["platform", "external_id", "text", "likes"],
         ["file", "fx-1", "=CONCAT(\"a\",\"b\")", "=1+1"], ["file", "fx-2", "plain", 3]]), stored=1, quarantined=1)  # fmt: skip
+    # Every row quarantined: exit 1 with the reasons (issue 19).
     add("xlsx/error_cells", "errors.xlsx", _xlsx([["platform", "external_id", "text", "likes"],
-        ["file", "er-1", "ok", "#N/A"], ["file", "er-2", "ok", "#DIV/0!"]]), quarantined=2)  # fmt: skip
+        ["file", "er-1", "ok", "#N/A"], ["file", "er-2", "ok", "#DIV/0!"]]), exit_code=1,
+        message="nothing imported")  # fmt: skip
     add("xlsx/bool_count", "bools.xlsx", _xlsx([["platform", "external_id", "text", "likes"],
-        ["file", "b-1", "ok", True]]), quarantined=1)  # fmt: skip
+        ["file", "b-1", "ok", True]]), exit_code=1, message="its one row was quarantined")  # fmt: skip
     add(
         "xlsx/max_cell",
         "maxcell.xlsx",

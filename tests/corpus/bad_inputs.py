@@ -77,11 +77,18 @@ REAL_DATES = [(2026, 3, 1), (2024, 2, 29), (1999, 12, 31)]
 IMPOSSIBLE_DATES = [(2026, 2, 30), (2025, 2, 29), (2026, 4, 31)]
 IMPOSSIBLE_FORMS = {"en": "{y}-{m:02d}-{d:02d}", "ko": "{y}년 {m}월 {d}일", "zh": "{y}年{m}月{d}日"}
 IMPOSSIBLE_FORMS["vi"] = "{d:02d}/{m:02d}/{y}"
+# Read since issue 19: relative times (against the import's start), a US date whose day settles the order,
+# AM/PM words, unix seconds and milliseconds as text.
+GOOD_OTHER_DATES = [
+    "yesterday", "3일 전", "2 giờ trước", "昨天", "5 minutes ago", "03/15/2026", "11/28/2026 3:15 PM",
+    "2026. 11. 27. 오후 3:15", "2026年11月26日 下午3:20", "28 thg 11, 2026 3:20 CH", "1795879800",
+    "1795879800000",
+]  # fmt: skip
 BAD_DATES = [
     "2026-13-01", "2026-00-10", "0000-01-01", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00",
-    "10000-01-01", "1969-12-31", "2100-01-02", "yesterday", "3일 전", "2 giờ trước", "昨天", "5 minutes ago",
-    "03/15/2026", "not a date", "2026-03-01T25:00:00", "99999999999999999999", "2026년 13월 1일",
-    "2026年13月1日", "32/01/2026", "(GMT+99) 1/3/2026", "99999 years ago", "2" * 200, "1e309", "NaN",
+    "10000-01-01", "1969-12-31", "2100-01-02", "13/15/2026", "60 years ago", "not a date",
+    "2026-03-01T25:00:00", "99999999999999999999", "2026년 13월 1일", "2026年13月1日", "32/01/2026",
+    "(GMT+99) 1/3/2026", "99999 years ago", "2" * 200, "1e309", "NaN",
 ]  # fmt: skip
 GOOD_COUNTS = {  # text → stored value
     "0": 0, "12": 12, " 42 ": 42, "+7": 7, "1,234": 1234, "1.234": 1234, "1 234": 1234, "1\u00a0234": 1234,
@@ -140,6 +147,8 @@ def mention_cases() -> list[RowCase]:
     for market, form in IMPOSSIBLE_FORMS.items():
         for y, m, d in IMPOSSIBLE_DATES:
             add(f"date/{market}", {"published_at": _date_text(form, y, m, d)}, False, "column published_at")
+    for text in GOOD_OTHER_DATES:
+        add("date/other", {"published_at": text}, True)
     for text in BAD_DATES:
         add("date/bad", {"published_at": text}, False, "column published_at")
     add("date/blank", {"published_at": ""}, True)

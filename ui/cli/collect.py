@@ -139,10 +139,17 @@ def run(
     jobdir: Annotated[Path | None, typer.Option(help="keep crawl state here (resumable)")] = None,
     webhook: Annotated[
         str | None,
-        typer.Option(envvar="BRANDPULSE_ALERT_WEBHOOK", help="post the alerts to this Slack-compatible URL"),
+        typer.Option(
+            envvar="BRANDPULSE_ALERT_WEBHOOK",
+            help="deliver new alerts here too, besides \\[alerts] notify (an apprise URL or an http(s) "
+            "webhook)",
+        ),
     ] = None,
 ) -> None:
     """Crawl the configured sources, label what is new, then check the alerts; with --every, again and again.
+
+    Every cycle records its alerts in the alert history and delivers only the new ones (an alert already
+    announced within the cool-down, \\[alerts] cooldown_hours, is not sent again).
 
     A source that fails is recorded (a failed crawl run, shown on Sources and in the alerts) and the others
     go on; with --every, a failed cycle is reported and the next one comes at its time. One run at a time
@@ -390,9 +397,10 @@ def _summary(file: Path, result: ImportResult) -> None:
     if result.brands_created:
         typer.echo(f"  new brands: {', '.join(result.brands_created)}")
     if result.rows and not result.stored:
+        what = f"all {result.rows} rows were" if result.rows > 1 else "its one row was"
         raise fail(
-            f"nothing imported from {file.name}: all {result.rows} rows were quarantined (reasons above; "
-            "each row's row, column and reason are kept, and the dashboard's Sources page shows them)",
+            f"nothing imported from {file.name}: {what} quarantined (reasons above; each row's row, column "
+            "and reason are kept, and the dashboard's Sources page shows them)",
             code=1,
         )
 
