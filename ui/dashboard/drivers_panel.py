@@ -85,10 +85,10 @@ def _terms_table(drivers: TermDrivers, has_previous: bool) -> None:
         column_config={
             "term": st.column_config.TextColumn("Term", width=TERM_WIDTH),
             "mentions": st.column_config.NumberColumn("Mentions", width="small"),
-            "share": st.column_config.NumberColumn("Share %", format="%.0f", width="small"),
+            "share": st.column_config.NumberColumn("Share %", format="%.1f", width="small"),
             "previous_mentions": st.column_config.NumberColumn("Before", width="small"),
             "share_change": st.column_config.NumberColumn(
-                "Change", format="%+.0f", width="small", help="share now − share before, percentage points"
+                "Change", format="%+.1f", width="small", help="share now − share before, percentage points"
             ),
         },
         placeholder="—",
