@@ -332,3 +332,48 @@ class QuarantinedRecord(SQLModel, table=True):
     reason: str
     payload: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+# alert.status: fired (new, announced) → acknowledged (someone is on it: no reminders) → resolved (over).
+ALERT_STATUSES = ("fired", "acknowledged", "resolved")
+# alert.delivery_status: sent to every target, to some (partial), to none (failed; retried while the alert
+# is still found), nothing to send to (no_targets), or recorded by a replay of past days (never sent).
+DELIVERY_STATUSES = ("pending", "sent", "partial", "failed", "no_targets", "replayed")
+
+
+class AlertRecord(SQLModel, table=True):
+    """One alert in the history (``store.alerts.history``): what fired, when, who handled it, and whether
+    it was delivered.
+
+    ``dedup_key`` = rule | brand | source | what it is about (the UTC day of a spike, the crawl run of a
+    health alert, the mention of a reach alert): an evaluation finding the same key again updates the row.
+    ``notified_at`` is when it was last announced; the cool-down counts from there.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_subject", "rule", "brand", "source", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dedup_key: str = Field(index=True)
+    kind: str  # spike | source_health | mention
+    rule: str  # volume | negative_share | zero_items | quarantine_share | stuck_run | negative_reach
+    brand: str | None = None
+    source: str | None = None
+    # The mention a reach alert is about (no foreign key: erasing a mention must not be blocked by its alert).
+    mention_id: int | None = None
+    title: str
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    value: float | None = None
+    threshold: float | None = None
+    status: str = Field(default="fired", index=True)
+    first_fired_at: datetime = Field(sa_column=_ts(nullable=False))
+    last_seen_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+    times_seen: int = 1
+    notified_at: datetime = Field(sa_column=_ts(nullable=False))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_ts())
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_column=_ts())
+    resolved_by: str | None = None
+    delivery_status: str = "pending"
+    delivery_attempts: int = 0
+    delivered_at: datetime | None = Field(default=None, sa_column=_ts())
+    delivery_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -19,12 +19,18 @@ The rules (every default lives in ``AlertSettings``):
   saw, i.e. quarantined / (stored + quarantined); or a spider's newest run has said "running" for more than
   ``max_run_hours`` (6 h): a crawler killed mid-run (out of memory, a restart) never records its finish,
   and its items are never counted.
+- **negative_reach**: a non-spam mention of the last 24 h, negative for its brand, whose reach (author
+  followers + likes + replies) is at least ``reach_threshold`` (10,000): one alert per mention and brand.
+- **No data** (``coverage``): an empty store, or a brand without a mention in the last 24 h, is reported as
+  "no data", never as "all within the usual range".
 
 Counts per window are SQL aggregates that run on SQLite and PostgreSQL; the mean and sd of at most eight
-numbers are computed here. ``send_webhook`` posts alerts as Slack-compatible JSON.
+numbers are computed here. Every evaluation is recorded in the ``alert`` table with de-duplication and a
+cool-down (``history``); the new alerts are delivered through apprise (``delivery``).
 
-Modules: ``rules`` (the settings and the ``Alert`` record), ``spikes``, ``health`` (source health) and
-``webhook``; every public name is importable from ``store.alerts``.
+Modules: ``rules`` (the settings and the ``Alert`` record), ``spikes``, ``health`` (source health),
+``reach``, ``coverage`` (no data), ``history`` and ``delivery``; every public name is importable from
+``store.alerts``.
 """
 
 from __future__ import annotations
@@ -33,11 +39,40 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from store.alerts.coverage import EMPTY_STORE, NO_BRANDS, NO_RECENT, NoData, no_data
 from store.alerts.health import running_hours, source_health_alerts
+from store.alerts.history import (
+    ACKNOWLEDGED,
+    FAILED,
+    FIRED,
+    HANDLED,
+    MAX_DELIVERY_ATTEMPTS,
+    NEW,
+    NO_TARGETS,
+    PARTIAL,
+    PENDING,
+    REMINDER,
+    RESOLVED,
+    RETRY,
+    SENT,
+    UPDATED,
+    AlertEntry,
+    Announcement,
+    Outcome,
+    Recorded,
+    acknowledge_alert,
+    alert_history,
+    record_alerts,
+    record_delivery,
+    resolve_alert,
+)
+from store.alerts.reach import negative_reach_alerts
 from store.alerts.rules import (
     DEFAULT_SETTINGS,
     IMPORT_PREFIX,
+    MENTION,
     METRIC_LABELS,
+    NEGATIVE_REACH,
     NEGATIVE_SHARE,
     QUARANTINE_SHARE,
     RULES,
@@ -51,50 +86,68 @@ from store.alerts.rules import (
     AlertSettings,
 )
 from store.alerts.spikes import spike_alerts
-from store.alerts.webhook import (
-    ALERTS_PER_MESSAGE,
-    DRIVERS_PER_ALERT,
-    MAX_DRIVER_CHARS,
-    WebhookResult,
-    send_webhook,
-    slack_escape,
-    slack_payload,
-)
 
 
 def current_alerts(
     session: Session, *, now: datetime | None = None, settings: AlertSettings = DEFAULT_SETTINGS
 ) -> list[Alert]:
-    """Every alert as of ``now`` (default: the current time): spikes first, then source health."""
-    return spike_alerts(session, now=now, settings=settings) + source_health_alerts(
-        session, now=now, settings=settings
+    """Every alert as of ``now`` (default: the current time): spikes, high-reach negative mentions, then
+    source health."""
+    return (
+        spike_alerts(session, now=now, settings=settings)
+        + negative_reach_alerts(session, now=now, settings=settings)
+        + source_health_alerts(session, now=now, settings=settings)
     )
 
 
 __all__ = [
-    "ALERTS_PER_MESSAGE",
+    "ACKNOWLEDGED",
+    "Alert",
+    "AlertEntry",
+    "AlertMention",
+    "AlertSettings",
+    "Announcement",
     "DEFAULT_SETTINGS",
-    "DRIVERS_PER_ALERT",
+    "EMPTY_STORE",
+    "FAILED",
+    "FIRED",
+    "HANDLED",
     "IMPORT_PREFIX",
-    "MAX_DRIVER_CHARS",
+    "MAX_DELIVERY_ATTEMPTS",
+    "MENTION",
     "METRIC_LABELS",
+    "NEGATIVE_REACH",
     "NEGATIVE_SHARE",
+    "NEW",
+    "NO_BRANDS",
+    "NO_RECENT",
+    "NO_TARGETS",
+    "NoData",
+    "Outcome",
+    "PARTIAL",
+    "PENDING",
     "QUARANTINE_SHARE",
+    "REMINDER",
+    "RESOLVED",
+    "RETRY",
     "RULES",
+    "Recorded",
+    "SENT",
     "SOURCE_HEALTH",
     "SPIKE",
     "STUCK_RUN",
+    "UPDATED",
     "VOLUME",
     "ZERO_ITEMS",
-    "Alert",
-    "AlertMention",
-    "AlertSettings",
-    "WebhookResult",
+    "acknowledge_alert",
+    "alert_history",
     "current_alerts",
+    "negative_reach_alerts",
+    "no_data",
+    "record_alerts",
+    "record_delivery",
+    "resolve_alert",
     "running_hours",
-    "send_webhook",
-    "slack_escape",
-    "slack_payload",
     "source_health_alerts",
     "spike_alerts",
 ]

@@ -61,7 +61,7 @@ def source_health_alerts(
     for run in sorted(runs, key=lambda r: r.spider):
         started = as_utc(run.started_at) or now
         finished = as_utc(run.finished_at) or started
-        common = {"kind": SOURCE_HEALTH, "brand": None, "source": run.spider}
+        common = {"kind": SOURCE_HEALTH, "brand": None, "source": run.spider, "about": f"run {run.id}"}
         why = ", ".join(f"{code} ({n})" for code, n in sorted(reasons.get(run.id or 0, {}).items()))
         if run.items == 0:
             alerts.append(
@@ -116,6 +116,7 @@ def source_health_alerts(
                 threshold=settings.max_run_hours,
                 window_start=started,
                 window_end=now,
+                about=f"run {run.id}",
                 detail=f"The newest run (#{run.id}) started {hours:.1f} h ago and has recorded no finish: "
                 "the crawler was probably killed (out of memory, a restart) or hangs, and what it fetched is "
                 "not counted. Check its log and run `brandpulse crawl` again.",

@@ -7,15 +7,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 DAY = timedelta(days=1)
-SPIKE, SOURCE_HEALTH = "spike", "source_health"
+SPIKE, SOURCE_HEALTH, MENTION = "spike", "source_health", "mention"
 VOLUME, NEGATIVE_SHARE = "volume", "negative_share"
 ZERO_ITEMS, QUARANTINE_SHARE, STUCK_RUN = "zero_items", "quarantine_share", "stuck_run"
+NEGATIVE_REACH = "negative_reach"
 METRIC_LABELS = {
     VOLUME: "Volume spike",
     NEGATIVE_SHARE: "Negative-share spike",
     ZERO_ITEMS: "Source stored zero items",
     QUARANTINE_SHARE: "High quarantine share",
     STUCK_RUN: "Crawl run never finished",
+    NEGATIVE_REACH: "High-reach negative mention",
 }
 IMPORT_PREFIX = "import:"  # crawl runs of `brandpulse import ...`
 
@@ -31,6 +33,8 @@ class AlertSettings:
     max_quarantine_share: float = 0.20  # share of a crawl run's records (0.20 = 20 %)
     max_run_hours: float = 6.0  # a run still "running" this long after its start is taken as dead
     drivers: int = 5  # top driving mentions kept per alert
+    reach_threshold: int = 10_000  # author followers + likes + replies of a negative mention worth an alert
+    cooldown_hours: float = 6.0  # an open alert announced this recently is updated, not announced again
 
 
 DEFAULT_SETTINGS = AlertSettings()
@@ -50,12 +54,15 @@ RULES = {
     f"{DEFAULT_SETTINGS.max_quarantine_share * 100.0:g} %",
     STUCK_RUN: f"the source's newest crawl run is still 'running' {DEFAULT_SETTINGS.max_run_hours:g} h after "
     "its start",
+    NEGATIVE_REACH: "a non-spam mention of the last 24 h, negative for the brand, whose reach (author "
+    f"followers + likes + replies) is at least {DEFAULT_SETTINGS.reach_threshold:,}",
 }
 
 
 @dataclass(frozen=True)
 class AlertMention:
-    """A mention that drove a spike: one of the most engaged (likes + replies) in the window."""
+    """A mention that drove a spike: one of the most engaged (likes + replies) in the window; for a reach
+    alert, the mention itself (``followers``: its author's)."""
 
     mention_id: int
     platform: str
@@ -64,6 +71,7 @@ class AlertMention:
     url: str | None
     engagement: int
     sentiment: str | None
+    followers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,8 @@ class Alert:
     run's stored items (zero_items) or its quarantined share in % (quarantine_share); the window is the run's.
     """
 
-    kind: str  # spike | source_health
-    metric: str  # volume | negative_share | zero_items | quarantine_share
+    kind: str  # spike | source_health | mention
+    metric: str  # volume | negative_share | zero_items | quarantine_share | stuck_run | negative_reach
     brand: str | None
     source: str | None
     value: float
@@ -89,6 +97,13 @@ class Alert:
     baseline: tuple[float, ...] = ()
     drivers: tuple[AlertMention, ...] = ()
     detail: str = ""
+    # What the alert is about, for its de-duplication key: the UTC day of a spike, "run 12", "mention 345".
+    about: str = ""
+
+    @property
+    def dedup_key(self) -> str:
+        """``rule|brand|source|about``: an evaluation finding the same key again is the same alert."""
+        return "|".join((self.metric, self.brand or "", self.source or "", self.about))
 
     @property
     def title(self) -> str:
@@ -101,7 +116,7 @@ class Alert:
     @property
     def summary(self) -> str:
         """The numbers behind the alert, in one sentence."""
-        if self.kind == SOURCE_HEALTH:
+        if self.kind in (SOURCE_HEALTH, MENTION):
             return self.detail
         unit = _fmt_value(self.metric, self.value)
         what = "mentions" if self.metric == VOLUME else "negative share"
@@ -113,7 +128,8 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601 strings)."""
-        return _jsonable(asdict(self)) | {"title": self.title, "summary": self.summary}
+        extra = {"title": self.title, "summary": self.summary, "dedup_key": self.dedup_key}
+        return _jsonable(asdict(self)) | extra
 
 
 def _fmt_num(value: float | None) -> str:

@@ -184,6 +184,7 @@ def spike_alerts(
                         sd=verdict.sd,
                         k=settings.k,
                         baseline=verdict.baseline,
+                        about=now.date().isoformat(),  # one alert per rule, brand and source a UTC day
                         drivers=_drivers(
                             session,
                             brand=brand,

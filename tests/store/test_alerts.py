@@ -1,15 +1,13 @@
-"""Alert rules on SQLite and PostgreSQL (spikes, source health), the Slack webhook against a local receiver,
-and ``brandpulse alerts`` end to end."""
+"""Alert rules on SQLite and PostgreSQL (spikes, source health), and ``brandpulse alerts`` end to end with
+its deliveries to a local receiver (the history and delivery themselves: test_alert_history.py,
+test_alert_delivery.py)."""
 
 from __future__ import annotations
 
 import json
-import logging
 import statistics
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +21,15 @@ from store.alerts import (
     SPIKE,
     STUCK_RUN,
     Alert,
-    AlertMention,
     AlertSettings,
-    WebhookResult,
     current_alerts,
-    send_webhook,
-    slack_payload,
     source_health_alerts,
     spike_alerts,
 )
 from store.db import session_scope
 from store.models import CrawlRun
 from tests.factories import seed_mention_series
+from tests.store.test_alert_delivery import Receiver, alert_receiver
 from ui.cli.app import app
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -222,125 +217,18 @@ def test_current_alerts_lists_spikes_then_source_health(db_url: str) -> None:
     assert json.loads(json.dumps([a.to_dict() for a in alerts]))[0]["window_end"] == NOW.isoformat()
 
 
-# ---------------------------------------------------------------- webhook
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    """Records every POST; a path starting with /fail answers 500."""
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append((self.path, self.headers.get("Content-Type"), body))  # type: ignore[attr-defined]
-        status = 500 if self.path.startswith("/fail") else 200
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"ok" if status == 200 else b"boom")
-
-    def log_message(self, *args: Any) -> None:  # keep test output clean
-        pass
-
-
-@pytest.fixture
-def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
-    """A local webhook receiver on an ephemeral port: (base URL, received requests)."""
-    for name in ("no_proxy", "NO_PROXY"):  # a proxy configured in the environment must not catch 127.0.0.1
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.received  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-UNSAFE_TEXT = "<!channel> Spiky & <https://evil.example|click> *bold*"
-
-
-def _spike(brand: str = "Spiky", text: str = UNSAFE_TEXT) -> Alert:
-    return Alert(
-        kind=SPIKE,
-        metric="volume",
-        brand=brand,
-        source=None,
-        value=20.0,
-        threshold=8.64,
-        window_start=NOW - DAY,
-        window_end=NOW,
-        baseline_mean=4.43,
-        sd=0.53,
-        k=2.0,
-        baseline=(4.0, 5.0, 4.0, 5.0, 4.0, 5.0, 4.0),
-        drivers=(AlertMention(7, "ptt", NOW, text, "https://ptt.example/a?x=1&y=2", 19, "negative"),),
-    )
-
-
-def test_the_webhook_posts_slack_json_with_user_text_escaped(receiver: tuple[str, list[Any]]) -> None:
-    base, received = receiver
-    results = send_webhook(f"{base}/hook", [_spike(), _spike("Aqua <Veil>", "fine")])
-
-    assert results == [WebhookResult(True, 200, 2, None, "ok")]
-    ((path, content_type, body),) = received
-    assert path == "/hook" and content_type == "application/json"
-    payload = json.loads(body)
-    assert payload["text"] == (
-        "brandpulse: 2 alerts: Volume spike: Spiky, all sources; Volume spike: Aqua &lt;Veil&gt;, all sources"
-    )
-    header = {"type": "header", "text": {"type": "plain_text", "text": "brandpulse: 2 alerts"}}
-    assert payload["blocks"][0] == header
-    sections = [b for b in payload["blocks"] if b["type"] == "section"]
-    assert len(sections) == 2 and {s["text"]["type"] for s in sections} == {"plain_text"}
-    first = sections[0]["text"]["text"]
-    assert first.splitlines()[0] == "Volume spike: Spiky, all sources"
-    assert "20 mentions in the last 24 h" in first
-    assert (
-        "• &lt;!channel&gt; Spiky &amp; &lt;https://evil.example|click&gt; *bold* (19 engagements, ptt) "
-        "https://ptt.example/a?x=1&amp;y=2"
-    ) in first
-    assert b"<!channel>" not in body and b"<https://evil" not in body
-    assert payload == slack_payload([_spike(), _spike("Aqua <Veil>", "fine")])
-
-
-def test_the_webhook_sends_ten_alerts_per_message(receiver: tuple[str, list[Any]]) -> None:
-    base, received = receiver
-    results = send_webhook(f"{base}/hook", [_spike(f"Brand {i}") for i in range(12)])
-    assert [(r.ok, r.alerts) for r in results] == [(True, 10), (True, 2)]
-    assert [len(json.loads(body)["blocks"]) for _, _, body in received] == [1 + 2 * 10, 1 + 2 * 2]
-    assert send_webhook(f"{base}/hook", []) == [] and len(received) == 2  # nothing to say, nothing sent
-
-
-def test_webhook_failures_are_reported_not_raised(
-    receiver: tuple[str, list[Any]], caplog: pytest.LogCaptureFixture
-) -> None:
-    base, received = receiver
-    with caplog.at_level(logging.WARNING, logger="store.alerts"):
-        (failed,) = send_webhook(f"{base}/fail", [_spike()], timeout=5)
-    assert (failed.ok, failed.status, failed.alerts) == (False, 500, 1)
-    assert failed.error == "HTTP 500 Internal Server Error" and failed.response == "boom"
-    assert len(received) == 1 and "alert webhook request failed: HTTP 500" in caplog.text
-
-    # Nothing listening: no status, the reason instead.
-    closed = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    port = closed.server_address[1]
-    closed.server_close()
-    (refused,) = send_webhook(f"http://127.0.0.1:{port}/hook", [_spike()], timeout=5)
-    assert (refused.ok, refused.status) == (False, None) and "refused" in (refused.error or "").lower()
-
-    with pytest.raises(ValueError, match="must be http"):
-        send_webhook("file:///etc/passwd", [_spike()])
-
-
 # ---------------------------------------------------------------- brandpulse alerts
 
 
-def test_the_alerts_command_prints_json_and_posts_to_the_webhook(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, receiver: tuple[str, list[Any]]
+@pytest.fixture
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    with alert_receiver(monkeypatch) as r:
+        yield r
+
+
+def test_the_alerts_command_prints_json_and_delivers_new_alerts_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, receiver: Receiver
 ) -> None:
-    base, received = receiver
     seed_mention_series(db_url, brand="Spiky", platform="ptt", now=NOW, daily=[(20, 0), *STEADY])
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", db_url)
     monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
@@ -348,25 +236,80 @@ def test_the_alerts_command_prints_json_and_posts_to_the_webhook(
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     at = ["alerts", "--now", "2026-03-10T12:00:00Z"]
+    webhook = f"http://{receiver.base}/hook/s3cret-t0ken"  # a Slack-style webhook: its path is the secret
 
-    result = runner.invoke(app, [*at, "--json", "--webhook", f"{base}/hook"])
+    result = runner.invoke(app, [*at, "--json", "--webhook", webhook])
     assert result.exit_code == 0, result.output
-    (alert,) = json.loads(result.stdout)
-    assert (alert["metric"], alert["brand"], alert["source"]) == ("volume", "Spiky", None)
+    report = json.loads(result.stdout)
+    assert (report["status"], report["as_of"], report["k"], report["no_data"]) == (
+        "alerts",
+        "2026-03-10T12:00:00+00:00",
+        2.0,
+        [],
+    )
+    (alert,) = report["alerts"]
+    assert (alert["metric"], alert["brand"], alert["source"], alert["action"]) == (
+        "volume",
+        "Spiky",
+        None,
+        "new",
+    )
     assert alert["value"] == 20.0 and alert["window_start"] == "2026-03-09T12:00:00+00:00"
+    assert alert["dedup_key"] == "volume|Spiky||2026-03-10" and isinstance(alert["alert_id"], int)
     assert len(alert["drivers"]) == 5 and alert["drivers"][0]["text"] == "Spiky on ptt, day -0, mention 19"
-    assert "webhook 127.0.0.1: 200 (1 alert)" in result.stderr
-    assert len(received) == 1 and json.loads(received[0][2])["text"].startswith("brandpulse: 1 alert")
+    target = f"http://{receiver.base}/***"
+    assert report["deliveries"] == [
+        {"target": target, "ok": True, "alert_ids": [alert["alert_id"]], "error": None}
+    ]
+    assert f"delivered 1 alert to {target}" in result.stderr
+    (got,) = receiver.received
+    assert got.path == "/hook/s3cret-t0ken" and got.json()["text"].startswith(
+        "Volume spike: Spiky, all sources"
+    )
 
-    monkeypatch.setenv("BRANDPULSE_ALERT_WEBHOOK", f"{base}/fail")  # the environment names the webhook too
+    # Run again (the environment names the webhook too): recorded as seen, not delivered again.
+    monkeypatch.setenv("BRANDPULSE_ALERT_WEBHOOK", webhook)
+    again = runner.invoke(app, at)
+    assert again.exit_code == 0, again.output
+    assert (
+        "Volume spike: Spiky, all sources (#1, announced before)" in again.stdout
+        and len(receiver.received) == 1
+    )
     table = runner.invoke(app, [*at, "--k", "10"])
-    assert table.exit_code == 0 and "No alerts" in table.stdout and len(received) == 1  # none: nothing sent
-    failed = runner.invoke(app, at)
-    assert "Volume spike: Spiky, all sources" in failed.stdout and "mention 19" in failed.stdout
-    assert failed.exit_code == 1 and "webhook 127.0.0.1 failed: HTTP 500" in failed.stderr
+    assert table.exit_code == 0 and "No alerts" in table.stdout and len(receiver.received) == 1
+
+    # A failing receiver, an hour after the cool-down: the reminder fails, exit code 1, no secret shown.
+    monkeypatch.setenv("BRANDPULSE_ALERT_WEBHOOK", f"http://{receiver.base}/fail/s3cret-t0ken")
+    failed = runner.invoke(app, ["alerts", "--now", "2026-03-10T19:00:00Z"])
+    assert "Volume spike: Spiky, all sources (#1, reminder: not acknowledged)" in failed.stdout
+    assert failed.exit_code == 1 and f"delivery to {target} failed: " in failed.stderr
+    assert "500" in failed.stderr and "s3cret" not in failed.output and "Traceback" not in failed.output
 
     bad = runner.invoke(app, ["alerts", "--now", "yesterday"])
     assert bad.exit_code == 2 and "--now" in bad.stderr
+    unknown = runner.invoke(app, [*at, "--webhook", "ftp://files.example/s3cret-t0ken"])
+    assert (
+        unknown.exit_code == 2
+        and "--webhook: ftp://files.example/*** is not a notification URL" in unknown.stderr
+    )
+    assert "s3cret" not in unknown.output
+
+
+def test_an_empty_store_is_no_data_not_all_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    text = runner.invoke(app, ["alerts", "--now", "2026-03-10T12:00:00Z"])
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines() == [
+        "No data as of 2026-03-10T12:00:00+00:00: nothing to check.",
+        "  No data: the database holds no mentions yet, so nothing can be checked.",
+    ]
+    assert "holds no mentions" in text.stderr and "No alerts" not in text.output
+    report = json.loads(runner.invoke(app, ["alerts", "--json"]).stdout)
+    assert (report["status"], report["alerts"]) == ("no_data", [])
+    assert [g["reason"] for g in report["no_data"]] == ["empty_store"]
 
 
 def test_the_alerts_command_takes_its_thresholds_from_the_configuration(
@@ -385,14 +328,14 @@ def test_the_alerts_command_takes_its_thresholds_from_the_configuration(
     def metrics(*extra: str) -> list[tuple[str, str | None]]:
         result = runner.invoke(app, [*at, *extra])
         assert result.exit_code == 0, result.output
-        return [(a["metric"], a["brand"] or a["source"]) for a in json.loads(result.stdout)]
+        return [(a["metric"], a["brand"] or a["source"]) for a in json.loads(result.stdout)["alerts"]]
 
     config.write_text("[alerts]\n", encoding="utf-8")
     assert metrics() == [("volume", "Spiky")]  # the defaults: k = 2, a 3-hour-old run is still at work
     config.write_text("[alerts]\nk = 10\nmax_run_hours = 2\ndrivers = 1\n", encoding="utf-8")
     assert metrics() == [("stuck_run", "ptt")]
     assert metrics("--k", "2") == [("volume", "Spiky"), ("stuck_run", "ptt")]  # the option wins
-    (spike, _) = json.loads(runner.invoke(app, [*at, "--k", "2"]).stdout)
+    (spike, _) = json.loads(runner.invoke(app, [*at, "--k", "2"]).stdout)["alerts"]
     assert len(spike["drivers"]) == 1
     config.write_text("[alerts]\nmin_volume = 25\n", encoding="utf-8")
     assert metrics() == []  # 20 mentions in the last 24 h: too few to call a spike
