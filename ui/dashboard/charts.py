@@ -80,21 +80,19 @@ def _brand_color(brands: list[str]) -> alt.Color:
     return alt.Color("brand:N", title="Brand", scale=alt.Scale(domain=brands))
 
 
-def sov_chart(voice: pd.DataFrame) -> alt.LayerChart:
-    """Donut of share of voice (mentions within the comparison set).
+# The donut's radii follow its view (the signals ``width`` and ``height``): fixed radii overflowed a narrow
+# column's view, which cut off the labels and pushed the title out of the picture.
+_DONUT_OUTER = "max(min(width, height) / 2 - 46, 30)"  # room for a label beyond it
 
-    Fixed radii and the legend below keep the labels inside the chart in a third of a 1,440 px page: with the
-    legend at the side, a narrow column pushed the left labels and the title out of the picture.
-    """
+
+def sov_chart(voice: pd.DataFrame) -> alt.LayerChart:
+    """Donut of share of voice (mentions within the comparison set), sized to the space it has."""
     data = voice[["brand", "mentions", "sov"]].fillna({"sov": 0.0})
     brands = list(data["brand"])
     base = alt.Chart(data).encode(
         theta=alt.Theta("sov:Q", stack=True),
         color=alt.Color(
-            "brand:N",
-            title="Brand",
-            scale=alt.Scale(domain=brands),
-            legend=alt.Legend(orient="bottom", columns=3, labelLimit=160),
+            "brand:N", title="Brand", scale=alt.Scale(domain=brands), legend=alt.Legend(labelLimit=140)
         ),
         tooltip=[
             alt.Tooltip("brand:N", title="Brand"),
@@ -102,15 +100,15 @@ def sov_chart(voice: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("sov:Q", title="SOV %", format=".1f"),
         ],
     )
-    ring = base.mark_arc(innerRadius=55, outerRadius=100)
+    ring = base.mark_arc(outerRadius=alt.expr(_DONUT_OUTER), innerRadius=alt.expr(f"({_DONUT_OUTER}) * 0.55"))
     labels = (
         base.transform_filter(alt.datum.sov > 0)
         .transform_calculate(label="format(datum.sov, '.1f') + ' %'")
-        .mark_text(radius=122, fontSize=13)
+        .mark_text(radius=alt.expr(f"{_DONUT_OUTER} + 24"), fontSize=12)
         .encode(text=alt.Text("label:N"))
     )
     return alt.layer(ring, labels).properties(
-        title=alt.TitleParams("Share of voice", anchor="start"), height=300, padding={"top": 8, "left": 8}
+        title=alt.TitleParams("Share of voice", anchor="start"), height=300
     )
 
 
