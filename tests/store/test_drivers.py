@@ -122,3 +122,18 @@ def test_terms_of_negative_and_positive_mentions_against_the_previous_period(db_
         TermTrend("保濕", 2, 50.0, None, None, None),
         TermTrend("세럼 촉촉해", 2, 50.0, None, None, None),
     ]
+
+
+def test_terms_of_many_mentions_come_from_the_newest(db_url: str) -> None:
+    with session_scope(db_url) as s:
+        _seed(s)
+    with session_scope(db_url) as s:
+        cut = term_drivers(
+            s, brand="A", sentiment="negative", period=CURRENT, previous=None, text_limit=2, min_mentions=1
+        )
+    # Five negatives at the same time: the two newest by id are the comparison and "customer service never
+    # replied"; "rash" (in the first two) is not among their terms.
+    assert (cut.mentions, cut.sampled) == (5, True)
+    terms = {t.term for t in cut.terms}
+    assert "never replied" in terms and "stung" in terms and "rash" not in terms
+    assert all(t.share == 50.0 for t in cut.terms)  # each in 1 of the 2 texts read

@@ -136,18 +136,6 @@ def share_of_voice(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def net_sentiment_by_day(
-    url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
-) -> pd.DataFrame:
-    """``net_sentiment_by_day`` as a frame (columns = ``kpi.SentimentPoint`` fields, ``day`` as a date)."""
-    with session_scope(url) as session:
-        rows = kpi.net_sentiment_by_day(session, brands=brands, since=since, until=until)
-    frame = _records_frame(rows, kpi.SentimentPoint)
-    frame["day"] = pd.to_datetime(frame["day"])
-    return frame
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def engagement_by_brand(
     url: str, brands: tuple[str, ...] | None, since: date | None, until: date | None
 ) -> pd.DataFrame:
