@@ -21,6 +21,7 @@ when there is one, as for ``brandpulse label``.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +31,25 @@ from ui.cli.common import ConfigOpt, fail, load_config_or_exit, prepare_db
 from ui.urls import masked_url
 
 TASKS = ("sentiment", "spam")
-MODELS = ("e5", "moe")
+
+
+class Task(StrEnum):
+    sentiment = "sentiment"
+    spam = "spam"
+
+
+class TrainedModel(StrEnum):
+    e5 = "e5"
+    moe = "moe"
+
+
+class Precision(StrEnum):
+    auto = "auto"
+    fp32 = "fp32"
+    bf16 = "bf16"
+    int8 = "int8"
+
+
 DATASET_HINT = (
     'one subfolder per dataset, each with train.jsonl and dev.jsonl of rows {"text", "label", "lang"}'
 )
@@ -38,7 +57,7 @@ DATASET_HINT = (
 
 def eval_model(
     data: Annotated[Path, typer.Option("--data", help='JSONL rows {"text", "label", "lang"}')],
-    task: Annotated[str, typer.Option(help="sentiment or spam")] = "sentiment",
+    task: Annotated[Task, typer.Option(case_sensitive=False)] = Task.sentiment,
     model: Annotated[
         str | None,
         typer.Option(
@@ -52,8 +71,6 @@ def eval_model(
     from nlp import load_classifier
     from nlp.evaluate import evaluate, read_labeled
 
-    if task not in TASKS:
-        raise fail("--task must be sentiment or spam")
     try:
         rows = read_labeled(data)
         classifier = load_classifier(task, model)
@@ -107,7 +124,7 @@ def correction_rows(url: str, task: str) -> list[dict]:
 
 def train(
     data: Annotated[Path, typer.Option("--data", help=f"training data: {DATASET_HINT}")],
-    task: Annotated[str | None, typer.Option(help="sentiment or spam (default: both)")] = None,
+    task: Annotated[Task | None, typer.Option(case_sensitive=False, help="default: both")] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="folder for the model files (default: the bundled model's, nlp/models/default)"),
@@ -129,18 +146,15 @@ def train(
     ] = False,
     config: ConfigOpt = None,
     model: Annotated[
-        str,
+        TrainedModel,
         typer.Option(
+            case_sensitive=False,
             help="e5: the default, multilingual-e5-small fine-tuned for both tasks at once "
-            "(nlp.training.e5); moe: the previous default, character experts + MiniLM (nlp.training.moe)"
+            "(nlp.training.e5); moe: the previous default, character experts + MiniLM (nlp.training.moe)",
         ),
-    ] = "e5",
+    ] = TrainedModel.e5,
 ) -> None:
     """Train the bundled sentiment and spam models and print their dev scores."""
-    if model not in MODELS:
-        raise fail(f"--model must be one of {', '.join(MODELS)}")
-    if task is not None and task not in TASKS:
-        raise fail("--task must be sentiment or spam")
     if model == "e5" and (task is not None or baselines_only):
         raise fail(
             "--model e5 trains sentiment and spam together in one encoder; --task and --baselines-only "
@@ -204,12 +218,14 @@ def bench(
             "or a Hugging Face model id or local path (default: the bundled model, both tasks)"
         ),
     ] = None,
-    task: Annotated[str, typer.Option(help="with --model: the task it is run for")] = "sentiment",
+    task: Annotated[
+        Task, typer.Option(case_sensitive=False, help="with --model: the task it is run for")
+    ] = Task.sentiment,
     naive_n: Annotated[
         int, typer.Option("--naive-n", help="time the naive side on the first N texts only (0: all)", min=0)
     ] = 500,
     precision: Annotated[
-        str | None, typer.Option(help="auto, fp32, bf16 or int8 (default: model.precision)")
+        Precision | None, typer.Option(case_sensitive=False, help="default: model.precision")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
     config: ConfigOpt = None,
@@ -217,10 +233,6 @@ def bench(
     """Texts per second of the label worker's path and of a naive one-text-at-a-time pipeline; their ratio."""
     from nlp.bench import run_bench
 
-    if task not in TASKS:
-        raise fail("--task must be sentiment or spam")
-    if precision is not None and precision not in ("auto", "fp32", "bf16", "int8"):
-        raise fail("--precision must be auto, fp32, bf16 or int8")
     cfg = load_config_or_exit(config)
     if not as_json:
         typer.echo(f"labeling {n} corpus texts (the naive side: the first {naive_n or n}) ...", err=True)
