@@ -309,3 +309,21 @@ def test_line_segments_break_at_weeks_without_a_figure() -> None:
         ["A", "2026-03-23", 1],
         ["B", "2026-03-02", 0],
     ]
+
+
+def test_quarter_presets_name_their_calendar_quarters(calendar_store: str) -> None:
+    today = utcnow().date()
+    q_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    prev_start = date(q_start.year - (q_start.month == 1), (q_start.month - 4) % 12 + 1, 1)
+    prev_prev_start = date(prev_start.year - (prev_start.month == 1), (prev_start.month - 4) % 12 + 1, 1)
+    at = open_app()
+    at.sidebar.selectbox(key="period").set_value("last-quarter").run()
+    captions = [c.value for c in at.sidebar.caption]
+    assert f"{prev_start} – {q_start - timedelta(days=1)} (UTC)" in captions
+    assert f"Compared with {prev_prev_start} – {prev_start - timedelta(days=1)}" in captions
+    assert _descriptions(at) <= {"vs prior quarter"}
+    at.sidebar.selectbox(key="period").set_value("this-quarter").run()
+    captions = [c.value for c in at.sidebar.caption]
+    assert f"{q_start} – {today} (UTC)" in captions
+    assert any(c.startswith(f"Compared with {prev_start} – ") for c in captions)
+    assert at.query_params == {"period": "this-quarter"}

@@ -8,6 +8,7 @@ its comparison group and the period are in the page's link (``ui/dashboard/view_
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from store.kpi import FORMULAS, MIN_WEEK_MENTIONS, Change, previous_label
 from ui.dashboard import charts, queries, safe, view_state
@@ -58,8 +59,10 @@ brand = picker[0].selectbox("Brand", brands, key="overview_brand")
 view_state.seed(
     "overview_group", view_state.GROUP, lambda raw: raw if raw in group_options else None, _own_group(brand)
 )
-# Another brand picked: compare it with its own group again.
-if st.session_state.get("overview_group_of") not in (None, brand):
+# Another brand picked (or a group gone from the store): compare the brand with its own group again.
+if st.session_state.get("overview_group_of") not in (None, brand) or (
+    st.session_state["overview_group"] not in group_options
+):
     st.session_state["overview_group"] = _own_group(brand)
 st.session_state["overview_group_of"] = brand
 group = picker[1].selectbox(
@@ -85,12 +88,12 @@ now, before, changes = queries.headline(url, brand, peers, period, previous)
 versus = previous_label(preset, period) if previous is not None else None
 
 
-def _count_delta(c: Change, digits: int = 0) -> str | int | None:
+def _count_delta(c: Change) -> str | int | None:
     if c.change is None:
         return None
-    if c.change == 0:
+    if round(c.change) == 0:
         return 0  # a grey "0", no arrow
-    text = f"{c.change:+,.{digits}f}"
+    text = f"{c.change:+,.0f}"
     return text if c.relative is None else f"{text} ({c.relative:+,.0f} %)"
 
 
@@ -102,7 +105,9 @@ def _point_delta(c: Change, unit: str = "", digits: int = 1) -> str | int | None
     return f"{c.change:+.{digits}f}{unit}"
 
 
-def _tile(col, label: str, value: str, delta: str | int | None, *, help: str, inverse: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _tile(
+    col: DeltaGenerator, label: str, value: str, delta: str | int | None, *, help: str, inverse: bool = False
+) -> None:
     col.metric(
         label,
         value,
