@@ -27,6 +27,7 @@ from ui.urls import masked_url
 DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 # How long the dashboard gets to stop after a stop signal before it is killed.
 UI_STOP_GRACE_SECONDS = 10.0
+DEMO_ALERT_DAYS = 30  # the sample site's comments span about this many days before now
 
 
 def init(
@@ -159,8 +160,11 @@ def demo(
     from crawler.run import CrawlJob
     from crawler.sample_site.server import serve_sample_site
     from store import repo
+    from store.alerts import AlertSettings
     from store.db import absolute_sqlite_url, session_scope
+    from store.timeutil import utcnow
     from ui.config import Config, ModelConfig
+    from ui.jobs.alerts import replay_alerts
 
     given = os.environ.get("BRANDPULSE_DEMO_DATABASE_URL", database_url)
     url = absolute_sqlite_url(given)
@@ -177,7 +181,11 @@ def demo(
         # A local server needs no politeness delay; robots.txt is still obeyed.
         crawl_and_report(url, jobs, {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
     label_with_progress(url, Config(model=ModelConfig()))
+    # The sample site's weeks of comments arrive in one crawl: replay the rules over them so the Alerts
+    # page's history holds what a scheduled `run` would have recorded (Glow Lab's spike); nothing is sent.
+    recorded = replay_alerts(url, until=utcnow(), days=DEMO_ALERT_DAYS, settings=AlertSettings())
     _print_summary(url)
+    typer.echo(f"  alert history: {recorded} alerts over the last {DEMO_ALERT_DAYS} days (Alerts page)")
     point_config_at_demo(given, url)
     if not no_ui:
         _serve_ui(url, "127.0.0.1", port)
