@@ -97,6 +97,7 @@ def test_overview_on_an_empty_database_says_how_to_get_data(
     assert not at.metric
     (info,) = at.info
     assert "brandpulse demo" in info.value and "brandpulse crawl" in info.value
+    assert "empty.db" in info.value and "writes one pointing at it" in info.value  # where it looked, and why
 
 
 def test_a_database_not_created_yet_is_created_on_first_open(

@@ -13,6 +13,7 @@ from streamlit.delta_generator import DeltaGenerator
 from store.kpi import FORMULAS, MIN_WEEK_MENTIONS, Change, previous_label
 from ui.dashboard import charts, queries, safe, view_state
 from ui.dashboard.drivers_panel import show_drivers
+from ui.urls import masked_url
 
 ALL_GROUPS_LABEL = "All brands"
 
@@ -24,8 +25,10 @@ st.title("Overview")
 brands = queries.brand_names(url)
 if not brands:
     st.info(
-        "No data yet. Run `brandpulse demo` to load a sample dataset, or configure brands in "
-        "`brandpulse.toml` and run `brandpulse crawl` (then `brandpulse label`) to collect your own mentions."
+        f"No data yet in {safe.md_code(masked_url(url))}. `brandpulse demo` loads a sample dataset and, in a "
+        "folder without a `brandpulse.toml`, writes one pointing at it: start `brandpulse ui` again in that "
+        "folder. Or configure brands in `brandpulse.toml` and run `brandpulse crawl` (then "
+        "`brandpulse label`) to collect your own mentions, or `brandpulse import` a platform export."
     )
     st.stop()
 
