@@ -1,4 +1,8 @@
-"""Reads behind the dashboard's mention lists: the negative feed (PR triage) and crawl health."""
+"""Reads behind the dashboard's mention lists: the negative feed (PR triage) and crawl health.
+
+``negative_feed`` is the first ``limit`` mentions in one order (the export-like list the first dashboard
+used); the Negative feed page reads ``store.feed_pages``: pages of 25 with a true total, filters and sorts.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +55,24 @@ class FeedMention:
     replies: int
     triage_status: str
     label_source: str | None = None  # model | imported | corrected
+    kind: str = "comment"
+    # The post a comment is under (None for a post's own text, or a comment whose post is not stored).
+    post_title: str | None = None
+    post_url: str | None = None
+    followers: int = 0  # its author's, 0 when unknown
+    triage_assignee: str | None = None
+    triage_priority: str | None = None
+    triage_note: str | None = None
+
+    @property
+    def reach(self) -> int:
+        """Author followers + likes + replies (``store.sql.mention_reach``)."""
+        return self.followers + self.likes + self.replies
+
+    @property
+    def severity(self) -> float:
+        """p_negative × reach: how bad and how widely seen (the feed's "severity" sort)."""
+        return (self.p_negative or 0.0) * self.reach
 
     @property
     def model_confidence(self) -> float | None:
@@ -92,11 +114,6 @@ def negative_feed(
         "confidence_desc": (Mention.p_negative.desc().nulls_last(),),
         "confidence_asc": (Mention.p_negative.asc().nulls_last(),),
     }[order]
-    brands_of = (
-        select(MentionBrand.mention_id, Brand.name)
-        .join(Brand, Brand.id == MentionBrand.brand_id)
-        .subquery("brands_of")
-    )
     stmt = (
         select(
             Mention.id,
@@ -126,13 +143,7 @@ def negative_feed(
         .limit(limit)
     )
     rows = session.execute(stmt).all()
-    ids = [r[0] for r in rows]
-    names: dict[int, list[str]] = {}
-    if ids:
-        for mid, name in session.execute(
-            select(brands_of.c.mention_id, brands_of.c.name).where(brands_of.c.mention_id.in_(ids))
-        ).all():
-            names.setdefault(mid, []).append(name)
+    names = brand_names_of(session, [r[0] for r in rows])
     return [
         FeedMention(
             mention_id=r[0],
@@ -142,7 +153,7 @@ def negative_feed(
             author=r[4],
             text=r[5],
             lang=r[6],
-            brands=tuple(sorted(names.get(r[0], []))),
+            brands=names.get(r[0], ()),
             p_negative=r[7],
             likes=r[8],
             replies=r[9],
@@ -151,6 +162,19 @@ def negative_feed(
         )
         for r in rows
     ]
+
+
+def brand_names_of(session: Session, mention_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Mention id → the names of its brands, sorted."""
+    names: dict[int, list[str]] = {}
+    if mention_ids:
+        for mid, name in session.execute(
+            select(MentionBrand.mention_id, Brand.name)
+            .join(Brand, Brand.id == MentionBrand.brand_id)
+            .where(MentionBrand.mention_id.in_(mention_ids))
+        ).all():
+            names.setdefault(mid, []).append(name)
+    return {mid: tuple(sorted(n)) for mid, n in names.items()}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ def _ts(nullable: bool = True, index: bool = False) -> Column:
 
 
 TRIAGE_STATUSES = ("new", "in_progress", "resolved")
+TRIAGE_PRIORITIES = ("high", "medium", "low")
+# triage_event.field: the mention column each change is about is "triage_" + field.
+TRIAGE_FIELDS = ("status", "assignee", "priority", "note")
 
 # mention.kind of a post's own text (a post body, an article); every other kind is a comment under a post.
 POST_KINDS = ("post", "article")
@@ -166,6 +169,11 @@ class Mention(SQLModel, table=True):
     # PR triage of negative mentions.
     triage_status: str = Field(default="new", index=True)
     triage_updated_at: datetime | None = Field(default=None, sa_column=_ts())
+    # Who handles it (a free-text name), how urgent (TRIAGE_PRIORITIES) and a note (migration 0011); every
+    # change of these and the status is kept in ``triage_event``.
+    triage_assignee: str | None = Field(default=None, index=True)
+    triage_priority: str | None = Field(default=None, index=True)
+    triage_note: str | None = Field(default=None, sa_column=Column(Text))
     first_seen_at: datetime | None = Field(default=None, sa_column=_ts())
     updated_at: datetime | None = Field(default=None, sa_column=_ts())
 
@@ -377,3 +385,21 @@ class AlertRecord(SQLModel, table=True):
     delivery_attempts: int = 0
     delivered_at: datetime | None = Field(default=None, sa_column=_ts())
     delivery_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class TriageEvent(SQLModel, table=True):
+    """One change of a mention's triage (``store.repo.triage``): which field (``TRIAGE_FIELDS``), from what to
+    what (NULL: empty), who made it (free text, optional) and when (UTC). The history behind the response
+    metrics (``store.kpi.response``); erasing a mention erases its events."""
+
+    __tablename__ = "triage_event"
+    __table_args__ = (Index("ix_triage_event_mention_time", "mention_id", "changed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), nullable=False)
+    )
+    field: str
+    from_value: str | None = Field(default=None, sa_column=Column(Text))
+    to_value: str | None = Field(default=None, sa_column=Column(Text))
+    changed_by: str | None = None
+    changed_at: datetime = Field(sa_column=_ts(nullable=False, index=True))

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from store.models import Mention
+from store.models import Author, Mention
 
 CHUNK = 5000  # ids per IN list (SQLite and PostgreSQL both bound the number of parameters)
 
@@ -39,6 +39,13 @@ def dialect_insert(session: Session, table: Any) -> Any:
 def mention_time() -> Any:
     """When a mention counts: its published time, else when it was first seen."""
     return func.coalesce(Mention.published_at, Mention.first_seen_at)
+
+
+def mention_reach() -> Any:
+    """How many people a mention reached: its author's followers (0 when unknown) + its likes + replies. The
+    one formula of reach shared by the drivers, the reach alert and the Negative feed's sorts; the statement
+    must outer-join ``author`` on ``mention.author_id``."""
+    return func.coalesce(Author.followers, 0) + Mention.likes + Mention.replies
 
 
 def not_spam() -> ColumnElement[bool]:

@@ -24,7 +24,7 @@ from store.alerts.rules import (
 )
 from store.brand_sentiment import brand_sentiment
 from store.models import Author, Brand, Mention, MentionBrand
-from store.sql import mention_time, not_spam
+from store.sql import mention_reach, mention_time, not_spam
 from store.timeutil import as_utc, utcnow
 
 # At most this many reach alerts per evaluation, the widest first: in a crisis the cool-down folds the rest
@@ -42,7 +42,7 @@ def negative_reach_alerts(
     t = mention_time()
     followers = func.coalesce(Author.followers, 0)
     engagement = Mention.likes + Mention.replies
-    reach = followers + engagement
+    reach = mention_reach()
     stmt = (
         select(Brand.name, Mention.id, Mention.platform, t, Mention.text, Mention.url, followers, engagement)
         .select_from(Mention)

@@ -23,7 +23,7 @@ from store.brand_sentiment import brand_sentiment
 from store.kpi.periods import Period
 from store.kpi.terms import TermTrend, brand_terms, term_trends
 from store.models import Author, Brand, Mention, MentionBrand
-from store.sql import mention_time, not_spam, period_filter
+from store.sql import mention_reach, mention_time, not_spam, period_filter
 
 DRIVER_SENTIMENTS = ("negative", "positive")
 TEXT_LIMIT = 2000  # newest texts per side and period: about 0.3 s of term counting each
@@ -98,7 +98,7 @@ def top_mentions_by_reach(
             engagement,
         )
         .outerjoin(Author, Author.id == Mention.author_id)
-        .order_by((followers + engagement).desc(), mention_time().desc(), Mention.id)
+        .order_by(mention_reach().desc(), mention_time().desc(), Mention.id)
         .limit(limit)
     )
     return [

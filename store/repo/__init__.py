@@ -7,7 +7,8 @@ from ``store.repo``:
 - ``crawl``: crawl runs, quarantined records, upserts of authors, posts and mentions, row counts.
 - ``brands``: brands from the configuration and the links of mentions to them.
 - ``campaigns``: campaign rows from the user's files, joined to stored posts.
-- ``labels``: the label worker's reads and writes, triage, analysts' label corrections.
+- ``labels``: the label worker's reads and writes, analysts' label corrections.
+- ``triage``: triage of negative mentions (status, assignee, priority, note) and its history.
 """
 
 from store.models import CORRECTED, IMPORTED
@@ -48,16 +49,17 @@ from store.repo.labels import (
     release_all_claims,
     release_claims,
     renew_claims,
-    set_triage_status,
     unlabeled_mentions,
     write_brand_labels,
     write_claimed_labels,
     write_labels,
 )
+from store.repo.triage import KEEP, TriageChange, set_triage_status, triage_history, update_triage
 
 __all__ = [
     "CORRECTED",
     "IMPORTED",
+    "KEEP",
     "BrandSpec",
     "CampaignRow",
     "ClaimState",
@@ -65,6 +67,7 @@ __all__ = [
     "MentionLabel",
     "MentionLike",
     "PostLike",
+    "TriageChange",
     "add_brand_links",
     "brand_ids",
     "claim_state",
@@ -89,9 +92,11 @@ __all__ = [
     "set_triage_status",
     "start_crawl_run",
     "sync_brands",
+    "triage_history",
     "unlabeled_mentions",
     "upsert_campaigns",
     "upsert_mentions",
+    "update_triage",
     "upsert_posts",
     "write_brand_labels",
     "write_claimed_labels",

@@ -1,4 +1,4 @@
-"""Labels: the label worker's reads and writes, triage of negative mentions, and analysts' label corrections.
+"""Labels: the label worker's reads and writes, and analysts' label corrections (triage: ``repo.triage``).
 
 Labels given with imported data are kept unless asked otherwise; an analyst's correction is always kept.
 
@@ -28,7 +28,6 @@ from store.models import (
     CORRECTION_TASKS,
     IMPORTED,
     MODEL,
-    TRIAGE_STATUSES,
     LabelCorrection,
     LabelLease,
     Mention,
@@ -282,18 +281,6 @@ def write_brand_labels(session: Session, *, labels: Sequence[BrandLabel]) -> Non
     rollups.lock_for_write(session)
     set_brand_labels(session, labels=labels, now=utcnow())
     rollups.refresh_after_write(session, mention_ids={lab.mention_id for lab in labels})
-
-
-def set_triage_status(session: Session, *, mention_id: int, status: str) -> None:
-    if status not in TRIAGE_STATUSES:
-        raise ValueError(f"triage status must be one of {', '.join(TRIAGE_STATUSES)}, not {status!r}")
-    result = session.execute(
-        update(Mention)
-        .where(Mention.id == mention_id)
-        .values(triage_status=status, triage_updated_at=utcnow())
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise KeyError(f"no mention with id {mention_id}")
 
 
 def _current_label(mention: Mention, task: str) -> str | None:
