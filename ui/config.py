@@ -176,11 +176,19 @@ class UiConfig(_Strict):
         return value
 
 
+class PrConfig(_Strict):
+    """The PR desk: a negative mention should be resolved within ``resolve_target_hours`` of being stored
+    (the response metrics' "resolved within target", ``store.kpi.response``)."""
+
+    resolve_target_hours: float = Field(default=24.0, gt=0, le=24 * 366)
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
+    pr: PrConfig = Field(default_factory=PrConfig)
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     # The brand the dashboard's Overview opens on; after `brands`, so its validator sees them.
@@ -332,6 +340,10 @@ cooldown_hours = 6.0
 [ui]
 # The time zone the dashboard shows times in (an IANA name); times are stored as UTC.
 timezone = "UTC"
+
+[pr]
+# Response metrics: the share of negative mentions resolved within this many hours of being stored.
+resolve_target_hours = 24.0
 
 # Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words
 # for Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in

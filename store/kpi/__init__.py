@@ -43,6 +43,7 @@ from store.kpi.quality import (
     signal_maxima,
 )
 from store.kpi.report import brand_report
+from store.kpi.response import DEFAULT_TARGET_HOURS, ResponseReport, ResponseStats, response_report
 from store.kpi.terms import TermTrend, mention_terms, term_trends
 from store.kpi.trend import MIN_WEEK_MENTIONS, WeekPoint, sentiment_by_week
 from store.kpi.voice import (
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_LOW_EFFORT_WEIGHT",
     "DEFAULT_PRESET",
     "DEFAULT_QUALITY",
+    "DEFAULT_TARGET_HOURS",
     "FORMULAS",
     "HEADLINE_FIGURES",
     "MIN_WEEK_MENTIONS",
@@ -74,6 +76,8 @@ __all__ = [
     "Headline",
     "Period",
     "QualitySettings",
+    "ResponseReport",
+    "ResponseStats",
     "SentimentPoint",
     "TermDrivers",
     "TermTrend",
@@ -100,6 +104,7 @@ __all__ = [
     "previous_period",
     "qw_net_sentiment",
     "ratio",
+    "response_report",
     "sentiment_by_week",
     "share_of_voice",
     "signal_maxima",

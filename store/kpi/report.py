@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from store.kpi.campaigns import campaign_performance
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, engagement_by_brand, qw_net_sentiment
+from store.kpi.response import DEFAULT_TARGET_HOURS, ResponseStats, response_report
 from store.kpi.voice import comparison_set, share_of_voice
 
 
@@ -20,9 +21,12 @@ def brand_report(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    resolve_target_hours: float = DEFAULT_TARGET_HOURS,
 ) -> dict[str, Any]:
-    """Every headline figure of a brand for a period (what ``brandpulse kpi --json`` prints)."""
+    """Every headline figure of a brand for a period (what ``brandpulse kpi --json`` prints); ``pr`` holds the
+    PR desk's response times (``store.kpi.response``) for the brand and per assignee."""
     group = comparison_set(session, brand)
+    pr = response_report(session, brand=brand, since=since, until=until, target_hours=resolve_target_hours)
     voice = {v.brand: v for v in share_of_voice(session, brands=group, since=since, until=until)}[brand]
     (eng,) = engagement_by_brand(
         session, brands=[brand], since=since, until=until, low_effort_weight=low_effort_weight
@@ -53,4 +57,13 @@ def brand_report(
                 session, brand=brand, since=since, until=until, low_effort_weight=low_effort_weight
             )
         ],
+        "pr": {
+            "target_hours": pr.target_hours,
+            **asdict(pr.by_brand.get(brand) or _no_mentions()),
+            "assignees": pr.as_dict()["assignees"],
+        },
     }
+
+
+def _no_mentions() -> ResponseStats:
+    return ResponseStats(0, 0, 0, None, None, None, None, None)

@@ -214,7 +214,13 @@ def kpi(
     sync_brands(url, cfg)
     try:
         with session_scope(url) as session:
-            report = brand_report(session, brand=brand, since=d_since, until=d_until)
+            report = brand_report(
+                session,
+                brand=brand,
+                since=d_since,
+                until=d_until,
+                resolve_target_hours=cfg.pr.resolve_target_hours,
+            )
     except KeyError:
         raise unknown_brand(brand, url, config, cfg) from None
     note = empty_store_note(url, config, cfg) if not report["mentions"] else None
@@ -283,8 +289,12 @@ def print_kpi_report(report: dict) -> None:  # type: ignore[type-arg]
     period = f"{report['since'] or 'start'} .. {report['until'] or 'now'}"
     headline = two_columns(Text(f"{report['brand']}  ({period})"))
     for key, value in report.items():
-        if key not in ("brand", "since", "until", "campaigns"):
+        if key not in ("brand", "since", "until", "campaigns", "pr"):
             headline.add_row(key, figure_text(key, value))
+    # The PR desk's response times for the brand (hours; the per-assignee rows are in --json).
+    for key, value in report.get("pr", {}).items():
+        if key != "assignees":
+            headline.add_row(f"pr.{key}", figure_text(key, value))
     wide = []
     for title, columns in CAMPAIGN_TABLES if report["campaigns"] else ():
         table = Table(title=title, title_justify="left")
