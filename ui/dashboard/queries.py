@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from store import alerts as alert_rules
-from store import export, feed, kpi, repo
+from store import export, feed, feed_pages, kpi, repo
 from store.db import database_url, ensure_schema, session_scope
 from store.kpi.periods import CUSTOM
 from store.models import TRIAGE_STATUSES
@@ -227,6 +227,53 @@ def save_triage_status(url: str, mention_id: int, status: str) -> None:
     with session_scope(url) as session:
         repo.set_triage_status(session, mention_id=mention_id, status=status)
     clear_caches()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def feed_page(
+    url: str, flt: feed_pages.FeedFilter, sort: str, after: feed_pages.FeedCursor | None
+) -> feed_pages.FeedPage:
+    """One page of the Negative feed (``store.feed_pages``) with its true total."""
+    with session_scope(url) as session:
+        return feed_pages.feed_page(session, flt, sort=sort, after=after)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def feed_options(url: str) -> feed_pages.FeedOptions:
+    """The sources, languages and assignees the feed's filters offer."""
+    with session_scope(url) as session:
+        return feed_pages.feed_options(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def triage_history(url: str, mention_ids: tuple[int, ...]) -> dict[int, list[repo.TriageChange]]:
+    """The recorded triage changes of a page's mentions, oldest first."""
+    with session_scope(url) as session:
+        return repo.triage_history(session, mention_ids=mention_ids)
+
+
+def save_triage(url: str, mention_ids: Sequence[int], by: str | None = None, **fields: Any) -> int:
+    """Write triage fields (status, assignee, priority, note) of one card or a selection; returns how many
+    changes were recorded. Drops cached reads so every page shows them."""
+    with session_scope(url) as session:
+        changes = repo.update_triage(session, mention_ids=mention_ids, by=by, **fields)
+    clear_caches()
+    return len(changes)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def response_report(
+    url: str, brand: str | None, since: date | None, until: date | None, target_hours: float
+) -> kpi.ResponseReport:
+    """Response times of the PR desk (``store.kpi.response``)."""
+    with session_scope(url) as session:
+        return kpi.response_report(session, brand=brand, since=since, until=until, target_hours=target_hours)
+
+
+def resolve_target_hours() -> float:
+    """``[pr] resolve_target_hours`` of the configuration (the default without one)."""
+    cfg = _config()
+    return kpi.DEFAULT_TARGET_HOURS if cfg is None else cfg.pr.resolve_target_hours
 
 
 def save_correction(

@@ -148,7 +148,7 @@ def test_negative_feed_lists_negative_mentions_as_plain_text_newest_first(seeded
     assert all(seeded["html_looking_text"] not in md.value for md in at.markdown)
     assert seeded["resolved_text"] not in texts  # resolved is not in the default filter
     # A javascript: URL gets no link button; the two web links do.
-    urls = [b.proto.url for b in at.link_button]
+    urls = [b.proto.url for b in at.link_button if b.label == "Open source"]
     assert len(urls) == seeded["feed_default_web_links"] and all(u.startswith("https://") for u in urls)
 
     at.selectbox(key="feed_brand").set_value("Glow Lab").run()
@@ -181,7 +181,8 @@ def _feed_cards(at: AppTest) -> list[tuple[str, str, str | None]]:
     cards = []
     for column in at.columns:
         texts = [t.value for t in column.text]
-        if len(texts) == 2:  # a card's body: its meta line and the mention text
+        # A card's body: its meta line, the mention text and, for a comment, "Under the post: <title>".
+        if len(texts) in (2, 3):
             badges = [
                 md.proto.help
                 for md in column.markdown
@@ -214,6 +215,8 @@ def test_negative_feed_shows_confidence_flags_unsure_labels_and_sorts_by_confide
     assert at.selectbox(key="feed_order").value == "newest"
     assert at.selectbox(key="feed_order").options == [
         "Newest first",
+        "Widest reach first",
+        "Most severe first",
         "Highest confidence first",
         "Lowest confidence first",
     ]
