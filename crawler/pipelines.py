@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import math
 import re
+import time
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -253,11 +254,20 @@ class StorePipeline:
     """Write items in batches (posts before the mentions under them), keep the crawl-run row."""
 
     def __init__(
-        self, crawler: Crawler, database_url: str, batch_size: int, health: dict[str, float] | None = None
+        self,
+        crawler: Crawler,
+        database_url: str,
+        batch_size: int,
+        health: dict[str, float] | None = None,
+        flush_seconds: float = 10.0,
     ) -> None:
         self.crawler = crawler
         self.database_url = database_url
         self.batch_size = batch_size
+        # A slow source also writes what it has every so often: its items reach the dashboard, and the crawl
+        # run's counts (the command's progress) move, before a whole batch is in. 0: by batch size only.
+        self.flush_seconds = flush_seconds
+        self.last_flush = time.monotonic()
         self.health_thresholds = health or {}
         self.posts: list[PostItem] = []
         self.mentions: list[MentionItem] = []
@@ -276,6 +286,7 @@ class StorePipeline:
             crawler.settings.getint("BRANDPULSE_BATCH_SIZE", 200),
             # Read at start: a bad BRANDPULSE_HEALTH_* value stops the crawl before it fetches anything.
             health_thresholds(crawler.settings),
+            crawler.settings.getfloat("BRANDPULSE_FLUSH_SECONDS", 10.0),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -299,7 +310,8 @@ class StorePipeline:
             for name in self.missing:
                 if getattr(item, name) in (None, ""):
                     self.missing[name] += 1
-        if len(self.posts) + len(self.mentions) >= self.batch_size:
+        due = self.flush_seconds > 0 and time.monotonic() - self.last_flush >= self.flush_seconds
+        if len(self.posts) + len(self.mentions) >= self.batch_size or due:
             self.flush()
         return item
 
@@ -310,23 +322,35 @@ class StorePipeline:
             repo.quarantine(
                 session, source=self.source, reason=str(exception), payload=payload, crawl_run_id=self.run_id
             )
-        self.quarantined += 1
+            self.quarantined += 1
+            self._progress(session)
         self.crawler.stats.inc_value(f"brandpulse/quarantined/{code}")
 
     def flush(self) -> None:
         posts, mentions = self.posts, self.mentions
         self.posts, self.mentions = [], []
+        self.last_flush = time.monotonic()
         if not posts and not mentions:
             return
         try:
             with session_scope(self.database_url) as session:
                 ids = repo.upsert_posts(session, posts=posts, crawl_run_id=self.run_id)
                 repo.upsert_mentions(session, mentions=mentions, post_ids_by_key=ids)
+                self._progress(session, pending=len(posts) + len(mentions))
             self.stored += len(posts) + len(mentions)
         except Exception:
             # One bad row must not lose the batch: retry one by one and quarantine what still fails.
             logger.exception("batch write failed; retrying item by item")
             self._write_one_by_one(posts, mentions)
+            with session_scope(self.database_url) as session:
+                self._progress(session)
+
+    def _progress(self, session: Any, pending: int = 0) -> None:
+        """The run's counts so far, in the transaction that writes the ``pending`` items they include."""
+        if self.run_id is not None:
+            repo.record_crawl_progress(
+                session, run_id=self.run_id, items=self.stored + pending, quarantined=self.quarantined
+            )
 
     def _write_one_by_one(self, posts: list[PostItem], mentions: list[MentionItem]) -> None:
         for item in [*posts, *mentions]:

@@ -48,6 +48,8 @@ ITEM_PIPELINES = {
 BRANDPULSE_DATABASE_URL = os.environ.get("BRANDPULSE_DATABASE_URL", "sqlite:///brandpulse.db")
 # Rows written per transaction.
 BRANDPULSE_BATCH_SIZE = 200
+# ... or every this many seconds, whichever comes first (0: by batch size only); the run's counts follow.
+BRANDPULSE_FLUSH_SECONDS = float(os.environ.get("BRANDPULSE_FLUSH_SECONDS") or 10.0)
 # Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
 BRANDPULSE_MAX_TEXT_CHARS = 200_000
 # Crawl health thresholds (shares from 0 to 1; defaults in crawler/health.py) change with

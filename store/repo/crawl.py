@@ -77,6 +77,16 @@ def start_crawl_run(session: Session, *, spider: str) -> int:
     return run.id
 
 
+def record_crawl_progress(session: Session, *, run_id: int, items: int, quarantined: int) -> None:
+    """The counts so far of a run still going, so a command or the dashboard can show progress (the
+    finished run's counts are written by ``finish_crawl_run``)."""
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id, CrawlRun.finished_at.is_(None))  # type: ignore[union-attr]
+        .values(items=items, quarantined=quarantined)
+    )
+
+
 def finish_crawl_run(
     session: Session,
     *,

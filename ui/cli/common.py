@@ -194,6 +194,7 @@ def crawl_and_report(
     from crawler.run import CrawlInterrupted, crawl_in_subprocess
     from store.db import session_scope
     from store.feed import source_health
+    from ui.cli.crawl_progress import crawl_progress
 
     names = ", ".join(j.spider for j in jobs)
     typer.echo(f"crawling {names} ...")
@@ -202,7 +203,8 @@ def crawl_and_report(
         before = max((h.last_run_id for h in source_health(session)), default=0)
     problem = interrupted = None
     try:
-        crawl_in_subprocess(jobs, url, settings, jobdir=jobdir)
+        with crawl_progress(url, [j.spider for j in jobs], before):
+            crawl_in_subprocess(jobs, url, settings, jobdir=jobdir)
     except CrawlInterrupted as exc:
         interrupted = exc
     except RuntimeError as exc:
