@@ -237,6 +237,11 @@ PERCENT_FIGURES = {"spam_rate", "sov", "sov_engagement", "sov_reach", "positive_
 PERCENT_FIGURES |= {"er", "qw_er", "ctr", "conversion_rate", "roi"}
 SIGNED_FIGURES = {"net_sentiment", "net_sentiment_sov", "qw_net_sentiment"}
 RATIO_FIGURES = {"inflation", "roas"}
+# The PR desk's figures (report["pr"]): durations in hours, the share resolved in time, counts of mentions.
+PERCENT_FIGURES |= {"resolved_within_target_pct"}
+HOUR_FIGURES = {"target_hours", "first_action_median_hours", "first_action_p90_hours"}
+HOUR_FIGURES |= {"resolve_median_hours", "resolve_p90_hours"}
+COUNT_FIGURES = {"acted", "resolved"}
 MONEY_FIGURES = {"cost", "cpe", "cpe_qwe", "cpm"}  # in the campaign row's currency
 CAMPAIGN_TABLES = (
     ("campaigns: engagement", ("posts", "followers", "engagement", "qwe", "er", "qw_er")),
@@ -253,6 +258,8 @@ def figure_text(key: str, value: object, currency: str | None = None) -> str:
 
     >>> figure_text("cpe", 150.0, "KRW"), figure_text("sov", 41.666), figure_text("net_sentiment", 25)
     ('150 KRW', '41.67 %', '+25.00')
+    >>> figure_text("resolve_p90_hours", 27.5), figure_text("target_hours", 24.0), figure_text("acted", 4.0)
+    ('27.5 h', '24 h', '4')
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
@@ -267,6 +274,11 @@ def figure_text(key: str, value: object, currency: str | None = None) -> str:
         return f"{value:+,.2f}"
     if key in RATIO_FIGURES:
         return f"{value:,.2f}×"
+    if key in HOUR_FIGURES:
+        # At most two decimals, no trailing zeros: "3.5 h", "24 h", "0.25 h".
+        return f"{value:,.2f}".rstrip("0").rstrip(".") + " h"
+    if key in COUNT_FIGURES:
+        return f"{round(value):,}"
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
 
 
