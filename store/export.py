@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from store.models import POST_KINDS, Author, Brand, LabelCorrection, Mention, MentionBrand, Post
+from store.models import POST_KINDS, Author, Brand, LabelCorrection, Mention, MentionBrand, Post, TriageEvent
 from store.privacy import pseudonym
 from store.sql import mention_time, not_spam, period_filter
 
@@ -68,6 +68,15 @@ COLUMNS = [
     "model_version",
     "label_source",
     "triage_status",
+    # The PR desk's handling (``store.kpi.response``): the current assignee and priority, the first triage
+    # change and the change that resolved the mention (the latest, and only while it is resolved), and the
+    # hours from when brandpulse stored the mention (first seen, else published) to each.
+    "triage_assignee",
+    "triage_priority",
+    "first_action_at",
+    "resolved_at",
+    "hours_to_first_action",
+    "hours_to_resolve",
     # Analyst corrections (empty when the mention has none): the latest corrected label per task, when the
     # mention was last corrected, and what the mention showed before its first correction of each task.
     "corrected_sentiment",
@@ -76,6 +85,9 @@ COLUMNS = [
     "sentiment_before_correction",
     "spam_before_correction",
 ]
+
+# Hours from when the mention was stored to the time in the named column (empty where that is).
+HOUR_COLUMNS = {"hours_to_first_action": "first_action_at", "hours_to_resolve": "resolved_at"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,19 @@ def export_frame(
         .subquery("corrections")
     )
     s_last, s_first, p_last, p_first = (lc.alias(n) for n in ("s_last", "s_first", "p_last", "p_first"))
+    # The same first action and resolution as the response metrics (store.kpi.response).
+    first_action = (
+        select(TriageEvent.mention_id, func.min(TriageEvent.changed_at).label("at"))
+        .group_by(TriageEvent.mention_id)
+        .subquery("first_action")
+    )
+    resolution = (
+        select(TriageEvent.mention_id, func.max(TriageEvent.changed_at).label("at"))
+        .where(TriageEvent.field == "status", TriageEvent.to_value == "resolved")
+        .group_by(TriageEvent.mention_id)
+        .subquery("resolution")
+    )
+    resolved_at = case((Mention.triage_status == "resolved", resolution.c.at), else_=None)
     parent = aliased(Post)
     stmt = (
         select(
@@ -153,11 +178,16 @@ def export_frame(
             Mention.model_version,
             Mention.label_source,
             Mention.triage_status,
+            Mention.triage_assignee,
+            Mention.triage_priority,
+            first_action.c.at,
+            resolved_at,
             s_last.c.label,
             p_last.c.label,
             per_mention.c.corrected_at,
             s_first.c.previous_label,
             p_first.c.previous_label,
+            func.coalesce(Mention.first_seen_at, Mention.published_at),  # stored: the hours' start
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
@@ -167,6 +197,8 @@ def export_frame(
         .outerjoin(s_first, s_first.c.id == per_mention.c.sentiment_first)
         .outerjoin(p_last, p_last.c.id == per_mention.c.spam_last)
         .outerjoin(p_first, p_first.c.id == per_mention.c.spam_first)
+        .outerjoin(first_action, first_action.c.mention_id == Mention.id)
+        .outerjoin(resolution, resolution.c.mention_id == Mention.id)
         .outerjoin(MentionBrand, MentionBrand.mention_id == Mention.id)
         .outerjoin(Brand, Brand.id == MentionBrand.brand_id)
         .where(period_filter(mention_time(), flt.since, flt.until))
@@ -192,9 +224,13 @@ def export_frame(
     if limit:
         stmt = stmt.limit(limit)
     rows = session.execute(stmt).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
-    frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
-    frame["corrected_at"] = pd.to_datetime(frame["corrected_at"], utc=True)
+    read = [c for c in COLUMNS if c not in HOUR_COLUMNS] + ["stored_at"]
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=read)
+    for column in ("published_at", "corrected_at", "first_action_at", "resolved_at", "stored_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    for column, at in HOUR_COLUMNS.items():
+        frame[column] = (frame[at] - frame["stored_at"]).dt.total_seconds() / 3600
+    frame = frame[COLUMNS]
     if pseudonym_salt is not None:
         pairs = zip(frame["platform"], frame["author"], strict=True)
         frame["author"] = [pseudonym(pseudonym_salt, p, a) if isinstance(a, str) else a for p, a in pairs]
