@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from store.brand_sentiment import mentions_with_brand_sentiment
 from store.feed import FeedMention, brand_names_of
-from store.models import POST_KINDS, TRIAGE_STATUSES, Author, Mention, Post
+from store.models import POST_KINDS, TRIAGE_STATUSES, Author, Brand, Mention, Post
 from store.sql import mention_reach, mention_time, not_spam, period_filter
 from store.timeutil import as_utc
 
@@ -261,3 +261,9 @@ def feed_options(session: Session) -> FeedOptions:
         sorted(distinct(Mention.lang)),
         sorted(distinct(Mention.triage_assignee), key=str.casefold),
     )
+
+
+def brand_queries(session: Session) -> dict[str, str]:
+    """Brand name → its query, so a card can show which query brought each of its brands in (a handful of
+    rows: read once and cached by the dashboard, not joined into every page)."""
+    return {name: query for name, query in session.execute(select(Brand.name, Brand.query))}

@@ -10,6 +10,8 @@ import math
 
 import streamlit as st
 
+from store import feed_pages
+from store.db import session_scope
 from store.feed import LOW_CONFIDENCE, FeedMention
 from store.models import TRIAGE_PRIORITIES, TRIAGE_STATUSES
 from store.repo import CORRECTED, IMPORTED
@@ -37,6 +39,24 @@ def confidence_text(m: FeedMention) -> str:
         return "confidence unknown"
     # Truncated, not rounded, so a label just below the threshold never reads as the threshold itself.
     return f"confidence {math.floor(round(m.model_confidence * 100, 6))} %"
+
+
+@st.cache_data(ttl=queries.TTL_SECONDS, show_spinner=False)
+def brand_queries(url: str) -> dict[str, str]:
+    """Brand name → its query (a few rows, read once for every card; dropped with the other caches)."""
+    with session_scope(url) as session:
+        return feed_pages.brand_queries(session)
+
+
+def brand_query_line(brands: tuple[str, ...], known: dict[str, str]) -> str | None:
+    """Which query brought each brand in, for ``st.text`` (names and queries are user data: isolated, never
+    Markdown): ``Glow Lab query: "glow lab" OR glowlab``.
+
+    >>> brand_query_line(("A", "B"), {"A": '"alpha" OR al', "B": "beta"})
+    'A query: "alpha" OR al · B query: beta'
+    """
+    parts = [f"{safe.isolate(b)} query: {safe.isolate(known[b])}" for b in brands if b in known]
+    return " · ".join(parts) or None
 
 
 def current_user() -> str | None:
@@ -79,6 +99,9 @@ def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], tz_name: str 
                 f"reach {m.reach:,}",
             )
             st.text(meta)
+            matched = brand_query_line(m.brands, brand_queries(url))
+            if matched:
+                st.text(matched)
             safe.show_text(m.text, key=f"feed_full_{m.mention_id}")
             if m.post_title:
                 st.text(f"Under the post: {m.post_title}")
