@@ -63,6 +63,8 @@ class FeedMention:
     triage_assignee: str | None = None
     triage_priority: str | None = None
     triage_note: str | None = None
+    # The brands it counts for only from its thread: a comment naming no brand counts for its post's brands.
+    thread_brands: tuple[str, ...] = ()
 
     @property
     def reach(self) -> int:

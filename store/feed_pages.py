@@ -17,7 +17,7 @@ Sorts (``FEED_SORTS``), each ending in the id so the order is total:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from store.brand_sentiment import mentions_with_brand_sentiment
 from store.feed import FeedMention, brand_names_of
-from store.models import POST_KINDS, TRIAGE_STATUSES, Author, Brand, Mention, Post
+from store.models import POST_KINDS, TRIAGE_STATUSES, Author, Brand, Mention, MentionBrand, Post
 from store.sql import mention_reach, mention_time, not_spam, period_filter
 from store.timeutil import as_utc
 
@@ -59,6 +59,9 @@ class FeedFilter:
     min_confidence: float | None = None
     max_confidence: float | None = None
     search: str | None = None
+    # True: only comments that count for the brand from their thread (they name no brand); False: only
+    # mentions that name it; None: both.
+    from_thread: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def _conditions(flt: FeedFilter) -> tuple[list[ColumnElement[bool]], bool]:
         Mention.triage_status.in_(flt.statuses),
         period_filter(mention_time(), flt.since, flt.until),
     ]
+    if flt.from_thread is not None:
+        conds.append(Mention.id.in_(thread_links(flt.from_thread, flt.brand)))
     if flt.sources:
         conds.append(Mention.platform.in_(flt.sources))
     if flt.langs:
@@ -155,6 +160,27 @@ def _conditions(flt: FeedFilter) -> tuple[list[ColumnElement[bool]], bool]:
         pattern = _like(needle)
         conds.append(or_(Mention.text.ilike(pattern, escape="\\"), Author.handle.ilike(pattern, escape="\\")))
     return conds, bool(needle)
+
+
+def thread_links(from_thread: bool, brand: str | None) -> Any:
+    """Ids of the mentions linked to ``brand`` (any brand when None) from their thread, or by name."""
+    stmt = select(MentionBrand.mention_id).where(MentionBrand.from_thread.is_(from_thread))
+    if brand is not None:
+        stmt = stmt.join(Brand, Brand.id == MentionBrand.brand_id).where(Brand.name == brand)
+    return stmt
+
+
+def thread_brand_names_of(session: Session, mention_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Mention id → the names of the brands it counts for only from its thread, sorted."""
+    names: dict[int, list[str]] = {}
+    if mention_ids:
+        for mid, name in session.execute(
+            select(MentionBrand.mention_id, Brand.name)
+            .join(Brand, Brand.id == MentionBrand.brand_id)
+            .where(MentionBrand.mention_id.in_(mention_ids), MentionBrand.from_thread.is_(True))
+        ).all():
+            names.setdefault(mid, []).append(name)
+    return {mid: tuple(sorted(n)) for mid, n in names.items()}
 
 
 def feed_count(session: Session, flt: FeedFilter) -> int:
@@ -209,7 +235,8 @@ def feed_page(
     more = len(rows) > page_size
     rows = rows[:page_size]
     names = brand_names_of(session, [r[0].id for r in rows])
-    mentions = [_feed_mention(r, names) for r in rows]
+    thread = thread_brand_names_of(session, [r[0].id for r in rows])
+    mentions = [replace(_feed_mention(r, names), thread_brands=thread.get(r[0].id, ())) for r in rows]
     next_cursor = (*rows[-1][5:], rows[-1][0].id) if more and rows else None
     return FeedPage(mentions, total, next_cursor)
 

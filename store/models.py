@@ -260,6 +260,9 @@ class MentionBrand(SQLModel, table=True):
     p_neutral: float | None = None
     p_positive: float | None = None
     labeled_at: datetime | None = Field(default=None, sa_column=_ts())
+    # A comment naming no brand counts for its post's brands "from thread" (migration 0012); a comment that
+    # names a brand has only its own links (store/repo/brands.py).
+    from_thread: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class LabelLease(SQLModel, table=True):

@@ -338,13 +338,15 @@ def qw_net_sentiment(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    exclude_thread: bool = False,
 ) -> float | None:
-    """Σ q_c × s_c / Σ q_c × 100 over the brand's labeled mentions (s_c = +1, 0, −1).
+    """Σ q_c × s_c / Σ q_c × 100 over the brand's labeled mentions (s_c = +1, 0, −1); ``exclude_thread``:
+    without comments that count for the brand only from their thread (``mention_brand.from_thread``).
 
     q_c is the comment weight of ``comment_weights``; a mention outside any post's comments (a post body, an
     article) has q = (1 − p_spam) × low-effort weight.
     """
-    if whole_days(since, until):
+    if whole_days(since, until) and not exclude_thread:
         # From the per-brand, per-day sums: Σ q × s and Σ q by low effort and author signals.
         bd = BrandDay.__table__
         lew, af = float(low_effort_weight), float(DEFAULT_QUALITY.author_factor)
@@ -391,5 +393,6 @@ def qw_net_sentiment(
         .join(Brand, Brand.id == MentionBrand.brand_id)
         .outerjoin(cw, cw.c.mention_id == Mention.id)
         .where(Brand.name == brand, Mention.sentiment.is_not(None), in_period)
+        .where(*([MentionBrand.from_thread.is_(False)] if exclude_thread else []))
     ).one()
     return pct(float(row[0] or 0.0), float(row[1] or 0.0))

@@ -1,6 +1,8 @@
 """Voice: mentions, share of voice (by mentions, engagement and reach), P / N / U, net sentiment and spam rate
 per brand, and net sentiment by day. Whole days are read from the ``brand_day`` rollup; other periods are
-counted from the mentions, with the same result."""
+counted from the mentions, with the same result. ``exclude_thread``: without the comments that name no brand
+and count for their post's brands only from the thread (``mention_brand.from_thread``), counted from the
+mentions (the rollup does not split them)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from store.brand_sentiment import brand_sentiment
@@ -43,6 +46,11 @@ def group_comparison_set(session: Session, brand: str, group: str | None) -> lis
     return sorted({*names, brand})
 
 
+def _own_links(exclude_thread: bool) -> list[ColumnElement[bool]]:
+    """The condition that keeps a brand's own links only, when thread links are excluded."""
+    return [MentionBrand.from_thread.is_(False)] if exclude_thread else []
+
+
 @dataclass(frozen=True)
 class BrandVoice:
     brand: str
@@ -69,9 +77,11 @@ def share_of_voice(
     brands: Sequence[str] | None = None,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
+    exclude_thread: bool = False,
 ) -> list[BrandVoice]:
-    """Voice figures of each brand of a comparison set (all brands by default), shares within that set."""
-    if whole_days(since, until):
+    """Voice figures of each brand of a comparison set (all brands by default), shares within that set;
+    ``exclude_thread``: of the mentions that name the brand only (no links from a thread)."""
+    if whole_days(since, until) and not exclude_thread:
         # Whole days: from the per-brand, per-day rollup (a few hundred rows instead of every mention).
         bd = BrandDay.__table__
         sums = (bd.c[c] for c in ("mentions", "spam_mentions", "positive", "negative", "neutral"))
@@ -101,7 +111,7 @@ def share_of_voice(
             .join(MentionBrand, MentionBrand.brand_id == Brand.id)
             .join(Mention, Mention.id == MentionBrand.mention_id)
             .outerjoin(Author, Author.id == Mention.author_id)
-            .where(period_filter(mention_time(), since, until))
+            .where(period_filter(mention_time(), since, until), *_own_links(exclude_thread))
             .group_by(Brand.name)
         )
     if brands is not None:
@@ -155,9 +165,11 @@ def net_sentiment_by_day(
     brands: Sequence[str] | None = None,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
+    exclude_thread: bool = False,
 ) -> list[SentimentPoint]:
-    """Daily P / N / U counts and net sentiment per brand (labeled, non-spam mentions)."""
-    if whole_days(since, until):
+    """Daily P / N / U counts and net sentiment per brand (labeled, non-spam mentions; ``exclude_thread``:
+    without links from a thread)."""
+    if whole_days(since, until) and not exclude_thread:
         bd = BrandDay.__table__
         stmt = (
             select(bd.c.day, Brand.name, bd.c.positive, bd.c.negative, bd.c.neutral)
@@ -189,7 +201,12 @@ def net_sentiment_by_day(
         .select_from(Brand)
         .join(MentionBrand, MentionBrand.brand_id == Brand.id)
         .join(Mention, Mention.id == MentionBrand.mention_id)
-        .where(not_spam(), Mention.sentiment.is_not(None), period_filter(mention_time(), since, until))
+        .where(
+            not_spam(),
+            Mention.sentiment.is_not(None),
+            period_filter(mention_time(), since, until),
+            *_own_links(exclude_thread),
+        )
         .group_by(day, Brand.name)
         .order_by(day, Brand.name)
     )

@@ -25,7 +25,7 @@ from store.models import (
     Post,
     QuarantinedRecord,
 )
-from store.repo.brands import brand_ids, link_comments_to_post_brands
+from store.repo.brands import brand_ids, insert_brand_links, link_comments_to_post_brands
 from store.sql import CHUNK, dialect_insert
 from store.timeutil import aware_as_utc, utcnow
 
@@ -401,11 +401,7 @@ def upsert_mentions(
 
     names = brand_ids(session)
     links = {(ids[key], names[b]) for key, brands in brands_by_key.items() for b in brands if b in names}
-    if links:
-        link = dialect_insert(session, MentionBrand.__table__).values(
-            [{"mention_id": m, "brand_id": b} for m, b in sorted(links)]
-        )
-        session.execute(link.on_conflict_do_nothing())
+    insert_brand_links(session, links=links)  # own links: a comment's link from its thread becomes its own
     touched_posts = {v["post_id"] for v in by_key.values() if v["post_id"] is not None}
     linked: set[int] = set()
     if touched_posts:

@@ -201,11 +201,19 @@ def kpi(
     since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    exclude_thread: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-thread",
+            help="count only mentions that name the brand, not comments that count for it from their thread",
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Share of voice, sentiment, raw and quality-weighted engagement and campaign results of a brand."""
     from store.db import session_scope
     from store.kpi import brand_report
+    from store.kpi.attribution import named_only_figures
 
     d_since, d_until = parse_period(since, until)
     cfg = load_config_or_exit(config)
@@ -221,6 +229,9 @@ def kpi(
                 until=d_until,
                 resolve_target_hours=cfg.pr.resolve_target_hours,
             )
+            if exclude_thread:  # the voice figures of the mentions that name the brand
+                report.update(named_only_figures(session, brand=brand, since=d_since, until=d_until))
+                report["exclude_thread"] = True
     except KeyError:
         raise unknown_brand(brand, url, config, cfg) from None
     note = empty_store_note(url, config, cfg) if not report["mentions"] else None

@@ -5,9 +5,12 @@ a widened query would otherwise count only what is crawled from then on, and sha
 brand's full history with another's last few hours. This scan reads every stored mention in id order, one
 page at a time (memory bounded by ``page_size``), and adds the links the current queries find.
 
-Links are only added, never removed: a mention's links also come from imports that name their brands and from
-the post or campaign it belongs to, and the store does not record which link came from where. A narrowed
-query therefore leaves the mentions it matched before linked.
+A mention's own links are only added, never removed: they also come from imports that name their brands and
+from the campaign a post belongs to, and the store does not record which of those a link came from. A narrowed
+query therefore leaves the mentions it matched before linked. Links a comment has from its thread (it names
+no brand, so it counts for its post's brands) are settled for every scanned mention's thread: a comment the
+current queries find naming a brand keeps only its own links. That is also how links stored before migration
+0012, which the migration could only mark as from the thread, get their final attribution.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from store.db import session_scope
 class RematchResult:
     scanned: int
     matched: dict[str, int] = field(default_factory=dict)  # brand -> mentions its query newly matched
-    linked: int = 0  # mentions newly linked to a brand, comments under newly linked posts included
+    linked: int = 0  # mentions whose links changed, comments whose thread was settled included
 
 
 def rematch_mentions(
@@ -59,7 +62,7 @@ def rematch_mentions(
             if not page:
                 break
             links = [(m, bid) for m, text in page for bid, q in queries.values() if q.matches(text)]
-            added, new = repo.add_brand_links(session, links=links)
+            added, new = repo.add_brand_links(session, links=links, recheck=[m for m, _ in page])
             for _, bid in added:
                 matched[names[bid]] += 1
             linked += len(new)
