@@ -28,6 +28,11 @@ LOW_CONFIDENCE_HELP = (
     "Check the label and correct it below if it is wrong."
 )
 
+FROM_THREAD_HELP = (
+    "This comment names no brand: it counts for the brands of the post it is under. "
+    "Filter them out, or `brandpulse kpi --exclude-thread`, to count only mentions that name the brand."
+)
+
 
 def confidence_text(m: FeedMention) -> str:
     """The card's label line: the model's confidence ("confidence 83 %"), or who labeled it instead."""
@@ -105,6 +110,8 @@ def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], tz_name: str 
             safe.show_text(m.text, key=f"feed_full_{m.mention_id}")
             if m.post_title:
                 st.text(f"Under the post: {m.post_title}")
+            if m.thread_brands:
+                st.badge("From thread", icon=":material/forum:", color="gray", help=FROM_THREAD_HELP)
             if m.low_confidence:
                 st.badge("Low confidence", icon=":material/help:", color="orange", help=LOW_CONFIDENCE_HELP)
             st.caption(confidence_text(m), help=None if m.model_confidence is None else CONFIDENCE_HELP)
