@@ -68,13 +68,14 @@ def test_comments_under_a_brand_post_are_mentions_of_the_brand(db_url: str) -> N
         )
     with session_scope(db_url) as s:
         links = s.execute(
-            select(Mention.external_id, MentionBrand.brand_id)
+            select(Mention.external_id, MentionBrand.brand_id, MentionBrand.from_thread)
             .join(MentionBrand)
             .order_by(Mention.external_id)
         ).all()
         names = {v: k for k, v in repo.brand_ids(s).items()}
-        assert sorted((e, names[b]) for e, b in links) == sorted(
-            [("P1", "Glow Lab"), ("P1#1", "Glow Lab"), ("P1#2", "Glow Lab"), ("P1#2", "Aqua Veil")]
+        # Issue 20: a comment naming a brand counts for it alone; one naming none inherits, from thread.
+        assert sorted((e, names[b], ft) for e, b, ft in links) == sorted(
+            [("P1", "Glow Lab", False), ("P1#1", "Glow Lab", True), ("P1#2", "Aqua Veil", False)]
         )
 
 
