@@ -103,10 +103,9 @@ def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], tz_name: str 
                 m.lang,
                 f"reach {m.reach:,}",
             )
-            st.text(meta)
+            # The brands' queries on a second line of the meta element: which query brought each brand in.
             matched = brand_query_line(m.brands, brand_queries(url))
-            if matched:
-                st.text(matched)
+            st.text(f"{meta}\n{matched}" if matched else meta)
             safe.show_text(m.text, key=f"feed_full_{m.mention_id}")
             if m.post_title:
                 st.text(f"Under the post: {m.post_title}")

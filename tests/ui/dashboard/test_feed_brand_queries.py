@@ -21,7 +21,8 @@ def test_every_card_shows_its_brands_queries_as_plain_text(seeded: dict[str, Any
         glow_query = s.query(Brand.query).filter(Brand.name == GLOW).scalar()
     at = open_app("views/negative_feed.py")
     cards = [box.key for box in at.selectbox if box.key and box.key.startswith("triage_")]
-    lines = [t.value for t in at.text if " query: " in t.value]
+    # The second line of each card's meta element (source, brands, author ...).
+    lines = [t.value.splitlines()[1] for t in at.text if " query: " in t.value]
     assert len(lines) == len(cards) == 3, lines  # the demo's three negative mentions, one line each
     assert f"{AQUA} query: {HOSTILE_QUERY}" in lines
     assert any(f"{GLOW} query: {glow_query}" in line for line in lines), lines
