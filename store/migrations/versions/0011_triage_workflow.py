@@ -55,6 +55,7 @@ def downgrade() -> None:
     with op.batch_alter_table("mention", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mention_triage_priority"))
         batch_op.drop_index(batch_op.f("ix_mention_triage_assignee"))
-        batch_op.drop_column("triage_note")
-        batch_op.drop_column("triage_priority")
-        batch_op.drop_column("triage_assignee")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite ≥ 3.35 has it): batch mode would copy `mention` into a new
+    # table and drop the old one, which the foreign keys of mention_brand, label_lease ... refuse.
+    for column in ("triage_note", "triage_priority", "triage_assignee"):
+        op.drop_column("mention", column)
