@@ -41,3 +41,14 @@ def test_a_comment_naming_no_brand_shows_from_thread(seeded: dict[str, Any]) -> 
     assert len(ours) == 1 and "names no brand" in ours[0]
     others = [badges for is_ours, badges in cards if not is_ours]
     assert len(others) >= 2 and not any(others), cards
+
+    # The filter: only the thread's comments, then everything but them.
+    def shown() -> list[list[str]]:
+        return [[t.value for t in column.text] for column in at.columns if column.checkbox]
+
+    at.radio(key="feed_thread").set_value("only").run()
+    (only,) = shown()
+    assert TEXT in only
+    at.radio(key="feed_thread").set_value("exclude").run()
+    rest = shown()
+    assert len(rest) == len(cards) - 1 and not any(TEXT in texts for texts in rest)

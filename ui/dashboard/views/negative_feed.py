@@ -23,6 +23,7 @@ from ui.dashboard import queries, view_state
 from ui.dashboard.feed_card import PRIORITY_LABELS, STATUS_LABELS, USER_KEY, current_user, feed_card
 
 ALL_BRANDS = "All brands"
+THREAD_CHOICES = {"both": "Show", "only": "Only these (from thread)", "exclude": "Leave out"}
 ORDER_LABELS = {
     "newest": "Newest first",
     "reach": "Widest reach first",
@@ -84,6 +85,13 @@ with st.expander("More filters and search"):
     low, high = row[2].slider(
         "Confidence (probability of negative)", 0.0, 1.0, (0.0, 1.0), 0.05, key="feed_conf"
     )
+    thread = st.radio(
+        "Comments that name no brand (counted for their post's brands)",
+        list(THREAD_CHOICES),
+        format_func=THREAD_CHOICES.get,
+        horizontal=True,
+        key="feed_thread",
+    )
 
 flt = FeedFilter(
     brand=brand,
@@ -97,6 +105,7 @@ flt = FeedFilter(
     min_confidence=low if low > 0 else None,
     max_confidence=high if high < 1 else None,
     search=search.strip() or None,
+    from_thread={"only": True, "exclude": False}.get(thread),
 )
 # Another filter or sort: back to page 1 (the cursors belong to the old one).
 if st.session_state.get(SIGNATURE) != (flt, order):
