@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from store.db import env_seconds
+
 BOT_NAME = "brandpulse"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -49,7 +51,7 @@ BRANDPULSE_DATABASE_URL = os.environ.get("BRANDPULSE_DATABASE_URL", "sqlite:///b
 # Rows written per transaction.
 BRANDPULSE_BATCH_SIZE = 200
 # ... or every this many seconds, whichever comes first (0: by batch size only); the run's counts follow.
-BRANDPULSE_FLUSH_SECONDS = float(os.environ.get("BRANDPULSE_FLUSH_SECONDS") or 10.0)
+BRANDPULSE_FLUSH_SECONDS = env_seconds("BRANDPULSE_FLUSH_SECONDS", 10.0)
 # Longer texts are quarantined rather than stored (50 KB comments are fine; megabytes are a broken page).
 BRANDPULSE_MAX_TEXT_CHARS = 200_000
 # Crawl health thresholds (shares from 0 to 1; defaults in crawler/health.py) change with

@@ -256,7 +256,15 @@ def point_config_at_demo(given_url: str, url: str) -> None:
     shown = masked_url(given_url)
     typer.echo("")
     if not path.exists() and make_url(given_url).password is None:
-        path.write_text(demo_config(given_url), encoding="utf-8")
+        # The demo's relative SQLite path is relative to this folder: a config elsewhere (BRANDPULSE_CONFIG)
+        # gets the absolute one.
+        here = path.resolve().parent == Path.cwd().resolve()
+        try:
+            path.write_text(demo_config(given_url if here else url), encoding="utf-8")
+        except OSError as exc:  # a read-only folder: the demo's data is fine, only the pointer is missing
+            typer.secho(f"could not write {path} ({exc.strerror or exc}); ", fg=typer.colors.YELLOW, nl=False)
+            typer.echo(f"to read the demo's data, set BRANDPULSE_DATABASE_URL to {shown}")
+            return
         typer.echo(
             f"wrote {path} pointing at {masked_url(url)}: `brandpulse ui`, `kpi`, `export` and the other "
             "commands in this folder now read the demo's data"

@@ -5,9 +5,6 @@ Presentation only: every number comes from the store.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 import altair as alt
 import pandas as pd
 
@@ -52,18 +49,6 @@ def fmt_value(value: float | None, unit: str = "") -> str:
         return MISSING
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{text} {unit}" if unit else text
-
-
-def fmt_time(value: datetime | None, tz_name: str | None = None) -> str:
-    """A stored UTC time shown in the viewer's timezone (UTC when the browser did not say)."""
-    if value is None:
-        return MISSING
-    try:
-        tz = ZoneInfo(tz_name) if tz_name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = None
-    shown = value.astimezone(tz) if tz else value
-    return shown.strftime("%Y-%m-%d %H:%M ") + (shown.tzname() or "UTC")
 
 
 def meta_line(*parts: str | None) -> str:

@@ -7,12 +7,15 @@ a table (cells are drawn as text).
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 import pandas as pd
 import streamlit as st
 
 from store.kpi import DriverMention, Headline, Period, TermDrivers
 from store.kpi.drivers import MIN_TERM_MENTIONS, TEXT_LIMIT
 from ui.dashboard import charts, queries, safe
+from ui.dashboard.display_time import display_zone, fmt_time
 
 DRIVER_TEXT_CHARS = 400
 # Term + four small (75 px) columns fit half of the page at 1440 px.
@@ -44,7 +47,7 @@ def summary_line(now: Headline, before: Headline | None) -> str:
     return text + f"; previous period {_counts(before)}."
 
 
-def _mention_card(m: DriverMention, tz_name: str | None) -> None:
+def _mention_card(m: DriverMention, zone: tzinfo) -> None:
     with st.container(border=True):
         st.text(
             charts.meta_line(
@@ -53,7 +56,7 @@ def _mention_card(m: DriverMention, tz_name: str | None) -> None:
                 f"{m.engagement:,} likes + replies",
                 m.platform,
                 f"by {m.author}" if m.author else None,
-                charts.fmt_time(m.published_at, tz_name),
+                fmt_time(m.published_at, zone),
             )
         )
         safe.show_text(m.text, key=f"driver_full_{m.sentiment}_{m.mention_id}", limit=DRIVER_TEXT_CHARS)
@@ -102,7 +105,7 @@ def show_drivers(
     """The drivers section of ``brand`` in ``period``."""
     st.subheader("What moved net sentiment")
     st.caption(summary_line(now, before))
-    tz_name = st.context.timezone
+    zone = display_zone()  # [ui] timezone, UTC by default
     for col, side in zip(st.columns(2), ("negative", "positive"), strict=True):
         with col:
             st.markdown(f"**Widest-reaching {side} mentions**", help=REACH_HELP)
@@ -110,7 +113,7 @@ def show_drivers(
             if not mentions:
                 st.caption(f"No {side} mentions in this period.")
             for m in mentions:
-                _mention_card(m, tz_name)
+                _mention_card(m, zone)
             st.markdown(f"**Terms in {side} mentions**", help=TERMS_HELP)
             drivers = queries.term_drivers(url, brand, side, period, previous)
             before = (

@@ -7,6 +7,7 @@ Every text from users or sources is shown with ``st.text`` or escaped (``ui.dash
 from __future__ import annotations
 
 import math
+from datetime import tzinfo
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from store.models import TRIAGE_PRIORITIES, TRIAGE_STATUSES
 from store.repo import CORRECTED, IMPORTED
 from ui.dashboard import charts, queries, safe
 from ui.dashboard.correction_form import correction_controls
+from ui.dashboard.display_time import fmt_time
 
 STATUS_LABELS = {"new": "New", "in_progress": "In progress", "resolved": "Resolved"}
 PRIORITY_LABELS = {None: "No priority", "high": "High", "medium": "Medium", "low": "Low"}
@@ -73,30 +75,34 @@ def _save(url: str, mention_id: int, field: str, key: str) -> None:
     value = st.session_state[key]
     try:
         queries.save_triage(url, [mention_id], by=current_user(), **{field: value})
+    except KeyError:  # erased (forget, prune) since the page was drawn
+        st.toast(f"Not saved: mention {mention_id} is no longer stored")
+        return
     except ValueError as exc:  # e.g. a name over the length limit: said, never a traceback
-        st.toast(f"Not saved: {exc}")
+        st.toast(safe.md_text(f"Not saved: {exc}"))
         return
     shown = STATUS_LABELS.get(value) if field == "status" else PRIORITY_LABELS.get(value, value)
-    st.toast(f"Mention {mention_id}: {FIELD_LABELS[field].lower()} {shown or 'cleared'}")
+    # A toast is Markdown: an assignee or a note is the user's own text, shown as the characters it is.
+    st.toast(f"Mention {mention_id}: {FIELD_LABELS[field].lower()} {safe.md_text(shown or 'cleared')}")
 
 
-def _history_line(change: object, tz_name: str | None) -> str:
+def _history_line(change: object, zone: tzinfo) -> str:
     c = change  # a repo.TriageChange
-    when = charts.fmt_time(c.changed_at, tz_name)  # type: ignore[attr-defined]
+    when = fmt_time(c.changed_at, zone)  # type: ignore[attr-defined]
     who = f" by {c.changed_by}" if c.changed_by else ""  # type: ignore[attr-defined]
     old, new = c.from_value or "—", c.to_value or "—"  # type: ignore[attr-defined]
     return f"{when}{who}: {FIELD_LABELS.get(c.field, c.field)} {old} → {new}"  # type: ignore[attr-defined]
 
 
 @st.fragment
-def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], tz_name: str | None) -> None:
+def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], zone: tzinfo) -> None:
     """One mention's card; its widgets rerun only this fragment."""
     with st.container(border=True):
         body, actions = st.columns([5, 1])
         with body:
             st.checkbox("Select", key=f"feed_pick_{m.mention_id}", help="Select for a bulk action above.")
             meta = charts.meta_line(
-                charts.fmt_time(m.published_at, tz_name),
+                fmt_time(m.published_at, zone),
                 m.platform,
                 ", ".join(safe.isolate(b) for b in m.brands),
                 f"by {m.author}" if m.author else None,
@@ -163,7 +169,7 @@ def feed_card(url: str, m: FeedMention, page_ids: tuple[int, ...], tz_name: str 
             )
             history = queries.triage_history(url, page_ids).get(m.mention_id, [])
             for change in history:
-                st.text(_history_line(change, tz_name))
+                st.text(_history_line(change, zone))
             if not history:
                 st.caption("No triage changes yet.")
         with st.expander("Correct labels"):

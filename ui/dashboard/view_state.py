@@ -22,16 +22,21 @@ PERIOD, FROM, TO, BRAND, GROUP = "period", "from", "to", "brand", "group"
 ALL_GROUPS = "*"
 
 
-def parse_date(raw: str | None) -> date | None:
-    """An ISO date from a link, or None.
+MIN_YEAR, MAX_YEAR = 1970, 2099
 
-    >>> parse_date("2026-03-01"), parse_date("yesterday")
-    (datetime.date(2026, 3, 1), None)
+
+def parse_date(raw: str | None) -> date | None:
+    """An ISO date from a link within the years data can have (as imports accept), or None.
+
+    >>> parse_date("2026-03-01"), parse_date("yesterday"), parse_date("0001-01-01")
+    (datetime.date(2026, 3, 1), None, None)
     """
     try:
-        return date.fromisoformat(raw) if raw else None
+        parsed = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    # A year like 0001 would overflow the previous period's arithmetic: such a link opens the default view.
+    return parsed if parsed is not None and MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 def link_value(param: str) -> str | None:

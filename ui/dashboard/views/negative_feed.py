@@ -19,7 +19,8 @@ import streamlit as st
 
 from store.feed_pages import FEED_SORTS, NO_PRIORITY, PAGE_SIZE, UNASSIGNED, FeedFilter
 from store.models import TRIAGE_PRIORITIES, TRIAGE_STATUSES
-from ui.dashboard import queries, view_state
+from ui.dashboard import queries, safe, view_state
+from ui.dashboard.display_time import display_zone
 from ui.dashboard.feed_card import PRIORITY_LABELS, STATUS_LABELS, USER_KEY, current_user, feed_card
 
 ALL_BRANDS = "All brands"
@@ -143,8 +144,12 @@ def _bulk(page_ids: tuple[int, ...]) -> None:
         return
     try:
         changes = queries.save_triage(url, ids, by=current_user(), **fields)
+    except KeyError:  # one of them erased (forget, prune) since the page was drawn
+        st.toast("Not saved: a selected mention is no longer stored; the page is reloaded")
+        st.session_state.pop(SIGNATURE, None)  # back to page 1 on the rerun
+        return
     except ValueError as exc:
-        st.toast(f"Not saved: {exc}")
+        st.toast(safe.md_text(f"Not saved: {exc}"))
         return
     for mid in ids:  # the cards' own widgets show the new values after the rerun
         for key in (f"triage_{mid}", f"feed_priority_{mid}", f"feed_assignee_{mid}", f"feed_pick_{mid}"):
@@ -171,9 +176,9 @@ with st.container(border=True):
     )
     bulk[3].button("Apply to selected", key="feed_bulk_apply", on_click=_bulk, args=(page_ids,))
 
-tz_name = st.context.timezone
+zone = display_zone()  # [ui] timezone, UTC by default
 for m in page.mentions:
-    feed_card(url, m, page_ids, tz_name)
+    feed_card(url, m, page_ids, zone)
 
 
 def _next(cursor: Any) -> None:

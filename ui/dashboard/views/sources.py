@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.dashboard import charts, queries, safe
+from ui.dashboard import queries, safe
+from ui.dashboard.display_time import display_zone, fmt_time
 
 url = queries.current_url()
 
@@ -21,11 +22,11 @@ if not runs:
     st.info("No crawl has run yet. Run `brandpulse crawl` (or `brandpulse demo` for a sample dataset).")
     st.stop()
 
-tz_name = st.context.timezone
+zone = display_zone()  # [ui] timezone, UTC by default
 for run in runs:
     spider = safe.md_text(run.spider)
     if run.stuck:
-        started = charts.fmt_time(run.started_at, tz_name)
+        started = fmt_time(run.started_at, zone)
         st.error(
             f"{spider}: the last run (#{run.last_run_id}) started {started} and never recorded a finish. "
             "The crawler was probably killed (out of memory, a restart) or hangs, and what it fetched is not "
@@ -53,8 +54,8 @@ table = pd.DataFrame(
         {
             "source": run.spider,
             "last run": run.last_run_id,
-            "started": charts.fmt_time(run.started_at, tz_name),
-            "finished": charts.fmt_time(run.finished_at, tz_name),
+            "started": fmt_time(run.started_at, zone),
+            "finished": fmt_time(run.finished_at, zone),
             "status": "stuck (no finish recorded)" if run.stuck else run.status,
             "health": run.health,
             "items": run.items,
