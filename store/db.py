@@ -188,17 +188,22 @@ def _stored_revisions(url: str) -> set[str] | None:
         return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
 
 
-def ensure_schema(url: str) -> None:
-    """Upgrade automatically on first use (and after a brandpulse upgrade brings new migrations).
+def ensure_schema(url: str) -> str | None:
+    """Upgrade automatically on first use (and after a brandpulse upgrade brings new migrations). Returns
+    the revision an existing schema was upgraded from (None: nothing to upgrade, or a new database), so a
+    command can say what an upgrade asks of the user.
 
     The usual case, a database already at the newest revision, is answered from ``alembic_version`` and the
     scripts' text; Alembic is loaded only when there is something to upgrade.
     """
     heads = script_heads()
     if heads and _stored_revisions(url) == heads:
-        return
-    if current_revision(url) != head_revision():
+        return None
+    before = current_revision(url)
+    if before != head_revision():
         upgrade(url)
+        return before
+    return None
 
 
 def describe_error(exc: BaseException) -> str:

@@ -244,6 +244,11 @@ class PostCommentSums(SQLModel, table=True):
     q_flagged_low_effort: float = 0.0
 
 
+# The migration that gave comment links their "from thread" mark (see MentionBrand.from_thread): a store
+# upgraded past it needs `brandpulse rematch` once to settle the comments stored before.
+THREAD_ATTRIBUTION_REVISION = "0012"
+
+
 class MentionBrand(SQLModel, table=True):
     """A mention's link to a brand, with the sentiment the mention gives that brand when it names several
     brands and says different things about them (see store/brand_sentiment.py for when it counts)."""

@@ -42,11 +42,20 @@ def load_config_or_exit(config: Path | None):  # type: ignore[no-untyped-def]
 def prepare_db(url: str) -> None:
     """Create or upgrade the schema; a database that cannot be opened stops with the reason."""
     from store.db import describe_error, ensure_schema
+    from store.models import THREAD_ATTRIBUTION_REVISION
 
     try:
-        ensure_schema(url)
+        upgraded_from = ensure_schema(url)
     except Exception as exc:  # the message matters more than the type here
         raise fail(f"cannot open database {masked_url(url)}: {describe_error(exc)}") from None
+    if upgraded_from is not None and upgraded_from < THREAD_ATTRIBUTION_REVISION:
+        # The migration can only mark the old links; the brand matcher settles which comments name a brand.
+        typer.secho(
+            "database upgraded: comments now count for the brands they name, and only those naming none "
+            "for their post's brands; run `brandpulse rematch` once to settle the comments stored before",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
 
 
 def parse_date(value: str | None, name: str) -> date | None:
