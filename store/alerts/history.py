@@ -176,7 +176,10 @@ def record_alerts(
         )
         # Someone on an acknowledged spike or source problem hears nothing more of it; a mention is news.
         absorbs = open_row is not None and open_row.status == ACKNOWLEDGED and alert.kind != MENTION
-        if open_row is None or (open_row.dedup_key != key and not cooling and not absorbs):
+        # Another mention is another alert (its own row, announced): a cool-down holds back repeats of one
+        # spike or source problem, never a second high-reach complaint.
+        another_mention = alert.kind == MENTION and open_row is not None and open_row.dedup_key != key
+        if open_row is None or another_mention or (open_row.dedup_key != key and not cooling and not absorbs):
             row = AlertRecord(
                 dedup_key=key,
                 kind=alert.kind,

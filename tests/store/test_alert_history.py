@@ -301,7 +301,7 @@ def test_a_negative_mention_above_the_reach_threshold_alerts_once(db_url: str) -
     assert {r.mention_id for r in _rows(db_url)} == {ids["threads:other"], ids["ptt:big"]}
 
 
-def test_a_second_big_mention_within_the_cool_down_waits_for_it(db_url: str) -> None:
+def test_a_second_big_mention_within_the_cool_down_is_its_own_alert(db_url: str) -> None:
     with session_scope(db_url) as session:
         _glow_lab(session)
         repo.upsert_mentions(session, mentions=[_negative("first", followers=20_000, likes=0)])
@@ -314,12 +314,16 @@ def test_a_second_big_mention_within_the_cool_down_waits_for_it(db_url: str) -> 
             session, negative_reach_alerts(session, now=NOW + 7 * HOUR), now=NOW + 7 * HOUR, settings=SETTINGS
         )
     assert [a.reason for a in first.announce] == ["new"]
-    assert soon.announce == []  # the brand's ptt reach alert was announced an hour ago
-    # After the cool-down the second mention is announced, and the first (unacknowledged) is a reminder.
-    assert [(a.reason, a.alert.about) for a in later.announce] == [
-        ("new", soon.outcomes[0].alert.about),
-        ("reminder", first.announce[0].alert.about),
-    ]
+    # A second complaint an hour later is news at once (a cool-down holds back repeats, not other mentions);
+    # the first, announced an hour ago, is only updated.
+    (second,) = soon.announce
+    assert second.reason == "new" and second.alert.about != first.announce[0].alert.about
+    assert sorted(o.action for o in soon.outcomes) == ["new", "updated"]
+    # After the cool-down both, unacknowledged, are reminded of.
+    assert sorted((a.reason, a.alert.about) for a in later.announce) == sorted(
+        [("reminder", first.announce[0].alert.about), ("reminder", second.alert.about)]
+    )
+    assert len(_rows(db_url)) == 2
 
 
 # ---------------------------------------------------------------- replay
