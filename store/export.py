@@ -25,7 +25,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from store.models import POST_KINDS, Author, Brand, LabelCorrection, Mention, MentionBrand, Post, TriageEvent
+from store.kpi.response import first_action_times, resolution_times, response_start
+from store.models import POST_KINDS, Author, Brand, LabelCorrection, Mention, MentionBrand, Post
 from store.privacy import pseudonym
 from store.sql import mention_time, not_spam, period_filter
 
@@ -135,18 +136,9 @@ def export_frame(
         .subquery("corrections")
     )
     s_last, s_first, p_last, p_first = (lc.alias(n) for n in ("s_last", "s_first", "p_last", "p_first"))
-    # The same first action and resolution as the response metrics (store.kpi.response).
-    first_action = (
-        select(TriageEvent.mention_id, func.min(TriageEvent.changed_at).label("at"))
-        .group_by(TriageEvent.mention_id)
-        .subquery("first_action")
-    )
-    resolution = (
-        select(TriageEvent.mention_id, func.max(TriageEvent.changed_at).label("at"))
-        .where(TriageEvent.field == "status", TriageEvent.to_value == "resolved")
-        .group_by(TriageEvent.mention_id)
-        .subquery("resolution")
-    )
+    # The same first action and resolution as the response metrics.
+    first_action = first_action_times()
+    resolution = resolution_times()
     resolved_at = case((Mention.triage_status == "resolved", resolution.c.at), else_=None)
     parent = aliased(Post)
     stmt = (
@@ -187,7 +179,7 @@ def export_frame(
             per_mention.c.corrected_at,
             s_first.c.previous_label,
             p_first.c.previous_label,
-            func.coalesce(Mention.first_seen_at, Mention.published_at),  # stored: the hours' start
+            response_start(),  # stored: the hours' start
         )
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)

@@ -106,6 +106,31 @@ def _stats(rows: list[_Row], target_hours: float, now: datetime) -> ResponseStat
     )
 
 
+def response_start() -> Any:
+    """When a mention's response clock starts: when brandpulse stored it, else when it was published."""
+    return func.coalesce(Mention.first_seen_at, Mention.published_at)
+
+
+def first_action_times() -> Any:
+    """Subquery ``(mention_id, at)``: each triaged mention's first triage change of any kind."""
+    return (
+        select(TriageEvent.mention_id, func.min(TriageEvent.changed_at).label("at"))
+        .group_by(TriageEvent.mention_id)
+        .subquery("first_action")
+    )
+
+
+def resolution_times(name: str = "resolution") -> Any:
+    """Subquery ``(mention_id, at)``: the latest change of each mention's status to resolved (count it only
+    for a mention resolved now: it may have been reopened)."""
+    return (
+        select(TriageEvent.mention_id, func.max(TriageEvent.changed_at).label("at"))
+        .where(TriageEvent.field == "status", TriageEvent.to_value == "resolved")
+        .group_by(TriageEvent.mention_id)
+        .subquery(name)
+    )
+
+
 def response_report(
     session: Session,
     *,
@@ -120,18 +145,9 @@ def response_report(
     if not target_hours > 0:
         raise ValueError("target_hours must be above 0")
     now = as_utc(now) or utcnow()
-    start = func.coalesce(Mention.first_seen_at, Mention.published_at)
-    first = (
-        select(TriageEvent.mention_id, func.min(TriageEvent.changed_at).label("at"))
-        .group_by(TriageEvent.mention_id)
-        .subquery("first_action")
-    )
-    resolved = (
-        select(TriageEvent.mention_id, func.max(TriageEvent.changed_at).label("at"))
-        .where(TriageEvent.field == "status", TriageEvent.to_value == "resolved")
-        .group_by(TriageEvent.mention_id)
-        .subquery("resolved")
-    )
+    start = response_start()
+    first = first_action_times()
+    resolved = resolution_times("resolved")
     stmt = (
         select(
             Brand.name,
