@@ -259,26 +259,25 @@ DateOrderOpt = Annotated[
 MAX_REASONS = 5  # quarantine reasons listed after an import
 
 
-def _column_map(pairs: list[str] | None) -> dict[str, str]:
-    out = {}
+def _pairs(pairs: list[str] | None, option: str, shape: str) -> list[tuple[str, str]]:
+    """``A=B`` option values split at their first ``=``; anything else stops with the option's shape."""
+    out = []
     for pair in pairs or []:
         if "=" not in pair:
-            raise fail(f"--map takes FILE_COLUMN=OUR_COLUMN, not {pair!r}")
-        src, dst = pair.split("=", 1)
-        out[src.strip()] = dst.strip()
+            raise fail(f"{option} takes {shape}, not {pair!r}")
+        left, right = pair.split("=", 1)
+        out.append((left, right))
     return out
+
+
+def _column_map(pairs: list[str] | None) -> dict[str, str]:
+    return {src.strip(): dst.strip() for src, dst in _pairs(pairs, "--map", "FILE_COLUMN=OUR_COLUMN")}
 
 
 def _constants(pairs: list[str] | None) -> dict[str, str]:
     from crawler.import_reading import column_name
 
-    out = {}
-    for pair in pairs or []:
-        if "=" not in pair:
-            raise fail(f"--set takes COLUMN=VALUE, not {pair!r}")
-        column, value = pair.split("=", 1)
-        out[column_name(column, {})] = value
-    return out
+    return {column_name(column, {}): value for column, value in _pairs(pairs, "--set", "COLUMN=VALUE")}
 
 
 def _zone(text: str | None) -> tzinfo | None:
