@@ -411,3 +411,51 @@ class TriageEvent(SQLModel, table=True):
     to_value: str | None = Field(default=None, sa_column=Column(Text))
     changed_by: str | None = None
     changed_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+
+
+class AuthorSnapshot(SQLModel, table=True):
+    """An author's follower count as one crawl or import saw it: the history behind follower growth
+    (``author.followers`` keeps only the latest). ``source`` is ``crawl`` or ``import``."""
+
+    __tablename__ = "author_snapshot"
+    __table_args__ = (Index("ix_author_snapshot_author_time", "author_id", "taken_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("author.id", ondelete="CASCADE"), nullable=False)
+    )
+    taken_at: datetime = Field(sa_column=_ts(nullable=False))
+    followers: int = Field(sa_type=BIG_COUNT)
+    source: str = "crawl"
+
+
+class WebTraffic(SQLModel, table=True):
+    """One row of a web-analytics export (GA4-style, UTM-tagged): a day's sessions, conversions and revenue
+    for one source / medium / campaign / content. Mapped to campaigns and influencers at query time through
+    the config, so a changed mapping needs no re-import."""
+
+    __tablename__ = "web_traffic"
+    __table_args__ = (
+        UniqueConstraint("day", "source", "medium", "campaign", "content", name="uq_web_traffic_row"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    day: datetime = Field(sa_column=_ts(nullable=False, index=True))  # midnight UTC of the day
+    source: str = ""
+    medium: str = ""
+    campaign: str = Field(default="", index=True)
+    content: str = ""
+    sessions: int = 0
+    conversions: int = 0
+    revenue: float = 0.0
+
+
+class CodeRedemption(SQLModel, table=True):
+    """Promo-code redemptions of one code on one day (orders and revenue), mapped to influencers through the
+    code prefixes in the config."""
+
+    __tablename__ = "code_redemption"
+    __table_args__ = (UniqueConstraint("code", "day", name="uq_code_redemption_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True)
+    day: datetime = Field(sa_column=_ts(nullable=False, index=True))  # midnight UTC of the day
+    orders: int = 0
+    revenue: float = 0.0
