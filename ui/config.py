@@ -42,10 +42,39 @@ def _no_controls(value: str | None) -> str | None:
     return value
 
 
+def _codes(value: list[str], pattern: str, what: str, case: Any) -> list[str]:
+    """``value`` in ``case``, without repeats; an entry not matching ``pattern`` is an error naming it."""
+    import re
+
+    out: list[str] = []
+    for i, code in enumerate(value):
+        norm = case(code.strip())
+        if not re.fullmatch(pattern, norm):
+            shown = code[:20] if code.isprintable() else "(unprintable)"
+            raise ValueError(f"entry {i + 1}: {shown!r} is not {what}")
+        if norm not in out:
+            out.append(norm)
+    return out
+
+
 class BrandConfig(_Strict):
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1)
     competitor_group: str | None = Field(default=None, max_length=200)
+    # Target markets (influencer audience fit): languages as ISO 639 codes ("vi", "en"), and optionally
+    # regions as ISO 3166 alpha-2 codes ("VN"); none: audience fit is not computed.
+    markets: list[str] = Field(default_factory=list, max_length=50)
+    regions: list[str] = Field(default_factory=list, max_length=250)
+
+    @field_validator("markets")
+    @classmethod
+    def _language_codes(cls, value: list[str]) -> list[str]:
+        return _codes(value, r"[a-z]{2,3}", "a language code such as vi, en or ko (ISO 639)", str.lower)
+
+    @field_validator("regions")
+    @classmethod
+    def _region_codes(cls, value: list[str]) -> list[str]:
+        return _codes(value, r"[A-Z]{2}", "a region code such as VN, KR or US (ISO 3166 alpha-2)", str.upper)
 
     @field_validator("name", "competitor_group")
     @classmethod
@@ -352,6 +381,10 @@ resolve_target_hours = 24.0
 name = "Glow Lab"
 query = '"glow lab" OR glowlab OR 글로우랩 OR 光澤實驗室 NOT job'
 competitor_group = "skincare"
+# Target markets, for influencer audience fit: commenters' languages (ISO 639) and, where sources tell
+# it, regions (ISO 3166). Without markets, audience fit is not computed.
+# markets = ["vi", "en"]
+# regions = ["VN"]
 
 [[brands]]
 name = "Aqua Veil"
