@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from store.alerts import DEFAULT_SETTINGS, running_hours
-from store.brand_sentiment import mentions_with_brand_sentiment
+from store.brand_sentiment import has_brand_sentiment
 from store.models import (
     CORRECTED,
     IMPORTED,
@@ -136,7 +136,7 @@ def negative_feed(
         .where(
             # Negative for the brand (for any of its brands when None): a comparison of two brands can be
             # negative about one of them only (store.brand_sentiment).
-            Mention.id.in_(mentions_with_brand_sentiment("negative", brand)),
+            has_brand_sentiment("negative", brand),
             not_spam(),
             Mention.triage_status.in_(statuses),
             period_filter(mention_time(), since, until),

@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from store.brand_sentiment import mentions_with_brand_sentiment
+from store.brand_sentiment import has_brand_sentiment
 from store.feed import FeedMention, brand_names_of
 from store.models import POST_KINDS, TRIAGE_STATUSES, Author, Brand, Mention, MentionBrand, Post
 from store.sql import mention_reach, mention_time, not_spam, period_filter
@@ -130,7 +130,7 @@ def _conditions(flt: FeedFilter) -> tuple[list[ColumnElement[bool]], bool]:
     conds: list[ColumnElement[bool]] = [
         # Negative for the brand (for any of its brands when None): a comparison of two brands can be
         # negative about one of them only (store.brand_sentiment).
-        Mention.id.in_(mentions_with_brand_sentiment("negative", flt.brand)),
+        has_brand_sentiment("negative", flt.brand),
         not_spam(),
         Mention.triage_status.in_(flt.statuses),
         period_filter(mention_time(), flt.since, flt.until),
@@ -208,37 +208,55 @@ def feed_page(
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}, not {page_size}")
     keys = _sort_keys(sort)
-    total = feed_count(session, flt) if with_total else 0
     if not flt.statuses:
-        return FeedPage([], total, None)
+        return FeedPage([], 0, None)
     conds, _ = _conditions(flt)
+    # The filter runs once, into a materialised set of ids and sort keys; the page and the total are both
+    # read from it. Left to itself, PostgreSQL walks a sort order and tests each row's brand links until the
+    # page is full, which for a sort whose first rows are rarely in the feed (least confident first) visits
+    # most of the store; the set costs what the filter costs, whatever the sort (benchmarks/bench_feed.py).
+    found = (
+        select(Mention.id.label("id"), *(k[0].label(f"k{i}") for i, k in enumerate(keys[:-1])))
+        .select_from(Mention)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(*conds)
+        .cte("feed_found")
+        .prefix_with("MATERIALIZED")
+    )
+    cols = [found.c[f"k{i}"] for i in range(len(keys) - 1)] + [found.c.id]
+    found_keys = [(col, desc, nulls) for col, (_, desc, nulls) in zip(cols, keys, strict=True)]
+    total_col = select(func.count()).select_from(found).scalar_subquery() if with_total else literal(0)
+    stmt = select(*cols, total_col).order_by(*(_order(*k) for k in found_keys)).limit(page_size + 1)
     if after is not None:
-        conds.append(_after(keys, after))
+        stmt = stmt.where(_after(found_keys, after))
+    rows = session.execute(stmt).all()
+    total = int(rows[0][-1]) if rows else 0
+    if not rows and with_total and after is not None:  # past the last page: the total is asked for alone
+        total = feed_count(session, flt)
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    ids = [r[-2] for r in rows]
+    cards = _cards(session, ids)
+    names = brand_names_of(session, ids)
+    thread = thread_brand_names_of(session, ids)
+    mentions = [replace(_feed_mention(cards[i], names), thread_brands=thread.get(i, ())) for i in ids]
+    next_cursor = tuple(rows[-1][:-1]) if more and rows else None
+    return FeedPage(mentions, total, next_cursor)
+
+
+def _cards(session: Session, ids: list[int]) -> dict[int, Any]:
+    """Mention id → (mention, author handle, followers, parent post title, parent post URL)."""
+    if not ids:
+        return {}
     parent = Post.__table__.alias("parent")
     stmt = (
-        select(
-            Mention,
-            Author.handle,
-            func.coalesce(Author.followers, 0),
-            parent.c.title,
-            parent.c.url,
-            *(k[0] for k in keys[:-1]),
-        )
+        select(Mention, Author.handle, func.coalesce(Author.followers, 0), parent.c.title, parent.c.url)
         .select_from(Mention)
         .outerjoin(Author, Author.id == Mention.author_id)
         .outerjoin(parent, parent.c.id == Mention.post_id)
-        .where(*conds)
-        .order_by(*(_order(*k) for k in keys))
-        .limit(page_size + 1)  # one more: is there a next page?
+        .where(Mention.id.in_(ids))
     )
-    rows = session.execute(stmt).all()
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    names = brand_names_of(session, [r[0].id for r in rows])
-    thread = thread_brand_names_of(session, [r[0].id for r in rows])
-    mentions = [replace(_feed_mention(r, names), thread_brands=thread.get(r[0].id, ())) for r in rows]
-    next_cursor = (*rows[-1][5:], rows[-1][0].id) if more and rows else None
-    return FeedPage(mentions, total, next_cursor)
+    return {row[0].id: row for row in session.execute(stmt).all()}
 
 
 def _feed_mention(row: Any, names: dict[int, tuple[str, ...]]) -> FeedMention:
