@@ -52,6 +52,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's own lower() (and so ILIKE, which SQLAlchemy renders as lower() LIKE lower()) folds ASCII only:
+    # a search for "đánh giá" would miss "ĐÁNH GIÁ". Python's is Unicode's; no index uses lower().
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 @cache

@@ -246,3 +246,28 @@ def test_bad_arguments_are_refused(seeded: dict[str, Any]) -> None:
         cursor = feed_page(s, FeedFilter(), sort="reach", page_size=2).next_cursor
         with pytest.raises(ValueError, match="another sort"):
             feed_page(s, FeedFilter(), sort="confidence_desc", after=cursor)
+
+
+def test_search_folds_case_beyond_ascii(db_url: str) -> None:
+    """Vietnamese capitals (Đ, Á) match their small letters on SQLite too, whose own lower() is ASCII-only."""
+    with session_scope(db_url) as s:
+        repo.sync_brands(s, brands=[repo.BrandSpec("A", "alpha")])
+        ids = repo.upsert_mentions(
+            s,
+            mentions=[
+                mention("vi1", "ĐÁNH GIÁ alpha: quá tệ", brands=["A"], author="Đức"),
+                mention("vi2", "alpha ổn", brands=["A"], author="lan"),
+            ],
+        )
+        repo.write_labels(s, labels=[label(i, "negative") for i in ids.values()])
+        found = {
+            needle: [m.text for m in feed_page(s, FeedFilter(search=needle)).mentions]
+            for needle in ("đánh giá", "Đánh", "QUÁ TỆ", "đức", "ỔN")
+        }
+    assert found == {
+        "đánh giá": ["ĐÁNH GIÁ alpha: quá tệ"],
+        "Đánh": ["ĐÁNH GIÁ alpha: quá tệ"],
+        "QUÁ TỆ": ["ĐÁNH GIÁ alpha: quá tệ"],
+        "đức": ["ĐÁNH GIÁ alpha: quá tệ"],  # the author's handle
+        "ỔN": ["alpha ổn"],
+    }
