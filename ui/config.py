@@ -18,6 +18,7 @@ from nlp.match import BrandQuery, QueryError
 from store.alerts import DEFAULT_SETTINGS as DEFAULT_ALERTS
 from store.alerts import AlertSettings
 from store.db import database_url
+from ui.config_attribution import CampaignsConfig
 
 DEFAULT_CONFIG_PATH = Path("brandpulse.toml")
 
@@ -218,6 +219,7 @@ class Config(_Strict):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
     pr: PrConfig = Field(default_factory=PrConfig)
+    campaigns: CampaignsConfig = Field(default_factory=CampaignsConfig)  # phases, UTM and code mapping
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     # The brand the dashboard's Overview opens on; after `brands`, so its validator sees them.

@@ -1,5 +1,12 @@
 """Campaigns: per campaign and influencer, raw and quality-weighted engagement side by side with cost, reach
-and revenue figures (ER, QW-ER, CPE, CPM, CTR, conversion rate, ROI, ROAS), and the posts behind them."""
+and revenue figures (ER, QW-ER, CPE, CPM, CTR, conversion rate, ROI, ROAS), and the posts behind them.
+
+Conversions and revenue come from the campaign file's columns, unless traffic or promo-code rows are
+attributed to the (campaign, influencer) in the period (``store.kpi.attributed``): then conversions = UTM
+conversions + code orders and revenue = UTM revenue + code revenue, in place of the file's (which may be a
+copy of the same figures: adding both would count them twice). Clicks stay the file's; where the file gives
+none, the attributed UTM sessions are the clicks. ROI and ROAS follow from that revenue and the file's cost.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
+from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
 from store.kpi.common import pct, ratio
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import Author, Brand, Campaign, Post
@@ -43,6 +51,11 @@ class CampaignPerformance:
     conversion_rate: float | None
     roi: float | None
     roas: float | None
+    clicks: int | None = None
+    conversions: int | None = None
+    revenue: float | None = None
+    sessions: int | None = None  # attributed UTM sessions (None: no traffic attributed)
+    results_source: str = "file"  # where conversions and revenue come from: "file" or "attributed"
 
 
 def campaign_performance(
@@ -52,12 +65,14 @@ def campaign_performance(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    attribution: AttributionRules | None = None,
 ) -> list[CampaignPerformance]:
     """One row per (campaign, influencer) of the brand, raw and quality-weighted side by side.
 
     ER by followers is the mean of per-post E / F × 100 (QW-ER likewise with QWE); cost, impressions, clicks,
     conversions and revenue are summed over the campaign's rows. A campaign row counts when its post was
-    published in the period, or, with no post date, when its start date is in the period.
+    published in the period, or, with no post date, when its start date is in the period. With
+    ``attribution``, attributed traffic and codes take precedence (see the module).
     """
     own_posts = (
         select(Campaign.post_id)
@@ -96,10 +111,28 @@ def campaign_performance(
         .group_by(Campaign.name, Campaign.influencer, Campaign.currency)
         .order_by(Campaign.name, Campaign.influencer, Campaign.currency)
     )
+    rows = session.execute(stmt).all()
+    found: dict[tuple[str, str | None], AttributedResult] = {}
+    if attribution is not None:
+        found = {
+            (r.campaign, r.influencer): r
+            for r in attributed_results(session, brand=brand, rules=attribution, since=since, until=until)
+        }
+    currencies: dict[tuple[str, str], int] = {}
+    for row in rows:
+        currencies[(row[0], row[1])] = currencies.get((row[0], row[1]), 0) + 1
     out = []
-    for row in session.execute(stmt).all():
+    for row in rows:
         name, infl, currency, posts, fol, e, qwe, er, qwer, cost, imp, clicks, conv, rev, views = row
         e, qwe, cost = int(e or 0), float(qwe or 0.0), float(cost or 0.0)
+        got = found.get((name, infl))
+        sessions = None
+        source = "file"
+        # Attributed money has no currency: it joins a pair that pays in one currency only.
+        if got is not None and currencies[(name, infl)] == 1:
+            sessions, conv, rev, source = got.sessions, got.conversions, got.revenue, "attributed"
+            if clicks is None and got.sessions:
+                clicks = got.sessions
         # CTR per impressions, or per views where the campaign file gives no impressions.
         ctr_base = float(imp) if imp else float(views or 0)
         out.append(
@@ -121,6 +154,11 @@ def campaign_performance(
                 conversion_rate=pct(float(conv or 0), float(clicks or 0)),
                 roi=pct(float(rev or 0.0) - cost, cost) if rev is not None else None,
                 roas=ratio(float(rev), cost) if rev is not None else None,
+                clicks=int(clicks) if clicks is not None else None,
+                conversions=int(conv) if conv is not None else None,
+                revenue=float(rev) if rev is not None else None,
+                sessions=sessions,
+                results_source=source,
             )
         )
     return out

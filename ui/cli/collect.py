@@ -1,5 +1,5 @@
 """Commands that bring data in and label it: ``crawl``, ``rematch``, ``label``, ``run`` and
-``import mentions|posts|campaigns``."""
+``import mentions|posts|campaigns|traffic|codes`` (the last two's commands: ``ui/cli/campaigns.py``)."""
 
 from __future__ import annotations
 
@@ -335,7 +335,7 @@ def _run_import(
     tz: str | None = None,
     date_order: DateOrder | None = None,
 ) -> None:
-    from crawler import imports
+    from crawler import import_attribution, imports
     from crawler.import_presets import import_options
 
     if not file.is_file():
@@ -344,6 +344,8 @@ def _run_import(
         "mentions": imports.MENTION_COLUMNS,
         "posts": imports.POST_COLUMNS,
         "campaigns": imports.CAMPAIGN_COLUMNS,
+        "traffic": import_attribution.TRAFFIC_COLUMNS,
+        "codes": import_attribution.CODE_COLUMNS,
     }[kind]
     try:
         options = import_options(
@@ -365,6 +367,8 @@ def _run_import(
         "mentions": imports.import_mentions,
         "posts": imports.import_posts,
         "campaigns": imports.import_campaigns,
+        "traffic": import_attribution.import_traffic,
+        "codes": import_attribution.import_codes,
     }[kind]
     with _progress(file) as report:
         options.progress = report
