@@ -51,7 +51,7 @@ MAX_PAYLOAD_VALUE_CHARS = 10_000
 MENTION_COLUMNS = (
     "platform", "external_id", "text", "kind", "url", "author", "author_followers", "published_at", "likes",
     "replies", "shares", "views", "post_url", "post_external_id", "parent_external_id", "lang", "sentiment",
-    "spam", "brands",
+    "spam", "brands", "country",
 )  # fmt: skip
 POST_COLUMNS = (
     "platform", "external_id", "url", "text", "author", "author_followers", "published_at", "likes",
@@ -315,7 +315,11 @@ def import_mentions(
             lang=val.string(row, "lang", max_chars=35),
             sentiment=val.sentiment(row),
             spam_score=val.spam(row),
-            extra={k: _extra(row, k) for k in ("shares", "views", "post_url") if not val.blank(row.get(k))},
+            extra={
+                k: _extra(row, k)
+                for k in ("shares", "views", "post_url", "country")
+                if not val.blank(row.get(k))
+            },
         )
         explicit = val.brand_names(row)
         item = imp.mention(item)
@@ -326,14 +330,19 @@ def import_mentions(
     def store(items: list[MentionItem]) -> int:
         with session_scope(url) as session:
             _attach_posts_by_url(session, items)
-            return len(repo.upsert_mentions(session, mentions=items))
+            return len(
+                repo.upsert_mentions(session, mentions=items, followers_source="import", seen_by=imp.run_id)
+            )
 
     opener = partial(opts.open, path, MENTION_COLUMNS, ("platform", "external_id", "text"))
     return imp.run(opener, convert, store)
 
 
 def _extra(row: dict[str, Any], col: str) -> Any:
-    """Extra columns kept with a mention: shares and views as counts, the post URL as text."""
+    """Extra columns kept with a mention: shares and views as counts, the post URL and the author's region
+    (``country``, an ISO 3166 code as the source gives it; influencer audience fit) as text."""
+    if col == "country":
+        return (val.string(row, col, max_chars=35) or "").upper() or None
     return val.string(row, col) if col == "post_url" else val.count(row, col)
 
 
@@ -409,9 +418,19 @@ def import_posts(
 
     def store(pairs: list[tuple[PostItem, MentionItem | None]]) -> int:
         with session_scope(url) as session:
-            ids = repo.upsert_posts(session, posts=[p for p, _ in pairs], snapshot="changed")
+            ids = repo.upsert_posts(
+                session,
+                posts=[p for p, _ in pairs],
+                snapshot="changed",
+                followers_source="import",
+                seen_by=imp.run_id,
+            )
             repo.upsert_mentions(
-                session, mentions=[m for _, m in pairs if m is not None], post_ids_by_key=ids
+                session,
+                mentions=[m for _, m in pairs if m is not None],
+                post_ids_by_key=ids,
+                followers_source="import",
+                seen_by=imp.run_id,
             )
         return len(pairs)
 

@@ -335,7 +335,7 @@ class StorePipeline:
         try:
             with session_scope(self.database_url) as session:
                 ids = repo.upsert_posts(session, posts=posts, crawl_run_id=self.run_id)
-                repo.upsert_mentions(session, mentions=mentions, post_ids_by_key=ids)
+                repo.upsert_mentions(session, mentions=mentions, post_ids_by_key=ids, seen_by=self.run_id)
                 self._progress(session, pending=len(posts) + len(mentions))
             self.stored += len(posts) + len(mentions)
         except Exception:
@@ -359,7 +359,7 @@ class StorePipeline:
                     if isinstance(item, PostItem):
                         repo.upsert_posts(session, posts=[item], crawl_run_id=self.run_id)
                     else:
-                        repo.upsert_mentions(session, mentions=[item])
+                        repo.upsert_mentions(session, mentions=[item], seen_by=self.run_id)
                 self.stored += 1
             except Exception as exc:  # noqa: BLE001 - quarantined with its reason
                 with session_scope(self.database_url) as session:

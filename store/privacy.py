@@ -4,11 +4,11 @@ and pseudonyms for authors in exports.
 Erasure deletes rows, never blanks them, and recounts every rollup the deleted rows counted in
 (``store.rollups.refresh_after_write``), so the KPIs afterwards equal those of a store that never held them.
 
-- ``forget_author``: the author's rows (every platform, or one), their mentions, their posts with everything
-  under them (comments by others included: a thread without its post is not kept), the label corrections of
-  those mentions, the posts' metric history, and quarantined records that name the author. A campaign row
-  that pointed at a deleted post keeps its own figures and reference, unjoined. Authors left with nothing
-  (a commenter whose only comment was under an erased post) go too.
+- ``forget_author``: the author's rows (every platform, or one) with their follower history, their mentions,
+  their posts with everything under them (comments by others included: a thread without its post is not
+  kept), the label corrections of those mentions, the posts' metric history, and quarantined records that
+  name the author. A campaign row that pointed at a deleted post keeps its own figures and reference,
+  unjoined. Authors left with nothing (a commenter whose only comment was under an erased post) go too.
 - ``prune_before``: mentions whose time (published, else first seen) is before the cutoff, posts before it
   with nothing left under them and no campaign, quarantined records kept before it, and authors left with
   nothing. Crawl runs (counts only) stay.
@@ -29,6 +29,7 @@ from sqlmodel import Session
 from store.models import (
     Author,
     AuthorSignal,
+    AuthorSnapshot,
     Campaign,
     LabelCorrection,
     Mention,
@@ -200,6 +201,8 @@ def _erase(
     refresh_after_write(session, post_ids=touched_posts - post_ids, author_ids=remaining_authors, keys=keys)
     for chunk in chunks(author_ids):
         session.execute(delete(AuthorSignal).where(AuthorSignal.author_id.in_(chunk)))
+        # Their follower history goes with them (SQLite does not enforce the ON DELETE CASCADE).
+        session.execute(delete(AuthorSnapshot).where(AuthorSnapshot.author_id.in_(chunk)))  # type: ignore[attr-defined]
         session.execute(delete(Author).where(Author.id.in_(chunk)))
     return Erased(
         mentions=len(mention_ids),

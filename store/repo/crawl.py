@@ -26,6 +26,7 @@ from store.models import (
     QuarantinedRecord,
 )
 from store.repo.brands import brand_ids, insert_brand_links, link_comments_to_post_brands
+from store.repo.snapshots import SnapshotSource, record_author_snapshots
 from store.sql import CHUNK, dialect_insert
 from store.timeutil import aware_as_utc, utcnow
 
@@ -183,12 +184,20 @@ def _upsert_authors(
 
 
 def upsert_posts(
-    session: Session, *, posts: Sequence[PostLike], crawl_run_id: int | None = None, snapshot: str = "always"
+    session: Session,
+    *,
+    posts: Sequence[PostLike],
+    crawl_run_id: int | None = None,
+    snapshot: str = "always",
+    followers_source: SnapshotSource = "crawl",
+    seen_by: int | None = None,
 ) -> dict[str, int]:
     """Insert or refresh posts (latest counts) and record a metric snapshot of each; returns key → id.
 
     Keys are ``"platform:external_id"``. ``snapshot="changed"`` records a snapshot only for new posts and
-    changed counts (file imports: importing the same file again changes nothing).
+    changed counts (file imports: importing the same file again changes nothing). Every follower count seen
+    is kept as an author snapshot of ``followers_source`` (``store.repo.snapshots``); ``seen_by`` is the run
+    (crawl or import) that saw it, ``crawl_run_id`` when not given.
     """
     if not posts:
         return {}
@@ -198,6 +207,7 @@ def upsert_posts(
     )
     if followers_changed:
         rollups.refresh_after_write(session, follower_author_ids=followers_changed)
+    _snapshot_followers(session, posts, authors, followers_source, seen_by or crawl_run_id)
     now = utcnow()
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for p in posts:  # the last item of a key wins within one batch
@@ -279,6 +289,23 @@ def upsert_posts(
     return ids
 
 
+def _snapshot_followers(
+    session: Session,
+    items: Sequence[PostLike] | Sequence[MentionLike],
+    authors: dict[tuple[str, str], int],
+    source: SnapshotSource,
+    run_id: int | None,
+) -> None:
+    """An author snapshot of every follower count the items carry."""
+    seen = [
+        (authors[(i.platform, i.author)], i.author_followers, aware_as_utc(i.published_at))
+        for i in items
+        if i.author and i.author_followers is not None and (i.platform, i.author) in authors
+    ]
+    if seen:
+        record_author_snapshots(session, seen=seen, source=source, run_id=run_id)
+
+
 def post_ids(session: Session, *, keys: Iterable[tuple[str, str]]) -> dict[str, int]:
     """Ids of already stored posts for (platform, external_id) keys."""
     out: dict[str, int] = {}
@@ -313,11 +340,13 @@ def upsert_mentions(
     *,
     mentions: Sequence[MentionLike],
     post_ids_by_key: dict[str, int] | None = None,
+    followers_source: SnapshotSource = "crawl",
+    seen_by: int | None = None,
 ) -> dict[str, int]:
     """Insert or refresh mentions; link brands; returns ``"platform:external_id"`` → id.
 
     Counts (likes, replies) are refreshed. A changed text clears the labels so the worker labels it again;
-    labels given by an import are kept.
+    labels given by an import are kept. Follower counts become author snapshots as in ``upsert_posts``.
     """
     if not mentions:
         return {}
@@ -330,6 +359,7 @@ def upsert_mentions(
     authors, followers_changed = _upsert_authors(
         session, ((m.platform, m.author, m.author_followers) for m in mentions if m.author)
     )
+    _snapshot_followers(session, mentions, authors, followers_source, seen_by)
     now = utcnow()
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     brands_by_key: dict[str, list[str]] = {}
