@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from store.kpi.attributed import AttributionRules
 from store.kpi.campaigns import campaign_performance
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, engagement_by_brand, qw_net_sentiment
 from store.kpi.response import DEFAULT_TARGET_HOURS, ResponseStats, response_report
@@ -22,9 +23,11 @@ def brand_report(
     until: date | datetime | None = None,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
     resolve_target_hours: float = DEFAULT_TARGET_HOURS,
+    attribution: AttributionRules | None = None,
 ) -> dict[str, Any]:
     """Every headline figure of a brand for a period (what ``brandpulse kpi --json`` prints); ``pr`` holds the
-    PR desk's response times (``store.kpi.response``) for the brand and per assignee."""
+    PR desk's response times (``store.kpi.response``) for the brand and per assignee; ``attribution``: the
+    rules mapping web traffic and promo codes to the campaigns (``store.kpi.attributed``)."""
     group = comparison_set(session, brand)
     pr = response_report(session, brand=brand, since=since, until=until, target_hours=resolve_target_hours)
     voice = {v.brand: v for v in share_of_voice(session, brands=group, since=since, until=until)}[brand]
@@ -54,7 +57,12 @@ def brand_report(
         "campaigns": [
             asdict(c)
             for c in campaign_performance(
-                session, brand=brand, since=since, until=until, low_effort_weight=low_effort_weight
+                session,
+                brand=brand,
+                since=since,
+                until=until,
+                low_effort_weight=low_effort_weight,
+                attribution=attribution,
             )
         ],
         "pr": {

@@ -9,7 +9,7 @@ import signal
 
 import typer
 
-from ui.cli import admin, collect, influencers, model, privacy, report
+from ui.cli import admin, campaigns, collect, model, privacy, report
 
 app = typer.Typer(
     help="brandpulse: social listening with honest numbers.",
@@ -32,8 +32,9 @@ app.command(name="export")(report.export)
 app.command(name="ui")(admin.ui)
 app.command(name="demo")(admin.demo)
 app.command(name="kpi")(report.kpi)
-app.command(name="influencers")(influencers.influencers)
 app.command(name="alerts")(report.alerts)
+app.command(name="phases")(campaigns.phases)
+app.command(name="compare")(campaigns.compare)
 app.command(name="eval")(model.eval_model)
 app.command(name="train")(model.train)
 app.command(name="bench")(model.bench)
@@ -46,6 +47,8 @@ db_app.command(name="current")(admin.db_current)
 import_app.command(name="mentions")(collect.import_mentions)
 import_app.command(name="posts")(collect.import_posts)
 import_app.command(name="campaigns")(collect.import_campaigns)
+import_app.command(name="traffic")(campaigns.import_traffic)
+import_app.command(name="codes")(campaigns.import_codes)
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:

@@ -228,6 +228,7 @@ def kpi(
                 since=d_since,
                 until=d_until,
                 resolve_target_hours=cfg.pr.resolve_target_hours,
+                attribution=cfg.campaigns.rules(),
             )
             if exclude_thread:  # the voice figures of the mentions that name the brand
                 report.update(named_only_figures(session, brand=brand, since=d_since, until=d_until))
