@@ -9,7 +9,7 @@ import signal
 
 import typer
 
-from ui.cli import admin, campaigns, collect, model, privacy, report
+from ui.cli import admin, campaigns, collect, influencers, model, privacy, report
 
 app = typer.Typer(
     help="brandpulse: social listening with honest numbers.",
@@ -32,6 +32,7 @@ app.command(name="export")(report.export)
 app.command(name="ui")(admin.ui)
 app.command(name="demo")(admin.demo)
 app.command(name="kpi")(report.kpi)
+app.command(name="influencers")(influencers.influencers)
 app.command(name="alerts")(report.alerts)
 app.command(name="phases")(campaigns.phases)
 app.command(name="compare")(campaigns.compare)
