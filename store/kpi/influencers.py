@@ -60,6 +60,22 @@ INFLUENCER_FORMULAS = {
     "target languages)",
 }
 
+
+@dataclass(frozen=True)
+class SafetyThresholds:
+    """When a brand-safety flag is raised: a share of negative or spam comments (0–100), an inflation."""
+
+    negative_share: float = 20.0
+    spam_share: float = 20.0
+    inflation: float = 1.5
+
+
+DEFAULT_SAFETY = SafetyThresholds()
+INFLUENCER_FORMULAS["flags"] = (
+    f"negative_comments: negative share ≥ {DEFAULT_SAFETY.negative_share:g} %; spam_comments: spam share ≥ "
+    f"{DEFAULT_SAFETY.spam_share:g} %; inflated_engagement: inflation ≥ {DEFAULT_SAFETY.inflation:g}"
+)
+
 # What public posts and comments cannot show, said on the page and in the CLI.
 NOT_SHOWN = (
     "Public posts and comments do not show an audience's age, gender or other demographics, nor "
@@ -76,18 +92,6 @@ SORT_KEYS = (
     "posts_per_week",
     "followers",
 )
-
-
-@dataclass(frozen=True)
-class SafetyThresholds:
-    """When a brand-safety flag is raised: a share of negative or spam comments (0–100), an inflation."""
-
-    negative_share: float = 20.0
-    spam_share: float = 20.0
-    inflation: float = 1.5
-
-
-DEFAULT_SAFETY = SafetyThresholds()
 
 
 @dataclass(frozen=True)
