@@ -53,7 +53,7 @@ def quarter(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.
 
 
 def _invoke(*args: str) -> str:
-    result = runner.invoke(app, [*args, "--config", str(Path("q") / "brandpulse.toml")])
+    result = runner.invoke(app, [*args, "--config", str(Path("q") / "campaign_quarter.toml")])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     return result.output
