@@ -31,7 +31,7 @@ RANKED = ["hana.glow (instagram)", "linh.beauty (instagram)", "deal.hunter.vn (i
 def dashboard(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'discover.db'}"
     ensure_schema(url)
-    config = shutil.copy(FIXTURE / "brandpulse.toml", tmp_path / "brandpulse.toml")  # the server's folder
+    config = shutil.copy(FIXTURE / "discover.toml", tmp_path / "brandpulse.toml")  # the server's folder
     runner = CliRunner()
     for kind, name in (("posts", "posts.csv"), ("mentions", "comments.jsonl")):
         result = runner.invoke(

@@ -51,7 +51,7 @@ def discover_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pyt
     url = migrated_db(request, tmp_path, "discover.db")
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
     monkeypatch.delenv("BRANDPULSE_CONFIG", raising=False)
-    shutil.copy(FIXTURE / "brandpulse.toml", tmp_path / "brandpulse.toml")
+    shutil.copy(FIXTURE / "discover.toml", tmp_path / "brandpulse.toml")
     monkeypatch.chdir(tmp_path)
     assert "10 rows, 10 stored, 0 quarantined" in _invoke("import", "posts", str(FIXTURE / "posts.csv"))
     assert "22 rows, 22 stored, 0 quarantined" in _invoke(

@@ -29,7 +29,7 @@ def discover_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'discover.db'}"
     ensure_schema(url)
     monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
-    shutil.copy(FIXTURE / "brandpulse.toml", tmp_path / "brandpulse.toml")  # the working folder (conftest)
+    shutil.copy(FIXTURE / "discover.toml", tmp_path / "brandpulse.toml")  # the working folder (conftest)
     runner = CliRunner()
     for kind, name in (("posts", "posts.csv"), ("mentions", "comments.jsonl")):
         result = runner.invoke(app, ["import", kind, str(FIXTURE / name)])
