@@ -98,6 +98,7 @@ page = st.navigation(
     [
         st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),
         st.Page("views/campaigns.py", title="Influencers & campaigns", icon=":material/campaign:"),
+        st.Page("views/compare.py", title="A/B comparison", icon=":material/compare_arrows:"),
         st.Page("views/discover.py", title="Discover creators", icon=":material/person_search:"),
         st.Page("views/negative_feed.py", title="Negative feed", icon=":material/report:"),
         st.Page("views/alerts.py", title="Alerts", icon=":material/notifications_active:"),

@@ -373,9 +373,12 @@ CAMPAIGN_FORMULAS = {
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def campaigns(url: str, brand: str, since: date | None, until: date | None) -> pd.DataFrame:
-    """``campaign_performance`` as a frame, one row per (campaign, influencer): ``CampaignPerformance``."""
+    """``campaign_performance`` as a frame, one row per (campaign, influencer): ``CampaignPerformance``;
+    conversions and revenue from attributed traffic and codes where ``[campaigns]`` maps them."""
+    cfg = _config()
+    rules = None if cfg is None else cfg.campaigns.rules()
     with session_scope(url) as session:
-        rows = kpi.campaign_performance(session, brand=brand, since=since, until=until)
+        rows = kpi.campaign_performance(session, brand=brand, since=since, until=until, attribution=rules)
     return _records_frame(rows, kpi.CampaignPerformance)
 
 

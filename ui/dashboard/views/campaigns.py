@@ -1,5 +1,6 @@
 """Influencers & campaigns: each (campaign, influencer) of a brand with raw and quality-weighted figures side
-by side, and a drill-down into one campaign post's comments with their quality weights and reason codes.
+by side, a drill-down into one campaign post's comments with their quality weights and reason codes, and the
+brand's figures before, during and after a campaign with a chart marking the windows (``store.kpi.phases``).
 
 The figures come from ``store.kpi.campaign_performance`` and ``store.kpi.post_comment_weights`` (the same
 QWE as the Overview); every column's tooltip gives its formula (``ui.dashboard.queries.CAMPAIGN_FORMULAS``).
@@ -12,7 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 from store import kpi
-from ui.dashboard import charts, queries, safe
+from ui.dashboard import campaign_charts, campaign_queries, charts, queries, safe
+from ui.dashboard.phase_table import PHASE_COLUMNS, phase_table
 
 F = queries.CAMPAIGN_FORMULAS
 HOW_TO_IMPORT = (
@@ -106,48 +108,65 @@ if unmatched:
     )
 if not posts:
     st.info("No stored campaign post to drill into for this brand and period.")
-    st.stop()
-
-
-def _label(post_id: int) -> str:
-    p = posts[post_id]
-    day = p.published_at.date().isoformat() if p.published_at else "no date"
-    parts = (p.campaign, p.influencer, day, p.title or p.url or p.post_ref or "")
-    return " · ".join(safe.isolate(part) for part in parts)
-
-
-post_id = st.selectbox("Campaign post", list(posts), format_func=_label, key="campaigns_post")
-post = posts[post_id]
-
-tiles = st.columns(5)
-for tile, (label, value, key) in zip(
-    tiles,
-    [
-        ("Raw engagement", charts.fmt_int(post.engagement), "post_engagement"),
-        ("QWE", charts.fmt_int(post.qwe), "post_qwe"),
-        ("Qualified share", charts.fmt_share(post.qualified_share), "qualified_share"),
-        ("Inflation", charts.fmt_ratio(post.inflation), "inflation"),
-        ("Comments stored", charts.fmt_int(post.comments_stored), "comments_stored"),
-    ],
-    strict=True,
-):
-    tile.metric(label, value, help=F[key], border=True)
-
-if post.comments_stored == 0:
-    st.caption("No comments stored for this post: s_p = 1, so its QWE is its raw engagement (unverified).")
 else:
-    comments = queries.comment_weights(url, post_id)
+
+    def _label(post_id: int) -> str:
+        p = posts[post_id]
+        day = p.published_at.date().isoformat() if p.published_at else "no date"
+        parts = (p.campaign, p.influencer, day, p.title or p.url or p.post_ref or "")
+        return " · ".join(safe.isolate(part) for part in parts)
+
+    post_id = st.selectbox("Campaign post", list(posts), format_func=_label, key="campaigns_post")
+    post = posts[post_id]
+
+    tiles = st.columns(5)
+    for tile, (label, value, key) in zip(
+        tiles,
+        [
+            ("Raw engagement", charts.fmt_int(post.engagement), "post_engagement"),
+            ("QWE", charts.fmt_int(post.qwe), "post_qwe"),
+            ("Qualified share", charts.fmt_share(post.qualified_share), "qualified_share"),
+            ("Inflation", charts.fmt_ratio(post.inflation), "inflation"),
+            ("Comments stored", charts.fmt_int(post.comments_stored), "comments_stored"),
+        ],
+        strict=True,
+    ):
+        tile.metric(label, value, help=F[key], border=True)
+
+    if post.comments_stored == 0:
+        st.caption(
+            "No comments stored for this post: s_p = 1, so its QWE is its raw engagement (unverified)."
+        )
+    else:
+        comments = queries.comment_weights(url, post_id)
+        st.dataframe(
+            comments[["published_at", "author", "text", "sentiment", "spam_score", "weight", "reasons"]],
+            hide_index=True,
+            key="campaigns_comments",
+            column_config={
+                "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+                "author": st.column_config.TextColumn("Author"),
+                "text": st.column_config.TextColumn("Comment", width="large"),
+                "sentiment": st.column_config.TextColumn("Sentiment"),
+                "spam_score": st.column_config.NumberColumn("p_spam", format="%.2f"),
+                "weight": _num("Weight q_c", "weight", "%.2f"),
+                "reasons": st.column_config.TextColumn("Reason codes", help=F["reasons"]),
+            },
+        )
+
+# ---------------------------------------------------------------- before, during and after a campaign
+
+st.subheader("Before, during and after", help=campaign_queries.PHASE_HELP)
+spans = {s.campaign: s for s in campaign_queries.campaign_spans(url, brand)}
+if not spans:
+    st.caption("No campaign of this brand has a start date or a stored post: no windows to compare.")
+else:
+    chosen = st.selectbox("Campaign", list(spans), key="campaigns_phase_campaign")
+    before_days, after_days = campaign_queries.phase_settings()
+    phased = campaign_queries.campaign_phases(url, brand, spans[chosen], before_days, after_days)
     st.dataframe(
-        comments[["published_at", "author", "text", "sentiment", "spam_score", "weight", "reasons"]],
-        hide_index=True,
-        key="campaigns_comments",
-        column_config={
-            "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
-            "author": st.column_config.TextColumn("Author"),
-            "text": st.column_config.TextColumn("Comment", width="large"),
-            "sentiment": st.column_config.TextColumn("Sentiment"),
-            "spam_score": st.column_config.NumberColumn("p_spam", format="%.2f"),
-            "weight": _num("Weight q_c", "weight", "%.2f"),
-            "reasons": st.column_config.TextColumn("Reason codes", help=F["reasons"]),
-        },
+        phase_table(phased), hide_index=True, key="campaigns_phase_table", column_config=PHASE_COLUMNS
     )
+    first, last = phased.phase("before").since, phased.phase("after").until
+    days = campaign_queries.daily_mentions(url, brand, first, last)
+    st.altair_chart(campaign_charts.phase_chart(days, phased), key="campaigns_phase_chart")
