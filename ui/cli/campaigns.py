@@ -33,7 +33,7 @@ def import_traffic(
     """Web-analytics traffic (GA4-style): date, source, medium, campaign, content, sessions, conversions,
     revenue. GA4's names ("Session source", "Session campaign", "Sessions", "Key events", "Total revenue")
     and utm_source / utm_medium / utm_campaign / utm_content are read as they are. Mapped to campaigns and
-    influencers through [campaigns] utm_campaign and utm_content in the configuration."""
+    influencers through \\[campaigns] utm_campaign and utm_content in the configuration."""
     _run_import("traffic", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
 
 
@@ -47,7 +47,7 @@ def import_codes(
     date_order: DateOrderOpt = None,
 ) -> None:
     """Promo-code redemptions: code, date, orders, revenue. Mapped to influencers (and campaigns) through
-    [[campaigns.codes]] prefixes in the configuration."""
+    \\[\\[campaigns.codes]] prefixes in the configuration."""
     _run_import("codes", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
 
 
@@ -67,7 +67,7 @@ def phases(
         typer.Option(
             min=1,
             max=366,
-            help="days before the start (default: [campaigns] before_days, else as long as the campaign)",
+            help="days before the start (default: \\[campaigns] before_days, else as long as the campaign)",
         ),
     ] = None,
     after_days: Annotated[
@@ -75,7 +75,7 @@ def phases(
         typer.Option(
             min=1,
             max=366,
-            help="days after the end (default: [campaigns] after_days, else as long as the campaign)",
+            help="days after the end (default: \\[campaigns] after_days, else as long as the campaign)",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
@@ -153,7 +153,7 @@ def compare(
     since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive")] = None,
     hours: Annotated[
-        str, typer.Option(help="posting-time buckets (--by hour): their start hours, in [ui] timezone")
+        str, typer.Option(help="posting-time buckets (--by hour): their start hours, in \\[ui] timezone")
     ] = "0,6,12,18",
     confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="confidence level")] = 0.95,
     seed: Annotated[int, typer.Option(help="the bootstrap's random seed")] = 21,

@@ -1,0 +1,34 @@
+"""Help texts keep their config section names: Rich reads an unescaped ``[campaigns]`` as markup and drops it
+("through [] prefixes"), so every ``[section]`` in a command's or option's help is written ``\\[section]``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.main
+
+from ui.cli.app import app
+
+# "[name]", "[name.sub]" or "[[name.sub]]" not preceded by a backslash; "[x>=1]"-style ranges are typer's own.
+UNESCAPED = re.compile(r"(?<!\\)\[\[?[a-z_]+(\.[a-z_]+)?\]")
+
+
+def _commands(group: Any, prefix: str = "") -> dict[str, Any]:
+    """Every command under ``group`` by its full name ("import codes")."""
+    found: dict[str, Any] = {}
+    for name, cmd in group.commands.items():
+        found[prefix + name] = cmd
+        if getattr(cmd, "commands", None):
+            found |= _commands(cmd, f"{prefix}{name} ")
+    return found
+
+
+def test_no_help_text_loses_a_section_name_to_markup() -> None:
+    commands = _commands(typer.main.get_command(app))
+    assert {"influencers", "phases", "compare", "import traffic", "import codes", "run"} <= set(commands)
+    bad = []
+    for name, cmd in commands.items():
+        texts = [cmd.help or ""] + [getattr(p, "help", None) or "" for p in cmd.params]
+        bad += [f"{name}: {m.group(0)}" for text in texts for m in UNESCAPED.finditer(text)]
+    assert not bad, f"escape these as \\[…] so Rich keeps them: {bad}"
