@@ -10,6 +10,11 @@ GA4's own column names are read as they are exported ("Session source", "Session
 "Key events", "Total revenue" ...), and so are the ``utm_*`` names; a combined "Session source / medium"
 column is split at " / ". ``--map`` wins over these names. Promo codes are stored upper-cased (codes are
 typed at checkout in any case). A date is a day in the import's time zone (``--tz``).
+
+A GA4 "Download CSV" file is read as exported: its ``#`` comment lines before the header are skipped, rows
+of any table after the first are quarantined (``crawler.import_reading``), and so is a totals row ("Grand
+total", "합계", "總計" ... in the date column, or a row with no date and no dimension): storing it would
+count every figure twice.
 """
 
 from __future__ import annotations
@@ -34,6 +39,11 @@ TRAFFIC_COLUMNS = (
 )  # fmt: skip
 CODE_COLUMNS = ("code", "date", "orders", "revenue")
 MAX_KEY_CHARS = 500  # a source, medium, campaign, content or code
+# What a report's totals row says in its first column, in the markets' languages (compared case-folded).
+TOTAL_WORDS = frozenset(
+    {"total", "totals", "grand total", "합계", "총계", "총합계", "總計", "总计", "合計", "合计"}
+    | {"tổng", "tổng cộng", "tổng số"}
+)
 
 # Header names of GA4 (Reports → Acquisition → Traffic acquisition; Explorations), of UTM-named exports
 # and of shop exports, and the column each is read as.
@@ -77,10 +87,16 @@ def with_aliases(options: ImportOptions, aliases: dict[str, str]) -> ImportOptio
     return options
 
 
-def _day(row: dict[str, Any], imp: _Importer, tz: Any) -> date:
-    """The row's day, as a date in the import's time zone (a GA4 date is the property's day)."""
+def _day(row: dict[str, Any], imp: _Importer, tz: Any, dimensions: tuple[str, ...] = ()) -> date:
+    """The row's day, as a date in the import's time zone (a GA4 date is the property's day). A totals row
+    is refused here: "Grand total" in the date column, or no date and none of ``dimensions``."""
+    value = row.get("date")
+    if isinstance(value, str) and " ".join(value.split()).casefold() in TOTAL_WORDS:
+        raise RowError("date", f"{val.show(value)} marks a totals row; left out so no figure counts twice")
     when = val.when(row, "date", imp.notation)
     if when is None:
+        if dimensions and all(val.blank(row.get(c)) for c in dimensions):
+            raise RowError("date", "is blank and so is every dimension: a totals row? Left out")
         raise RowError("date", "is required")
     return when.astimezone(tz).date()
 
@@ -101,7 +117,7 @@ def import_traffic(url: str, path: Path, *, options: ImportOptions) -> ImportRes
             left, _, right = combined.partition(" / ")
             source, medium = left.strip(), right.strip()
         traffic = TrafficRow(
-            day=_day(row, imp, opts.tz),
+            day=_day(row, imp, opts.tz, TRAFFIC_COLUMNS[1:5] + ("source_medium",)),
             source=source,
             medium=medium,
             campaign=_key(row, "campaign"),
@@ -119,7 +135,7 @@ def import_traffic(url: str, path: Path, *, options: ImportOptions) -> ImportRes
             return upsert_web_traffic(session, rows=rows)
 
     needed = ("date", ("sessions", "conversions", "revenue"))
-    opener = partial(opts.open, path, TRAFFIC_COLUMNS, needed)
+    opener = partial(opts.open, path, TRAFFIC_COLUMNS, needed, tables=True)
     return imp.run(opener, convert, store)
 
 

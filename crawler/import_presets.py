@@ -154,14 +154,18 @@ class ImportOptions:
     month_first: bool = False
     progress: Progress | None = None
 
-    def open(self, path: Path, columns: Collection[str], required: Collection[str]) -> OpenedFile:
-        """Check and open ``path`` for an import reading ``columns``, of which ``required`` are."""
+    def open(
+        self, path: Path, columns: Collection[str], required: Collection[str], *, tables: bool = False
+    ) -> OpenedFile:
+        """Check and open ``path`` for an import reading ``columns``, of which ``required`` are; ``tables``:
+        a report whose first table is the data (``open_file``)."""
         return open_file(
             path,
             self.column_map,
             columns=columns,
             required=self.required(required),
             encoding=self.encoding,
+            tables=tables,
         )
 
     def notation(self) -> Notation:

@@ -6,6 +6,12 @@ open, a header without a required column) is an ``ImportFileError`` with one cle
 anything is written. A problem with one row (broken quoting, a line that is not JSON, too many fields, a
 field over the size limit) becomes a row ``{"__error__": reason}`` that the importer quarantines, and
 reading goes on with the next row. The text encoding is settled first (``crawler/import_encoding.py``).
+
+A CSV's header is its first line that is neither blank nor a comment: lines starting with ``#`` before it are
+skipped (GA4's "Download CSV" opens with ``# Account: ...``, ``# Start date: ...``), unless they name a
+column the import reads (a header "#,platform,..."). Only lines before the header: a row of data starting
+with ``#`` is a hashtag. An import of one-table reports (``tables=True``: traffic) quarantines every row
+after its first table ends (at a ``#`` line, or a header row of a second table) instead of misreading it.
 """
 
 from __future__ import annotations
@@ -96,12 +102,14 @@ def open_file(
     columns: Collection[str] = (),
     required: Collection[Required] = (),
     encoding: str | None = None,
+    tables: bool = False,
 ) -> OpenedFile:
     """Check ``path`` and open its (row number, row) pairs; row numbers are as a person counts them (the
     CSV header and the sheet's first row are row 1; JSONL counts lines; a CSV record spanning lines has the
     number of its first line). ``columns`` are the names the import reads (to find a CSV's delimiter),
     ``required`` those a header must have (a tuple: one of them). Without ``encoding``, a CSV's encoding is
-    detected; a JSONL file is UTF-8 (or as its byte-order mark says)."""
+    detected; a JSONL file is UTF-8 (or as its byte-order mark says). ``tables``: the file is a report whose
+    first table is the data (rows of later tables are quarantined)."""
     rename = {k.strip(): v.strip() for k, v in (column_map or {}).items()}
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -132,7 +140,7 @@ def open_file(
             if kind == "jsonl":
                 rows = _jsonl_rows(fh, rename)
             else:
-                rows = _csv_rows(path, fh, found.codec, rename, columns, required)
+                rows = _csv_rows(path, fh, found.codec, rename, columns, required, tables=tables)
         except BaseException:
             fh.close()
             raise
@@ -275,31 +283,64 @@ def _csv_rows(
     rename: dict[str, str],
     columns: Collection[str],
     required: Collection[Required],
+    *,
+    tables: bool = False,
 ) -> Rows:
     # One field may be as long as a record may be (the text limit quarantines long texts with their reason).
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
     try:
-        first = fh.readline(MAX_RECORD_CHARS + 1).lstrip("\ufeff")
-        if not first.strip():
-            raise ImportFileError(f"{path.name} is empty: a CSV file starts with a header row")
-        delimiter = _delimiter(first, path.suffix.lower(), columns, rename)
-        fh.seek(0)
         if codec == "utf-8" and fh.read(1) != "\ufeff":
             fh.seek(0)
         lines = _Lines(fh)
+        number, first, comments = _header_line(path, lines, columns, rename)
+        delimiter = _delimiter(first, path.suffix.lower(), columns, rename)
+        lines.pending.append((number, first))  # read again, by csv, as the header
         try:
             header_fields = next(csv.reader(lines, delimiter=delimiter, strict=True))
         except (csv.Error, _RecordTooLong, StopIteration) as exc:
             raise ImportFileError(f"{path.name}: the header row cannot be read ({exc})") from None
         header = [column_name(h, rename) for h in header_fields]
-        _check_header(path, header, required)
+        _check_header(path, header, required, comments)
     except BaseException:
         fh.close()
         raise
-    return _csv_records(fh, lines, header, delimiter)
+    known = frozenset(columns) if tables else frozenset()
+    return _csv_records(fh, lines, header, delimiter, known, rename)
 
 
-def _check_header(path: Path, header: list[str], required: Collection[Required]) -> None:
+def _header_line(
+    path: Path, lines: _Lines, columns: Collection[str], rename: dict[str, str]
+) -> tuple[int, str, int]:
+    """The header's line number and text, and how many comment lines came before it."""
+    comments = 0
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            what = f"has only {comments} comment lines" if comments else "is empty"
+            raise ImportFileError(f"{path.name} {what}: a CSV file needs a header row") from None
+        except _RecordTooLong:
+            raise ImportFileError(
+                f"{path.name}: the header row cannot be read (longer than {MAX_RECORD_CHARS:,} characters)"
+            ) from None
+        number = lines.record[-1][0]
+        lines.start()
+        line = line.lstrip("\ufeff")
+        if not line.strip():
+            continue
+        if line.startswith("#") and not _names_columns(line, path.suffix.lower(), columns, rename):
+            comments += 1
+            continue
+        return number, line, comments
+
+
+def _names_columns(line: str, suffix: str, columns: Collection[str], rename: dict[str, str]) -> bool:
+    """Whether ``line``, split at its likeliest delimiter, names a column the import reads."""
+    fields = next(csv.reader([line], delimiter=_delimiter(line, suffix, columns, rename)), [])
+    return any(column_name(f, rename) in columns for f in fields)
+
+
+def _check_header(path: Path, header: list[str], required: Collection[Required], comments: int = 0) -> None:
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
@@ -308,17 +349,32 @@ def _check_header(path: Path, header: list[str], required: Collection[Required])
     alternatives = [(c,) if isinstance(c, str) else c for c in required]
     missing = [names for names in alternatives if not any(n in seen for n in names)]
     if missing:
-        found = ", ".join(h for h in header if h) or "none"
+        found = (", ".join(h for h in header if h) or "none")[:300]
+        if comments:  # say which line was taken for the header: the one after the comments
+            found += f"; the header is the line after {comments} comment lines"
         wanted = ", ".join(" or ".join(names) for names in missing)
         raise ImportFileError(
-            f"{path.name}: the header has no column {wanted} (columns found: {found[:300]}); rename a "
+            f"{path.name}: the header has no column {wanted} (columns found: {found}); rename a "
             f"column with --map 'Their name={missing[0][0]}', or give a constant with --set "
             f"{missing[0][0]}=VALUE"
         )
 
 
-def _csv_records(fh: IO[str], lines: _Lines, header: list[str], delimiter: str) -> Rows:
+def _csv_records(
+    fh: IO[str],
+    lines: _Lines,
+    header: list[str],
+    delimiter: str,
+    known: frozenset[str] = frozenset(),
+    rename: dict[str, str] | None = None,
+) -> Rows:
+    """The rows after the header. With ``known`` (the columns of a one-table report), the first table ends
+    at a ``#`` line or at a row naming two known columns (one, right after a blank line): a second table's
+    header. Its rows are quarantined, not read under the first table's header (GA4 puts chart data and
+    totals in further tables)."""
     width = len(header)
+    ended: int | None = None  # the line where the first table ended
+    gap = False  # the last line was blank
     with fh:
         lines.start()
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -349,6 +405,16 @@ def _csv_records(fh: IO[str], lines: _Lines, header: list[str], delimiter: str) 
             record = list(lines.record)
             lines.start()
             if not fields or all(not f.strip() for f in fields):
+                gap = True
+                continue
+            comment = (record[0][1] or "").startswith("#")
+            if known and ended is None and (comment or _table_header(fields, known, rename or {}, gap)):
+                ended = record[0][0]
+            gap = False
+            if ended is not None:
+                if not comment:
+                    why = f"part of a second table (from line {ended}); only the file's first table is read"
+                    yield record[0][0], {"__error__": why, "__raw__": fields}
                 continue
             single = len(record) == 1
             n, row = _row(record[0][0], fields, header, width)
@@ -360,6 +426,11 @@ def _csv_records(fh: IO[str], lines: _Lines, header: list[str], delimiter: str) 
                 row = {"__error__": f"unterminated quote: {why}", "__raw__": (record[0][1] or "")[:2000]}
                 reader = csv.reader(lines, delimiter=delimiter, strict=True)
             yield n, row
+
+
+def _table_header(fields: list[str], known: frozenset[str], rename: dict[str, str], gap: bool) -> bool:
+    names = sum(1 for f in fields if column_name(f, rename) in known)
+    return names >= 2 or (gap and names >= 1)
 
 
 def _row(n: int, fields: list[str], header: list[str], width: int) -> tuple[int, dict[str, Any]]:
