@@ -376,6 +376,27 @@ timezone = "UTC"
 # Response metrics: the share of negative mentions resolved within this many hours of being stored.
 resolve_target_hours = 24.0
 
+# Campaigns: the windows before and after a campaign that `brandpulse phases` compares with it (in days;
+# default: as long as the campaign), and how imported web traffic (`brandpulse import traffic`, GA4-style)
+# and promo codes (`brandpulse import codes`) map to campaigns and influencers. A traffic row's
+# utm_campaign names its campaign and its utm_content its influencer: by default the campaign of that name
+# and the influencer of that handle; map other values here. A promo code is the influencer's whose prefix it
+# starts with (the longest prefix wins). Mapping happens when figures are read: no re-import after a change.
+# [campaigns]
+# before_days = 14
+# after_days = 14
+#
+# [campaigns.utm_campaign]    # utm_campaign value = campaign name
+# glow_spring_26 = "Spring Glow"
+#
+# [campaigns.utm_content]     # utm_content value = influencer
+# minji_reel = "@minji"
+#
+# [[campaigns.codes]]         # one block per prefix
+# prefix = "MINJI"
+# influencer = "@minji"
+# campaign = "Spring Glow"    # optional: else the influencer's campaign running on the day of the order
+
 # Brands: a boolean query (AND, OR, NOT, parentheses, "quoted phrases"); case-insensitive, whole words
 # for Latin script, substrings for Korean and Chinese. Brands sharing a competitor_group are compared in
 # share of voice.

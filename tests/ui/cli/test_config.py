@@ -24,6 +24,30 @@ def test_init_writes_an_example_that_validates(tmp_path: Path) -> None:
     assert runner.invoke(app, ["init", str(path)]).exit_code != 0  # no silent overwrite
 
 
+def test_the_examples_commented_campaigns_section_loads_when_uncommented(tmp_path: Path) -> None:
+    """The [campaigns] block of the example, uncommented as a user would, is valid and maps as it says."""
+    lines = EXAMPLE_CONFIG.splitlines()
+    start = lines.index("# [campaigns]")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line[2:] if line.startswith("# ") else "")
+    path = tmp_path / "campaigns.toml"
+    path.write_text("\n".join(block) + "\n", encoding="utf-8")
+    cfg = load_config(path)
+    assert (cfg.campaigns.before_days, cfg.campaigns.after_days) == (14, 14)
+    rules = cfg.campaigns.rules()
+    assert rules.utm_campaign == (("glow_spring_26", "Spring Glow"),)
+    assert rules.utm_content == (("minji_reel", "@minji"),)
+    assert [(r.prefix, r.influencer, r.campaign) for r in rules.codes] == [("MINJI", "@minji", "Spring Glow")]
+    # Commented out, the example runs on the defaults: windows as long as the campaign, no mapping.
+    example = tmp_path / "example.toml"
+    example.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    assert load_config(example).campaigns.rules().codes == ()
+    assert "markets = [" in EXAMPLE_CONFIG and "regions = [" in EXAMPLE_CONFIG
+
+
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
