@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from crawler.parsing import from_unix, parse_count, parse_local_date, parse_relative
@@ -350,6 +350,24 @@ def when(row: dict[str, Any], col: str, notation: Notation | None = None) -> dat
     if parsed is None or not EARLIEST_TIME <= parsed < LATEST_TIME:
         raise RowError(col, f"{show(value)} is outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")
     return parsed
+
+
+def day_or_when(row: dict[str, Any], col: str, notation: Notation | None = None) -> datetime | None:
+    """``when`` for a start or end that is usually a date alone: a value at midnight in the import's zone
+    (a date, "2026-03-01") is that calendar day, stored as midnight UTC of it, as traffic days are
+    (``store.repo.traffic.day_start``); a value with another time keeps its zone conversion.
+
+    Without this, ``--tz Asia/Ho_Chi_Minh`` would store 2026-03-01 as 2026-02-28T17:00Z, and every reader
+    that takes the UTC date would start the campaign a day early.
+    """
+    notation = notation or Notation()
+    parsed = when(row, col, notation)
+    if parsed is None:
+        return None
+    local = parsed.astimezone(notation.tz)
+    if local.time() != time(0):
+        return parsed
+    return datetime(local.year, local.month, local.day, tzinfo=UTC)
 
 
 def _parse_when(value: Any, col: str, notation: Notation) -> datetime:

@@ -456,7 +456,7 @@ def import_campaigns(
             raise RowError("post_external_id", "post_external_id or post_url is required")
         brand = val.string(row, "brand", required=True, max_chars=val.MAX_BRAND_CHARS) or ""
         val.brand_names({"brands": brand})
-        start, end = val.when(row, "start", imp.notation), val.when(row, "end", imp.notation)
+        start, end = val.day_or_when(row, "start", imp.notation), val.day_or_when(row, "end", imp.notation)
         if start and end and end < start:
             raise RowError("end", "is before start")
         currency = val.string(row, "currency", max_chars=20)

@@ -218,3 +218,44 @@ def test_ab_influencers_intervals_and_verdicts(quarter: str) -> None:
     hours = _json("compare", "--brand", "Glow Lab", "--by", "hour")
     assert [g["group"] for g in hours["groups"]] == ["06–12", "18–24"]
     assert hours["comparisons"][0]["low"] == pytest.approx(-3.0)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty database and the fixture's configuration, no data imported."""
+    url = migrated_db(request, tmp_path, "tz.db")
+    monkeypatch.setenv("BRANDPULSE_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURE, tmp_path / "q")
+    return url
+
+
+def test_campaign_dates_east_of_utc_stay_their_calendar_days(empty_db: str, tmp_path: Path) -> None:
+    """Imported with --tz Asia/Ho_Chi_Minh (UTC+7). "Spring Glow" gives dates alone, 2026-02-01 to
+    2026-02-14: those calendar days, not 2026-01-31T17:00Z (local midnight in UTC, whose UTC date is the day
+    before). "Night Launch" gives times: 2026-03-01 06:00 +07 = 2026-02-28 23:00Z and 2026-03-03 23:00 +07 =
+    2026-03-03 16:00Z: a time keeps its zone conversion, so it runs 28 February - 3 March (4 days).
+
+    Windows as long as the campaign: Spring Glow 14 days → before 18-31 Jan, after 15-28 Feb;
+    Night Launch 4 days → before 24-27 Feb, after 4-7 Mar."""
+    (tmp_path / "c.csv").write_text(
+        "campaign,brand,influencer,platform,post_external_id,cost,currency,start,end\n"
+        "Spring Glow,Glow Lab,@minji,instagram,P1,600,USD,2026-02-01,2026-02-14\n"
+        "Night Launch,Glow Lab,@hana,instagram,P9,100,USD,2026-03-01 06:00,2026-03-03 23:00\n",
+        encoding="utf-8",
+    )
+    _invoke("import", "campaigns", str(tmp_path / "c.csv"), "--tz", "Asia/Ho_Chi_Minh")
+    found = {c["campaign"]: c for c in _json("phases", "--brand", "Glow Lab")["campaigns"]}
+    spring, night = found["Spring Glow"], found["Night Launch"]
+    assert (spring["starts_on"], spring["ends_on"]) == ("2026-02-01", "2026-02-14")
+    assert (spring["phases"]["before"]["since"], spring["phases"]["before"]["until"]) == (
+        "2026-01-18",
+        "2026-01-31",
+    )
+    assert (spring["phases"]["after"]["since"], spring["phases"]["after"]["until"]) == (
+        "2026-02-15",
+        "2026-02-28",
+    )
+    assert (night["starts_on"], night["ends_on"]) == ("2026-02-28", "2026-03-03")
+    assert night["phases"]["before"]["since"] == "2026-02-24"
+    assert night["phases"]["after"]["until"] == "2026-03-07"
