@@ -128,11 +128,12 @@ def campaign_units(
 
 
 def hour_bucket(hour: int, starts: Sequence[int] = DEFAULT_HOUR_BUCKETS) -> str:
-    """The bucket of an hour: ``hour_bucket(7)`` → "06–12"; the last bucket runs to 24."""
+    """The bucket of an hour: ``hour_bucket(7)`` → "06–12". The last bucket runs to the first start, past
+    midnight when that is not 0: ``hour_bucket(3, [6, 12, 18])`` → "18–06" (with a 0 start, "18–24")."""
     ordered = sorted(starts)
     start = max((s for s in ordered if s <= hour), default=ordered[-1])
     i = ordered.index(start)
-    end = ordered[i + 1] if i + 1 < len(ordered) else 24
+    end = ordered[i + 1] if i + 1 < len(ordered) else ordered[0] or 24
     return f"{start:02d}–{end:02d}"
 
 

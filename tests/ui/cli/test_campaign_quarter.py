@@ -259,3 +259,20 @@ def test_campaign_dates_east_of_utc_stay_their_calendar_days(empty_db: str, tmp_
     assert (night["starts_on"], night["ends_on"]) == ("2026-02-28", "2026-03-03")
     assert night["phases"]["before"]["since"] == "2026-02-24"
     assert night["phases"]["after"]["until"] == "2026-03-07"
+
+
+def test_ab_hour_buckets_wrap_past_midnight(quarter: str) -> None:
+    """--hours 6,12,18: the buckets are 06-12, 12-18 and 18-06 (18:00 to 06:00 the next morning, so it holds
+    03:00 too). minji posts at 10:00 UTC (06–12), hana at 18:30 and 19:00 (18–06), [ui] timezone UTC."""
+    from store.kpi.ab import hour_bucket
+
+    assert [hour_bucket(h, [6, 12, 18]) for h in (3, 6, 13, 18, 23)] == [
+        "18–06",
+        "06–12",
+        "12–18",
+        "18–06",
+        "18–06",
+    ]
+    assert hour_bucket(23) == "18–24"  # a 0 start: the last bucket ends at midnight
+    hours = _json("compare", "--brand", "Glow Lab", "--by", "hour", "--hours", "6,12,18")
+    assert [(g["group"], g["posts"]) for g in hours["groups"]] == [("06–12", 2), ("18–06", 2)]
