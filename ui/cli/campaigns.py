@@ -60,7 +60,7 @@ def _json(value: object) -> str:
 def phases(
     brand: Annotated[str, typer.Option(help="the brand")],
     campaign: Annotated[
-        list[str] | None, typer.Option("--campaign", "-c", help="only this campaign (repeatable)")
+        list[str] | None, typer.Option("--campaign", help="only this campaign (repeatable)")
     ] = None,
     before_days: Annotated[
         int | None,
