@@ -94,6 +94,8 @@ def phases(
     after = after_days or cfg.campaigns.after_days
     try:
         with session_scope(url) as session:
+            if brand not in {b for (b,) in session.execute(_brand_names())}:
+                raise KeyError(brand)  # campaign_spans finds no campaign for a brand it does not know
             spans = campaign_spans(session, brand=brand)
             if campaign:
                 missing = sorted(set(campaign) - {s.campaign for s in spans})

@@ -276,3 +276,14 @@ def test_ab_hour_buckets_wrap_past_midnight(quarter: str) -> None:
     assert hour_bucket(23) == "18–24"  # a 0 start: the last bucket ends at midnight
     hours = _json("compare", "--brand", "Glow Lab", "--by", "hour", "--hours", "6,12,18")
     assert [(g["group"], g["posts"]) for g in hours["groups"]] == [("06–12", 2), ("18–06", 2)]
+
+
+def test_phases_of_an_unknown_brand_fails_like_compare(empty_db: str) -> None:
+    """A misspelt brand is an error (exit 2, naming the known brands), not "no campaign"."""
+    for command in ("phases", "compare"):
+        extra = ["--by", "influencer"] if command == "compare" else []
+        result = runner.invoke(
+            app, [command, "--brand", "Nope", *extra, "--config", str(Path("q") / "campaign_quarter.toml")]
+        )
+        assert result.exit_code == 2, (command, result.output)
+        assert "unknown brand 'Nope'" in result.output and "no campaign" not in result.output
