@@ -125,10 +125,12 @@ def phases(
 def _print_phases(result) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from ui.cli.report import figure_text
 
-    table = Table(title=f"{result.brand} · {result.campaign} ({result.starts_on} – {result.ends_on})")
+    # Brand and campaign names are user data: Text, so "[bold]" in a name is shown, never rendered.
+    table = Table(title=Text(f"{result.brand} · {result.campaign} ({result.starts_on} – {result.ends_on})"))
     table.add_column("figure")
     for p in result.phases:
         table.add_column(f"{p.phase}\n{p.since} – {p.until}", justify="right")

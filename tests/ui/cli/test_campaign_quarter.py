@@ -287,3 +287,16 @@ def test_phases_of_an_unknown_brand_fails_like_compare(empty_db: str) -> None:
         )
         assert result.exit_code == 2, (command, result.output)
         assert "unknown brand 'Nope'" in result.output and "no campaign" not in result.output
+
+
+def test_phases_table_shows_markup_in_a_campaign_name_as_written(empty_db: str, tmp_path: Path) -> None:
+    """A campaign named "Spring [bold]Sale[/bold]": Rich would read the brackets as markup and print
+    "Spring Sale"; the table's title shows the name as the file gives it."""
+    (tmp_path / "c.csv").write_text(
+        "campaign,brand,influencer,platform,post_external_id,cost,currency,start,end\n"
+        "Spring [bold]Sale[/bold],Glow Lab,@minji,instagram,P1,600,USD,2026-02-01,2026-02-14\n",
+        encoding="utf-8",
+    )
+    _invoke("import", "campaigns", str(tmp_path / "c.csv"))
+    out = _invoke("phases", "--brand", "Glow Lab")
+    assert "Spring [bold]Sale[/bold] (2026-02-01 – 2026-02-14)" in out, out
