@@ -9,7 +9,9 @@ differences, and the plain-language verdict. Pure: numbers in, numbers out (stdl
 - Percentile bootstrap: ``resamples`` resamplings of the posts with replacement (each group on its own), the
   statistic of each, and its (1 − c)/2 and (1 + c)/2 percentiles (linear interpolation); a difference
   resamples both groups and takes the percentiles of statistic(b) − statistic(a). numpy's PCG64 generator
-  with ``seed``: the same data always gives the same interval. Fewer than 2 posts: no interval.
+  with ``seed``: the same data always gives the same interval. Fewer than ``MIN_BOOTSTRAP_POSTS`` (8) posts
+  in a group: no interval. With 2 posts a percentile bootstrap only ever sees 3 means, and its "interval" is
+  the two posts' values: it would call differences significant that no one could tell from 2 posts.
 - A difference is significant when its interval excludes 0.
 """
 
@@ -25,7 +27,7 @@ import numpy as np
 DEFAULT_CONFIDENCE = 0.95
 BOOTSTRAP_SEED = 21  # any fixed number: results are reproducible run to run
 BOOTSTRAP_RESAMPLES = 2000
-MIN_BOOTSTRAP_POSTS = 2
+MIN_BOOTSTRAP_POSTS = 8  # posts per group for a bootstrap interval (and so a verdict)
 
 Statistic = Callable[[np.ndarray], np.ndarray]  # (..., n, k) rows → (...) statistic
 
@@ -106,14 +108,16 @@ def bootstrap_interval(
     confidence: float = DEFAULT_CONFIDENCE,
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = BOOTSTRAP_SEED,
+    min_posts: int = MIN_BOOTSTRAP_POSTS,
 ) -> Interval | None:
-    """Percentile bootstrap interval of ``statistic`` over ``rows`` (one row per post).
+    """Percentile bootstrap interval of ``statistic`` over ``rows`` (one row per post); None for fewer than
+    ``min_posts`` rows.
 
-    >>> bootstrap_interval([[0.0], [10.0]])
+    >>> bootstrap_interval([[0.0], [10.0]], min_posts=2)
     Interval(low=0.0, high=10.0)
     """
     data = np.asarray(rows, dtype=float)
-    if len(data) < MIN_BOOTSTRAP_POSTS:
+    if len(data) < max(min_posts, 1):
         return None
     rng = np.random.default_rng(seed)
     return _percentiles(statistic(_resample(data, rng, resamples)), confidence)
@@ -127,10 +131,12 @@ def bootstrap_difference(
     confidence: float = DEFAULT_CONFIDENCE,
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = BOOTSTRAP_SEED,
+    min_posts: int = MIN_BOOTSTRAP_POSTS,
 ) -> Interval | None:
-    """Percentile bootstrap interval of statistic(b) − statistic(a), each group resampled on its own."""
+    """Percentile bootstrap interval of statistic(b) − statistic(a), each group resampled on its own; None
+    when either group has fewer than ``min_posts`` rows."""
     a, b = np.asarray(rows_a, dtype=float), np.asarray(rows_b, dtype=float)
-    if len(a) < MIN_BOOTSTRAP_POSTS or len(b) < MIN_BOOTSTRAP_POSTS:
+    if min(len(a), len(b)) < max(min_posts, 1):
         return None
     rng = np.random.default_rng(seed)
     diff = statistic(_resample(b, rng, resamples)) - statistic(_resample(a, rng, resamples))
@@ -154,8 +160,11 @@ def verdict(
     value_b: float | None,
     interval: Interval | None,
     confidence: float = DEFAULT_CONFIDENCE,
+    *,
+    why_not: str | None = None,
 ) -> str:
-    """The comparison in one sentence.
+    """The comparison in one sentence; ``why_not`` says why there is no figure or no interval (default:
+    "nothing to compare" / "too few data to tell ...").
 
     >>> verdict("QW-ER", "A", 2.0, "B", 4.1, Interval(-0.5, 4.6))
     "B's QW-ER is higher; the difference is not significant at 95 %."
@@ -163,14 +172,15 @@ def verdict(
     level = f"{confidence * 100:g} %"
     if value_a is None or value_b is None:
         missing = name_a if value_a is None else name_b
-        return f"No {label} for {missing}: nothing to compare."
+        return f"No {label} for {missing}: {why_not or 'nothing to compare'}."
     if value_a == value_b:
         head = f"{name_a} and {name_b} have the same {label}"
     else:
         higher = name_b if value_b > value_a else name_a
         head = f"{higher}'s {label} is higher"
     if interval is None:
-        return f"{head}; too few data to tell whether the difference is significant at {level}."
+        why_not = why_not or f"too few data to tell whether the difference is significant at {level}"
+        return f"{head}; {why_not}."
     if interval.excludes_zero():
         return f"{head}; the difference is significant at {level}."
     return f"{head}; the difference is not significant at {level}."

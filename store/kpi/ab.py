@@ -6,8 +6,9 @@ The posts are the brand's campaign rows with a stored post, in the period by the
 everywhere). Per group:
 
 - ER and QW-ER: the mean over posts of E / F × 100 and QWE / F × 100 (posts whose account has followers),
-  with a percentile bootstrap interval over posts;
-- CPE: Σ cost / Σ E over the group's posts, bootstrap interval;
+  with a percentile bootstrap interval over posts (from ``store.stats.MIN_BOOTSTRAP_POSTS`` = 8 posts per
+  group; below that no interval, and the verdict says too few posts, with the counts);
+- CPE: Σ cost / Σ E over the group's posts, bootstrap interval (likewise);
 - CTR: Σ clicks / Σ impressions × 100 (views where a row has no impressions), conversion rate:
   Σ conversions / Σ clicks × 100, over the rows that give both, with Wilson intervals.
 
@@ -240,14 +241,20 @@ def _compare(
 ) -> Comparison:
     (name_a, units_a), (name_b, units_b) = a, b
     ea, eb = _estimate(units_a, metric, opts), _estimate(units_b, metric, opts)
+    why_not = None
     if metric in WILSON_METRICS:
         (sa, na), (sb, nb) = _counts(units_a, metric), _counts(units_b, metric)
         ci = stats.newcombe_difference(sb, nb, sa, na, opts["confidence"])
         ci = stats.Interval(ci.low * 100.0, ci.high * 100.0) if ci else None
     else:
-        ci = stats.bootstrap_difference(
-            _rows(units_a, metric), _rows(units_b, metric), _statistic(metric), **opts
-        )
+        rows_a, rows_b = _rows(units_a, metric), _rows(units_b, metric)
+        ci = stats.bootstrap_difference(rows_a, rows_b, _statistic(metric), **opts)
+        if min(len(rows_a), len(rows_b)) < stats.MIN_BOOTSTRAP_POSTS:
+            why_not = (
+                f"too few posts to tell whether the difference is significant at "
+                f"{opts['confidence'] * 100:g} % ({name_a} {len(rows_a)}, {name_b} {len(rows_b)}; "
+                f"{stats.MIN_BOOTSTRAP_POSTS} per group needed)"
+            )
     diff = eb.value - ea.value if ea.value is not None and eb.value is not None else None
     return Comparison(
         metric=metric,
@@ -257,7 +264,9 @@ def _compare(
         low=ci.low if ci else None,
         high=ci.high if ci else None,
         significant=ci.excludes_zero() if ci and diff is not None else None,
-        verdict=stats.verdict(LABELS[metric], name_a, ea.value, name_b, eb.value, ci, opts["confidence"]),
+        verdict=stats.verdict(
+            LABELS[metric], name_a, ea.value, name_b, eb.value, ci, opts["confidence"], why_not=why_not
+        ),
     )
 
 

@@ -30,26 +30,34 @@ def test_newcombe_of_equal_proportions_is_symmetric_around_zero() -> None:
 
 
 def test_bootstrap_tiny_case_identical_groups_and_seed() -> None:
-    # Two posts 0 and 10: resampled means 0, 5, 10 with chances 1/4, 1/2, 1/4 → the 2.5th and 97.5th
-    # percentiles are 0 and 10.
-    assert stats.bootstrap_interval([[0.0], [10.0]]) == stats.Interval(0.0, 10.0)
+    # Two posts 0 and 10 (allowed here with min_posts=2): resampled means 0, 5, 10 with chances 1/4, 1/2,
+    # 1/4 → the 2.5th and 97.5th percentiles are 0 and 10: the interval is just the two posts' values.
+    assert stats.bootstrap_interval([[0.0], [10.0]], min_posts=2) == stats.Interval(0.0, 10.0)
+    # That is why the default asks for 8 posts per group: 2 (or 7) give no interval, 8 give one.
+    assert stats.MIN_BOOTSTRAP_POSTS == 8
+    assert stats.bootstrap_interval([[0.0], [10.0]]) is None
+    assert stats.bootstrap_interval([[float(i)] for i in range(7)]) is None
+    assert stats.bootstrap_interval([[float(i)] for i in range(8)]) is not None
+    assert stats.bootstrap_difference([[1.0]] * 8, [[2.0]] * 7) is None
     # One post: no interval; every post alike: no spread.
+    assert stats.bootstrap_interval([[3.0]], min_posts=1) == stats.Interval(3.0, 3.0)
     assert stats.bootstrap_interval([[3.0]]) is None
-    assert stats.bootstrap_interval([[2.0]] * 5) == stats.Interval(2.0, 2.0)
+    assert stats.bootstrap_interval([[2.0]] * 8) == stats.Interval(2.0, 2.0)
     # Identical groups: the difference's interval holds 0, and the verdict says the figures are the same.
-    group = [[1.0], [2.0], [4.0], [8.0]]
+    group = [[1.0], [2.0], [4.0], [8.0]] * 2
     diff = stats.bootstrap_difference(group, group)
     assert diff.low < 0 < diff.high
     assert stats.verdict("ER", "A", 3.75, "B", 3.75, diff) == (
         "A and B have the same ER; the difference is not significant at 95 %."
     )
     # The same seed, the same interval; ratio of sums with a zero denominator in a resample is left out.
-    assert stats.bootstrap_difference(group, [[3.0], [9.0]]) == stats.bootstrap_difference(
-        group, [[3.0], [9.0]]
+    assert stats.bootstrap_difference(group, [[3.0], [9.0]] * 4) == stats.bootstrap_difference(
+        group, [[3.0], [9.0]] * 4
     )
-    assert stats.bootstrap_interval([[1.0, 0.0], [2.0, 4.0]], stats.ratio_of_sums) == stats.Interval(
-        0.5, 0.75
-    )
+    # Resamples {1/0, 1/0} (0/0: left out), {1/0, 2/4} = 3/4, {2/4, 2/4} = 0.5.
+    assert stats.bootstrap_interval(
+        [[1.0, 0.0], [2.0, 4.0]], stats.ratio_of_sums, min_posts=2
+    ) == stats.Interval(0.5, 0.75)
 
 
 def test_verdict_wording() -> None:
@@ -60,3 +68,6 @@ def test_verdict_wording() -> None:
         "too few data to tell whether the difference is significant at 95 %."
     )
     assert stats.verdict("CPE", "A", None, "B", 2.0, None) == "No CPE for A: nothing to compare."
+    assert stats.verdict("ER", "A", 1.0, "B", 2.0, None, why_not="too few posts to tell (A 2, B 3)") == (
+        "B's ER is higher; too few posts to tell (A 2, B 3)."
+    )

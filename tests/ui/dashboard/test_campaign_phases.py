@@ -77,10 +77,13 @@ def test_phase_chart_marks_the_three_windows(quarter: str) -> None:
 
 
 def test_ab_page_verdicts(quarter: str) -> None:
-    """Influencers @hana (baseline, first in name order) and @minji: @hana's QW-ER is higher, not significant;
-    its CTR higher, significant."""
+    """Influencers @hana (baseline, first in name order) and @minji: @hana's QW-ER is higher, but 2 posts a
+    side are too few for a bootstrap verdict (8 per group); its CTR higher, significant (Wilson/Newcombe)."""
     at = _all_time("views/compare.py")
     verdicts = [t.value for t in at.text]
-    assert "@hana's QW-ER is higher; the difference is not significant at 95 %." in verdicts
+    assert (
+        "@hana's QW-ER is higher; too few posts to tell whether the difference is significant at 95 % "
+        "(@hana 2, @minji 2; 8 per group needed)."
+    ) in verdicts
     assert "@hana's CTR is higher; the difference is significant at 95 %." in verdicts
     assert len(at.get("vega_lite_chart")) == 5
