@@ -29,6 +29,7 @@ from crawler.import_presets import ImportOptions
 from crawler.import_reading import column_name
 from crawler.import_values import RowError
 from crawler.imports import ImportResult, _Importer
+from crawler.pipelines import MAX_KEY_BYTES
 from store.db import session_scope
 from store.repo.traffic import CodeRow, TrafficRow, upsert_code_redemptions, upsert_web_traffic
 
@@ -105,6 +106,19 @@ def _key(row: dict[str, Any], col: str) -> str:
     return val.string(row, col, max_chars=MAX_KEY_CHARS) or ""
 
 
+def _fits_index(row: TrafficRow) -> None:
+    """The four texts of the unique key must fit one index entry together (2,704 bytes on PostgreSQL): four
+    values of 500 Korean characters are 6,000 bytes, which SQLite would store and PostgreSQL refuse."""
+    sizes = {c: len(getattr(row, c).encode("utf-8")) for c in ("source", "medium", "campaign", "content")}
+    if sum(sizes.values()) > MAX_KEY_BYTES:
+        longest = max(sizes, key=lambda c: sizes[c])
+        raise RowError(
+            longest,
+            f"source + medium + campaign + content are {sum(sizes.values()):,} bytes together, over "
+            f"{MAX_KEY_BYTES:,}; this column is the longest ({sizes[longest]:,} bytes)",
+        )
+
+
 def import_traffic(url: str, path: Path, *, options: ImportOptions) -> ImportResult:
     """Web-analytics rows: date, source, medium, campaign, content, sessions, conversions, revenue."""
     opts = with_aliases(options, TRAFFIC_ALIASES)
@@ -126,6 +140,7 @@ def import_traffic(url: str, path: Path, *, options: ImportOptions) -> ImportRes
             conversions=val.count(row, "conversions") or 0,
             revenue=val.amount(row, "revenue") or 0.0,
         )
+        _fits_index(traffic)
         key = (traffic.day, traffic.source, traffic.medium, traffic.campaign, traffic.content)
         imp.first_time(("t", *key), n, "date, source, medium, campaign and content")
         return traffic

@@ -443,9 +443,11 @@ def raw_cases() -> list[RawCase]:
 
 
 def all_cases() -> tuple[list[RowCase], list[RawCase], list[FileCase]]:
+    from tests.corpus.bad_attribution import attribution_file_cases, code_cases, traffic_cases
     from tests.corpus.bad_files import file_cases
 
-    return row_cases(), raw_cases(), file_cases()
+    rows = row_cases() + traffic_cases() + code_cases()
+    return rows, raw_cases(), file_cases() + attribution_file_cases()
 
 
 def renderings(rows: list[RowCase]) -> int:

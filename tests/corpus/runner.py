@@ -9,7 +9,7 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,14 @@ from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from store.db import session_scope
-from store.models import Campaign, Mention, Post, QuarantinedRecord
+from store.models import Campaign, CodeRedemption, Mention, Post, QuarantinedRecord, WebTraffic
 from tests.corpus.bad_inputs import FORMATS, HEADER_CSV, FileCase, RawCase, RowCase, dumps_json_line
 
 KEY_COLUMNS = {"mentions": ("platform", "external_id", "text"), "posts": ("platform", "external_id", "text")}
 KEY_COLUMNS["campaigns"] = ("campaign", "brand", "influencer", "platform", "post_external_id")
+KEY_COLUMNS["traffic"] = ("date", "source", "medium", "campaign", "content")
+KEY_COLUMNS["codes"] = ("code", "date")
+KINDS = ("posts", "mentions", "campaigns", "traffic", "codes")
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -70,12 +73,21 @@ class _Planned:
 def _defaults(kind: str, fmt: str, i: int) -> dict[str, Any]:
     if kind == "campaigns":
         return {"campaign": f"camp-{fmt}-{i}"}
+    if kind == "traffic":  # stored under (campaign, content): one campaign per format's file
+        return {"campaign": f"corpus-{fmt}", "content": f"t{i}"}
+    if kind == "codes":
+        return {"code": f"{fmt}-{i}"}
     return {"platform": f"corpus-{fmt}", "external_id": f"{kind[0]}{i}"}
 
 
 def _key(kind: str, values: dict[str, Any], case: RowCase) -> tuple[str, ...]:
     if kind == "campaigns":
         return (str(values["campaign"]),)
+    if kind == "traffic":
+        content = case.stored_id if case.stored_id is not None else str(values["content"])
+        return (str(values["campaign"]).strip(), content)
+    if kind == "codes":
+        return ((case.stored_id if case.stored_id is not None else str(values["code"]).strip()).upper(),)
     ext = case.stored_id if case.stored_id is not None else str(values["external_id"]).strip()
     return (str(values["platform"]).strip(), ext)
 
@@ -88,10 +100,17 @@ def _cell(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _in_format(value: Any, fmt: str) -> Any:
+    return value.replace("{fmt}", fmt) if isinstance(value, str) else value
+
+
 def write_rows(kind: str, fmt: str, cases: list[RowCase], folder: Path) -> tuple[Path, list[_Planned]]:
     rows = []
     for i, case in enumerate(cases):
-        values = {"case": f"{kind}-{fmt}-{i}", **_defaults(kind, fmt, i), **case.values}
+        # "{fmt}" in a value names the format, so that a key a case sets is not shared by two formats' files
+        case = replace(case, stored_id=_in_format(case.stored_id, fmt))
+        given = {k: _in_format(v, fmt) for k, v in case.values.items()}
+        values = {"case": f"{kind}-{fmt}-{i}", **_defaults(kind, fmt, i), **given}
         rows.append((case, values))
     columns = ["case", *KEY_COLUMNS[kind]]
     columns += sorted({c for _, v in rows for c in v} - set(columns))
@@ -157,6 +176,10 @@ def _stored(url: str, kind: str) -> Counter[tuple[str, ...]]:
     with session_scope(url) as session:
         if kind == "campaigns":
             return Counter((name,) for (name,) in session.execute(select(Campaign.name)))
+        if kind == "traffic":
+            return Counter(tuple(r) for r in session.execute(select(WebTraffic.campaign, WebTraffic.content)))
+        if kind == "codes":
+            return Counter((code,) for (code,) in session.execute(select(CodeRedemption.code)))
         if kind == "posts":
             return Counter(tuple(r) for r in session.execute(select(Post.platform, Post.external_id)))
         rows = session.execute(select(Mention.platform, Mention.external_id).where(Mention.kind != "post"))
@@ -167,6 +190,11 @@ def _stored_values(url: str, kind: str, key: tuple[str, ...]) -> dict[str, Any]:
     with session_scope(url) as session:
         if kind == "campaigns":
             row: Any = session.execute(select(Campaign).where(Campaign.name == key[0])).scalar_one()
+        elif kind == "traffic":
+            where = (WebTraffic.campaign == key[0], WebTraffic.content == key[1])
+            row = session.execute(select(WebTraffic).where(*where)).scalar_one()
+        elif kind == "codes":
+            row = session.execute(select(CodeRedemption).where(CodeRedemption.code == key[0])).scalar_one()
         elif kind == "posts":
             row = session.execute(
                 select(Post).where(Post.platform == key[0], Post.external_id == key[1])
@@ -228,8 +256,8 @@ def run_rows(url: str, folder: Path, row_cases: list[RowCase], raw_cases: list[R
     """Every row and raw case, in one combined file per import kind and format."""
     figures = Figures(url.split(":", 1)[0], row_cases=len(row_cases), raw_cases=len(raw_cases))
     runner = CliRunner()
-    expected: dict[str, set[tuple[str, ...]]] = {"mentions": set(), "posts": set(), "campaigns": set()}
-    for kind in ("posts", "mentions", "campaigns"):
+    expected: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in KINDS}
+    for kind in KINDS:
         for fmt in FORMATS:
             cases = [c for c in row_cases if c.kind == kind and fmt in c.formats]
             if not cases:

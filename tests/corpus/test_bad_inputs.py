@@ -30,6 +30,12 @@ def test_the_corpus_is_large_and_covers_every_kind_of_trouble() -> None:
     expected = {"date", "count", "text", "id", "dup", "money", "quote", "fields", "size", "json", "encoding"}
     assert expected | {"structure", "xlsx", "platform", "url", "author", "label", "brands"} <= categories
     assert sum(not c.good for c in ROWS) >= 150 and sum(c.good for c in ROWS) >= 150
+    # The attribution imports (issue 21): their own rows, totals rows and GA4's file layout.
+    for kind in ("traffic", "codes"):
+        assert sum(not c.good for c in ROWS if c.kind == kind) >= 80, kind
+        assert sum(c.good for c in ROWS if c.kind == kind) >= 25, kind
+        assert sum(c.exit_code != 0 for c in FILES if c.kind == kind) >= 1, kind
+    assert {"totals", "dup"} <= {c.category.split("/")[0] for c in ROWS if c.kind == "traffic"}
 
 
 @pytest.mark.slow
