@@ -8,7 +8,9 @@ everywhere). Per group:
 - ER and QW-ER: the mean over posts of E / F × 100 and QWE / F × 100 (posts whose account has followers),
   with a percentile bootstrap interval over posts (from ``store.stats.MIN_BOOTSTRAP_POSTS`` = 8 posts per
   group; below that no interval, and the verdict says too few posts, with the counts);
-- CPE: Σ cost / Σ E over the group's posts, bootstrap interval (likewise);
+- CPE: Σ cost / Σ E over the group's posts, bootstrap interval (likewise). Costs in different currencies
+  are never added or compared: a group whose posts are paid in several currencies has no CPE, nor has a
+  comparison of groups paid in different ones, and the verdict says so;
 - CTR: Σ clicks / Σ impressions × 100 (views where a row has no impressions), conversion rate:
   Σ conversions / Σ clicks × 100, over the rows that give both, with Wilson intervals.
 
@@ -53,6 +55,7 @@ class CampaignUnit:
     qwe: float
     followers: int | None
     cost: float
+    currency: str | None
     impressions: int | None
     views: int | None
     clicks: int | None
@@ -93,6 +96,7 @@ def campaign_units(
             pq.c.qwe,
             Author.followers,
             Campaign.cost,
+            Campaign.currency,
             Campaign.impressions,
             Post.views,
             Campaign.clicks,
@@ -119,10 +123,11 @@ def campaign_units(
             qwe=float(r[7] or 0.0),
             followers=int(r[8]) if r[8] is not None else None,
             cost=float(r[9] or 0.0),
-            impressions=r[10],
-            views=r[11],
-            clicks=r[12],
-            conversions=r[13],
+            currency=r[10],
+            impressions=r[11],
+            views=r[12],
+            clicks=r[13],
+            conversions=r[14],
         )
         for r in session.execute(stmt).all()
     ]
@@ -171,6 +176,7 @@ class GroupFigures:
     group: str
     posts: int
     estimates: dict[str, Estimate]
+    currency: str | None = None  # the costs' currency (CPE's unit); None: none given, or several
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,17 @@ def _statistic(metric: str) -> stats.Statistic:
     return stats.ratio_of_sums if metric == "cpe" else stats.mean_of_first
 
 
+def _currencies(units: Sequence[CampaignUnit]) -> set[str | None]:
+    return {u.currency for u in units}
+
+
+def _currency_text(currencies: set[str | None]) -> str:
+    return ", ".join(sorted(c or "none given" for c in currencies))
+
+
 def _estimate(units: Sequence[CampaignUnit], metric: str, opts: dict[str, Any]) -> Estimate:
+    if metric == "cpe" and len(_currencies(units)) > 1:
+        return Estimate(None, None, None, len(units), "bootstrap")  # costs in different currencies
     if metric in WILSON_METRICS:
         s, n = _counts(units, metric)
         ci = stats.wilson(s, n, opts["confidence"])
@@ -242,6 +258,22 @@ def _compare(
     (name_a, units_a), (name_b, units_b) = a, b
     ea, eb = _estimate(units_a, metric, opts), _estimate(units_b, metric, opts)
     why_not = None
+    if metric == "cpe":
+        ca, cb = _currencies(units_a), _currencies(units_b)
+        for name, cs in ((name_a, ca), (name_b, cb)):
+            if len(cs) > 1:
+                why_not = f"costs are in different currencies ({_currency_text(cs)})"
+                return Comparison(
+                    metric, name_a, name_b, None, None, None, None, f"No CPE for {name}: {why_not}."
+                )
+        if ca and cb and ca != cb:
+            why_not = (
+                f"costs are in different currencies ({name_a} {_currency_text(ca)}, {name_b} "
+                f"{_currency_text(cb)})"
+            )
+            return Comparison(
+                metric, name_a, name_b, None, None, None, None, f"No CPE comparison: {why_not}."
+            )
     if metric in WILSON_METRICS:
         (sa, na), (sb, nb) = _counts(units_a, metric), _counts(units_b, metric)
         ci = stats.newcombe_difference(sb, nb, sa, na, opts["confidence"])
@@ -295,7 +327,9 @@ def compare_groups(
     for name in names:
         members = found.get(name, [])
         estimates = {m: _estimate(members, m, opts) for m in METRICS}
-        result.groups.append(GroupFigures(name, len(members), estimates))
+        currencies = _currencies(members)
+        currency = next(iter(currencies)) if len(currencies) == 1 else None
+        result.groups.append(GroupFigures(name, len(members), estimates, currency))
     for other in names[1:]:
         for m in METRICS:
             base = (names[0], found.get(names[0], []))

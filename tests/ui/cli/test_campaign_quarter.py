@@ -302,3 +302,30 @@ def test_phases_table_shows_markup_in_a_campaign_name_as_written(empty_db: str, 
     _invoke("import", "campaigns", str(tmp_path / "c.csv"))
     out = _invoke("phases", "--brand", "Glow Lab")
     assert "Spring [bold]Sale[/bold] (2026-02-01 – 2026-02-14)" in out, out
+
+
+def test_ab_cpe_never_adds_or_compares_costs_in_different_currencies(quarter: str, tmp_path: Path) -> None:
+    """A second campaign, "Autumn Glow", paid in KRW: @yuna on P3 (E 200) for 150,000 KRW, and @minji on P1
+    (E 500) for 700,000 KRW. @minji's posts are then paid in USD (P1 600, P2 400) and KRW (P1 700,000):
+    Σ cost 701,000 / Σ E 1,300 would mix dollars and won, so @minji has no CPE. @hana (USD, 1.667) against
+    @yuna (KRW, 150,000 / 200 = 750): each has a CPE, but they are not compared."""
+    (tmp_path / "autumn.csv").write_text(
+        "campaign,brand,influencer,platform,post_external_id,cost,currency\n"
+        "Autumn Glow,Glow Lab,@yuna,instagram,P3,150000,KRW\n"
+        "Autumn Glow,Glow Lab,@minji,instagram,P1,700000,KRW\n",
+        encoding="utf-8",
+    )
+    _invoke("import", "campaigns", str(tmp_path / "autumn.csv"))
+    ab = _json("compare", "--brand", "Glow Lab", "--by", "influencer", "-g", "@hana", "-g", "@yuna")
+    groups = {g["group"]: g for g in ab["groups"]}
+    assert groups["@hana"]["estimates"]["cpe"]["value"] == pytest.approx(500 / 300)
+    assert groups["@yuna"]["estimates"]["cpe"]["value"] == pytest.approx(750.0)
+    assert (groups["@hana"]["currency"], groups["@yuna"]["currency"]) == ("USD", "KRW")
+    (cpe,) = [c for c in ab["comparisons"] if c["metric"] == "cpe"]
+    assert (cpe["difference"], cpe["low"], cpe["significant"]) == (None, None, None)
+    assert cpe["verdict"] == "No CPE comparison: costs are in different currencies (@hana USD, @yuna KRW)."
+    mixed = _json("compare", "--brand", "Glow Lab", "--by", "influencer", "-g", "@minji", "-g", "@hana")
+    minji = next(g for g in mixed["groups"] if g["group"] == "@minji")
+    assert (minji["posts"], minji["currency"], minji["estimates"]["cpe"]["value"]) == (3, None, None)
+    (cpe,) = [c for c in mixed["comparisons"] if c["metric"] == "cpe"]
+    assert cpe["verdict"] == "No CPE for @minji: costs are in different currencies (KRW, USD)."
