@@ -12,7 +12,13 @@ everywhere). Per group:
   are never added or compared: a group whose posts are paid in several currencies has no CPE, nor has a
   comparison of groups paid in different ones, and the verdict says so;
 - CTR: Σ clicks / Σ impressions × 100 (views where a row has no impressions), conversion rate:
-  Σ conversions / Σ clicks × 100, over the rows that give both, with Wilson intervals.
+  Σ conversions / Σ clicks × 100, over the rows that give both, with Wilson intervals. Conversions follow
+  ``campaign_performance``'s precedence, so ``kpi`` and ``compare`` give one conversion rate: traffic and
+  codes attributed to a (campaign, influencer) replace the file's conversions of that pair. Attribution is
+  per pair, not per post, so it counts only in a group that holds all the pair's posts (always, by
+  influencer; by post, format or hour, a pair whose posts fall in several groups keeps the file's per-post
+  conversions). Its clicks are the pair's file clicks, else the attributed sessions.
+  ``GroupFigures.conversions_source`` says which ("attributed", "file" or "attributed and file").
 
 Each group after the first (the baseline) is compared with it: the difference group − baseline with a
 bootstrap interval (rates over posts) or Newcombe's interval (proportions), and ``store.stats.verdict``.
@@ -21,7 +27,7 @@ bootstrap interval (rates over posts) or Newcombe's interval (proportions), and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -29,6 +35,7 @@ from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from store import stats
+from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
 from store.kpi.campaigns import _campaign_in_period
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import POST_KINDS, Author, Brand, Campaign, Mention, Post
@@ -60,6 +67,10 @@ class CampaignUnit:
     views: int | None
     clicks: int | None
     conversions: int | None
+    # The pair's attributed traffic and codes (None: none, or the pair pays in several currencies, as in
+    # campaign_performance), and how many posts the pair has in the period.
+    attributed: AttributedResult | None = None
+    pair_posts: int = 1
 
     @property
     def views_or_impressions(self) -> int | None:
@@ -73,8 +84,10 @@ def campaign_units(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     low_effort_weight: float = DEFAULT_LOW_EFFORT_WEIGHT,
+    attribution: AttributionRules | None = None,
 ) -> list[CampaignUnit]:
-    """The brand's campaign rows with a stored post, in the period, with each post's figures."""
+    """The brand's campaign rows with a stored post, in the period, with each post's figures and, with
+    ``attribution``, their (campaign, influencer)'s attributed results."""
     own = (
         select(Campaign.post_id)
         .join(Brand, Brand.id == Campaign.brand_id)
@@ -111,7 +124,7 @@ def campaign_units(
         .where(Brand.name == brand, _campaign_in_period(since, until))
         .order_by(Campaign.name, Campaign.influencer, Campaign.post_ref)
     )
-    return [
+    units = [
         CampaignUnit(
             campaign=r[0],
             influencer=r[1],
@@ -131,6 +144,20 @@ def campaign_units(
         )
         for r in session.execute(stmt).all()
     ]
+    pairs: dict[tuple[str, str], list[CampaignUnit]] = {}
+    for u in units:
+        pairs.setdefault((u.campaign, u.influencer), []).append(u)
+    found: dict[tuple[str, str | None], AttributedResult] = {}
+    if attribution is not None:
+        found = {
+            (r.campaign, r.influencer): r
+            for r in attributed_results(session, brand=brand, rules=attribution, since=since, until=until)
+        }
+    out = []
+    for key, members in pairs.items():
+        got = found.get(key) if len({u.currency for u in members}) == 1 else None
+        out += [replace(u, attributed=got, pair_posts=len(members)) for u in members]
+    return out
 
 
 def hour_bucket(hour: int, starts: Sequence[int] = DEFAULT_HOUR_BUCKETS) -> str:
@@ -177,6 +204,7 @@ class GroupFigures:
     posts: int
     estimates: dict[str, Estimate]
     currency: str | None = None  # the costs' currency (CPE's unit); None: none given, or several
+    conversions_source: str = "file"  # "attributed", "file" or "attributed and file" (see the module)
 
 
 @dataclass(frozen=True)
@@ -214,12 +242,40 @@ def _rows(units: Sequence[CampaignUnit], metric: str) -> list[list[float]]:
     return [[u.cost, float(u.engagement)] for u in units]  # cpe
 
 
+def _conversion_pairs(units: Sequence[CampaignUnit]) -> tuple[list[tuple[int | None, int | None]], set[str]]:
+    """(conversions, clicks) per post, or per (campaign, influencer) where its attributed results count
+    (see the module), and where they came from."""
+    pairs: dict[tuple[str, str], list[CampaignUnit]] = {}
+    for u in units:
+        pairs.setdefault((u.campaign, u.influencer), []).append(u)
+    out: list[tuple[int | None, int | None]] = []
+    sources = set()
+    for members in pairs.values():
+        got = members[0].attributed
+        if got is not None and len(members) == members[0].pair_posts:
+            clicks = [u.clicks for u in members if u.clicks is not None]
+            out.append((got.conversions, sum(clicks) if clicks else got.sessions or None))
+            sources.add("attributed")
+        else:
+            out += [(u.conversions, u.clicks) for u in members]
+            sources.add("file")
+    return out, sources
+
+
+def _conversions_source(units: Sequence[CampaignUnit]) -> str:
+    sources = _conversion_pairs(units)[1] or {"file"}
+    return " and ".join(sorted(sources))
+
+
 def _counts(units: Sequence[CampaignUnit], metric: str) -> tuple[int, int]:
     """(successes, trials) of a proportion over the rows that give both."""
-    s_attr, n_attr = WILSON_METRICS[metric]
-    pairs = [(getattr(u, s_attr), getattr(u, n_attr)) for u in units]
-    pairs = [(s, n) for s, n in pairs if s is not None and n is not None]
-    return sum(s for s, _ in pairs), sum(n for _, n in pairs)
+    if metric == "conversion_rate":
+        pairs = _conversion_pairs(units)[0]
+    else:
+        s_attr, n_attr = WILSON_METRICS[metric]
+        pairs = [(getattr(u, s_attr), getattr(u, n_attr)) for u in units]
+    both = [(s, n) for s, n in pairs if s is not None and n is not None]
+    return sum(s for s, _ in both), sum(n for _, n in both)
 
 
 def _statistic(metric: str) -> stats.Statistic:
@@ -329,7 +385,8 @@ def compare_groups(
         estimates = {m: _estimate(members, m, opts) for m in METRICS}
         currencies = _currencies(members)
         currency = next(iter(currencies)) if len(currencies) == 1 else None
-        result.groups.append(GroupFigures(name, len(members), estimates, currency))
+        source = _conversions_source(members)
+        result.groups.append(GroupFigures(name, len(members), estimates, currency, source))
     for other in names[1:]:
         for m in METRICS:
             base = (names[0], found.get(names[0], []))

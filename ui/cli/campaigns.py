@@ -190,7 +190,9 @@ def compare(
     with session_scope(url) as session:
         if brand not in {b for (b,) in session.execute(_brand_names())}:
             raise unknown_brand(brand, url, config, cfg)
-        units = campaign_units(session, brand=brand, since=d_since, until=d_until)
+        units = campaign_units(
+            session, brand=brand, since=d_since, until=d_until, attribution=cfg.campaigns.rules()
+        )
     result = compare_groups(
         units,
         brand=brand,

@@ -92,6 +92,7 @@ def ab_groups(url: str, brand: str, by: str, since: date | None, until: date | N
 def ab_compare(
     url: str, brand: str, by: str, groups: tuple[str, ...], since: date | None, until: date | None
 ) -> ab.ABResult:
+    rules = attribution_rules()  # conversions as the Campaigns page counts them
     with session_scope(url) as session:
-        units = ab.campaign_units(session, brand=brand, since=since, until=until)
+        units = ab.campaign_units(session, brand=brand, since=since, until=until, attribution=rules)
     return ab.compare_groups(units, brand=brand, by=by, groups=list(groups), tz=_zone())

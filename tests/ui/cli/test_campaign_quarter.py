@@ -173,8 +173,9 @@ def test_ab_influencers_intervals_and_verdicts(quarter: str) -> None:
     group): a bootstrap of two posts only ever sees their two values and their mean, so its interval would
     be the two posts' values ([3, 5] and [2, 4] for ER) and it would call CPE's difference [0.167, 0.8]
     "significant" from 2 posts a side. No interval; the verdict says so, with the counts.
-    CTR: minji 500 / 30,000, hana 300 / 12,000 (Wilson); conversion rate (the file's per-post counts):
-    minji 14 / 500, hana 15 / 300."""
+    CTR: minji 500 / 30,000, hana 300 / 12,000 (Wilson); conversion rate as kpi counts it (attributed
+    conversions over the file's clicks, see test_roi_per_influencer_from_traffic_and_codes): minji 15 / 500,
+    hana 7 / 300 (the file's own 14 / 500 and 15 / 300 give way)."""
     ab = _json("compare", "--brand", "Glow Lab", "--by", "influencer", "-g", "@minji", "-g", "@hana")
     assert (ab["seed"], ab["resamples"], ab["confidence"]) == (21, 2000, 0.95)
     groups = {g["group"]: g["estimates"] for g in ab["groups"]}
@@ -190,10 +191,10 @@ def test_ab_influencers_intervals_and_verdicts(quarter: str) -> None:
     assert (minji["ctr"]["low"], minji["ctr"]["high"]) == pytest.approx((1.528, 1.818), abs=5e-4)
     assert (minji["ctr"]["low"], minji["ctr"]["high"]) == pytest.approx(_wilson(500, 30_000))
     assert (hana["ctr"]["low"], hana["ctr"]["high"]) == pytest.approx(_wilson(300, 12_000))
-    assert (minji["conversion_rate"]["value"], hana["conversion_rate"]["value"]) == pytest.approx((2.8, 5.0))
-    assert (hana["conversion_rate"]["low"], hana["conversion_rate"]["high"]) == pytest.approx(
-        _wilson(15, 300)
+    assert (minji["conversion_rate"]["value"], hana["conversion_rate"]["value"]) == pytest.approx(
+        (3.0, 7 / 300 * 100)
     )
+    assert (hana["conversion_rate"]["low"], hana["conversion_rate"]["high"]) == pytest.approx(_wilson(7, 300))
     comp = {c["metric"]: c for c in ab["comparisons"]}
     too_few = "too few posts to tell whether the difference is significant at 95 % (@minji 2, @hana 2; 8 per "
     assert comp["er"]["verdict"] == f"@minji's ER is higher; {too_few}group needed)."
@@ -329,3 +330,20 @@ def test_ab_cpe_never_adds_or_compares_costs_in_different_currencies(quarter: st
     assert (minji["posts"], minji["currency"], minji["estimates"]["cpe"]["value"]) == (3, None, None)
     (cpe,) = [c for c in mixed["comparisons"] if c["metric"] == "cpe"]
     assert cpe["verdict"] == "No CPE for @minji: costs are in different currencies (KRW, USD)."
+
+
+def test_ab_conversion_rate_is_kpis(quarter: str) -> None:
+    """One conversion rate per influencer: compare --by influencer gives kpi's (attributed conversions over
+    the file's clicks: @minji 15 / 500 = 3 %, @hana 7 / 300 = 2.33 %), source "attributed". Attribution is per
+    (campaign, influencer), not per post: by post each group holds one of a pair's two posts, so the file's
+    per-post counts stay (P1 10 / 400 = 2.5 %, P4 3 / 60 = 5 %), source "file"."""
+    kpi = {c["influencer"]: c for c in _json("kpi", "--brand", "Glow Lab")["campaigns"]}
+    ab = _json("compare", "--brand", "Glow Lab", "--by", "influencer")
+    for g in ab["groups"]:
+        assert g["estimates"]["conversion_rate"]["value"] == pytest.approx(kpi[g["group"]]["conversion_rate"])
+        assert g["conversions_source"] == "attributed"
+    assert [g["estimates"]["conversion_rate"]["n"] for g in ab["groups"]] == [300, 500]  # @hana, @minji
+    posts = {g["group"]: g for g in _json("compare", "--brand", "Glow Lab", "--by", "post")["groups"]}
+    assert posts["P1"]["estimates"]["conversion_rate"]["value"] == pytest.approx(2.5)
+    assert posts["P4"]["estimates"]["conversion_rate"]["value"] == pytest.approx(5.0)
+    assert {g["conversions_source"] for g in posts.values()} == {"file"}
