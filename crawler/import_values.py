@@ -263,6 +263,11 @@ def _count_text(text: str, raw: Any, col: str) -> float | int:
     raise RowError(col, f"{show(raw)} is not a number")
 
 
+# The largest cost or revenue taken (10^15: 40 billion US dollars in dong). A larger figure is a typo
+# or a test value, and a few of them summed would overflow to infinity in the reports.
+MAX_AMOUNT = 1e15
+
+
 def amount(row: dict[str, Any], col: str, currency: str | None = None) -> float | None:
     """Money (cost, revenue): a finite, non-negative number; blank is None.
 
@@ -285,6 +290,8 @@ def amount(row: dict[str, Any], col: str, currency: str | None = None) -> float 
         raise RowError(col, f"{show(value)} is not a finite number")
     if number < 0:
         raise RowError(col, f"{show(value)} is negative")
+    if number > MAX_AMOUNT:
+        raise RowError(col, f"{show(value)} is over {MAX_AMOUNT:,.0f}, more than any real amount")
     return number
 
 
