@@ -6,6 +6,12 @@ attributed to the (campaign, influencer) in the period (``store.kpi.attributed``
 conversions + code orders and revenue = UTM revenue + code revenue, in place of the file's (which may be a
 copy of the same figures: adding both would count them twice). Clicks stay the file's; where the file gives
 none, the attributed UTM sessions are the clicks. ROI and ROAS follow from that revenue and the file's cost.
+
+Traffic tagged with a campaign but no influencer (utm_content missing or unmapped, e.g. a search ad) gets a
+campaign-level row of its own (``influencer`` None, ``campaign_level`` True) after the campaign's influencer
+rows, so its sessions, conversions and revenue are not lost. It has no cost, so no CPE, ROI or ROAS: the
+campaign file's costs are the influencers' fees, which did not buy that traffic, and charging it to one of
+them (or to all) would make up a return; its conversion rate is per session.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ def _campaign_in_period(since: date | datetime | None, until: date | datetime | 
 @dataclass(frozen=True)
 class CampaignPerformance:
     campaign: str
-    influencer: str
+    influencer: str | None  # None: the campaign-level row (traffic tagged with the campaign only)
     currency: str | None
     posts: int
     followers: int | None
@@ -56,6 +62,7 @@ class CampaignPerformance:
     revenue: float | None = None
     sessions: int | None = None  # attributed UTM sessions (None: no traffic attributed)
     results_source: str = "file"  # where conversions and revenue come from: "file" or "attributed"
+    campaign_level: bool = False  # traffic tagged with the campaign but no influencer (see the module)
 
 
 def campaign_performance(
@@ -161,7 +168,52 @@ def campaign_performance(
                 results_source=source,
             )
         )
+    return _with_campaign_level(out, found)
+
+
+def _with_campaign_level(
+    rows: list[CampaignPerformance], found: dict[tuple[str, str | None], AttributedResult]
+) -> list[CampaignPerformance]:
+    """``rows`` with a campaign-level row after each campaign's rows (at the end for a campaign with no
+    row in the period) for its traffic attributed to no influencer."""
+    extra = {camp: got for (camp, infl), got in found.items() if infl is None}
+    out: list[CampaignPerformance] = []
+    for i, row in enumerate(rows):
+        out.append(row)
+        last_of_campaign = i + 1 == len(rows) or rows[i + 1].campaign != row.campaign
+        if last_of_campaign and row.campaign in extra:
+            out.append(_campaign_level_row(extra.pop(row.campaign)))
+    out += [_campaign_level_row(got) for _, got in sorted(extra.items())]
     return out
+
+
+def _campaign_level_row(got: AttributedResult) -> CampaignPerformance:
+    """Traffic of a campaign with no influencer: its results, no cost (see the module)."""
+    return CampaignPerformance(
+        campaign=got.campaign,
+        influencer=None,
+        currency=None,
+        posts=0,
+        followers=None,
+        engagement=0,
+        qwe=0.0,
+        er=None,
+        qw_er=None,
+        cost=0.0,
+        cpe=None,
+        cpe_qwe=None,
+        cpm=None,
+        ctr=None,
+        conversion_rate=pct(float(got.conversions), float(got.sessions)),
+        roi=None,
+        roas=None,
+        clicks=got.sessions or None,
+        conversions=got.conversions,
+        revenue=got.revenue,
+        sessions=got.sessions,
+        results_source="attributed",
+        campaign_level=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,7 @@ CAMPAIGN_TABLES = (
     ("campaigns: engagement", ("posts", "followers", "engagement", "qwe", "er", "qw_er")),
     (
         "campaigns: cost and returns",
-        ("cost", "cpe", "cpe_qwe", "cpm", "ctr", "conversion_rate", "roi", "roas"),
+        ("cost", "cpe", "cpe_qwe", "cpm", "ctr", "conversions", "conversion_rate", "revenue", "roi", "roas"),
     ),
 )
 
@@ -327,7 +327,8 @@ def print_kpi_report(report: dict) -> None:  # type: ignore[type-arg]
             table.add_column(column, justify="right" if numeric else "left", overflow="fold")
         for row in report["campaigns"]:
             # Names are user data: Text, so "[bold]" or "[link=...]" in a name is shown, never rendered.
-            cells = [Text(str(row["campaign"])), Text(str(row["influencer"]))]
+            who = "— (campaign-level traffic)" if row.get("campaign_level") else str(row["influencer"])
+            cells = [Text(str(row["campaign"])), Text(who)]
             table.add_row(*cells, *(figure_text(c, row[c], row.get("currency")) for c in columns))
         wide.append(table)
     console = Console(highlight=False)

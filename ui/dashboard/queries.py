@@ -354,7 +354,11 @@ CAMPAIGN_FORMULAS = {
     "cpe_qwe": "CPE on QWE = cost / QWE: what one real engagement cost (the honest CPE)",
     "cpm": "CPM = cost / impressions × 1000",
     "ctr": "CTR = clicks / impressions × 100 (per views where impressions are unknown)",
-    "conversion_rate": "conversion rate = conversions / clicks × 100",
+    "conversions": "conversions from attributed traffic and promo codes where [campaigns] maps them (UTM "
+    "conversions + code orders), else the campaign file's",
+    "conversion_rate": "conversion rate = conversions / clicks × 100 (per session on a campaign-level row)",
+    "revenue": "revenue from attributed traffic and promo codes where [campaigns] maps them, else the "
+    "campaign file's",
     "roi": "ROI = (revenue − cost) / cost × 100",
     "roas": "ROAS = revenue / cost",
     "post_engagement": "E_p = the post's likes + comments + shares + saves",

@@ -112,6 +112,16 @@ def test_roi_per_influencer_from_traffic_and_codes(quarter: str) -> None:
     assert hana["conversion_rate"] == pytest.approx(7 / 300 * 100)
     # QWE per influencer: 375 + 150 = 525 and 200 + 75 = 275.
     assert minji["qwe"] == pytest.approx(525.0) and hana["qwe"] == pytest.approx(275.0)
+    # The google/cpc row tags the campaign only: a campaign-level row after the influencers', 30 sessions,
+    # 1 conversion (1 / 30 = 3.33 % per session), 40.00 revenue, no cost and so no ROI or ROAS.
+    assert [c["influencer"] for c in report["campaigns"]] == ["@hana", "@minji", None]
+    level = report["campaigns"][-1]
+    assert level["campaign_level"] is True and not minji["campaign_level"]
+    assert (level["campaign"], level["sessions"], level["conversions"]) == ("Spring Glow", 30, 1)
+    assert level["revenue"] == pytest.approx(40.0) and level["conversion_rate"] == pytest.approx(100 / 30)
+    assert (level["cost"], level["roi"], level["roas"], level["cpe"]) == (0.0, None, None, None)
+    table = _invoke("kpi", "--brand", "Glow Lab")
+    assert "— (campaign-level traffic)" in table and "None" not in table
     # A period that leaves out 20 March drops HANA15's last redemption: 220 + 90.5 = 310.5.
     march = _json("kpi", "--brand", "Glow Lab", "--until", "2026-03-19")
     assert {c["influencer"]: c for c in march["campaigns"]}["@hana"]["revenue"] == pytest.approx(310.5)

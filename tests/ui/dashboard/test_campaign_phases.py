@@ -73,7 +73,10 @@ def test_phase_chart_marks_the_three_windows(quarter: str) -> None:
     assert (net["before"], net["during"]) == pytest.approx((-25.0, 50.0))
     # The campaign table takes ROI from the attributed traffic and codes: @minji −22 %, @hana −27.9 %.
     campaigns = next(df for df in at.dataframe if "roi" in df.value.columns).value
-    assert sorted(campaigns["roi"].round(1)) == [-27.9, -22.0]
+    assert sorted(campaigns["roi"].dropna().round(1)) == [-27.9, -22.0]
+    # The google/cpc traffic tags Spring Glow only: a campaign-level row, revenue 40, no ROI.
+    level = campaigns[campaigns["influencer"] == "— (campaign-level traffic)"]
+    assert list(level["revenue"]) == [40.0] and level["roi"].isna().all()
 
 
 def test_ab_page_verdicts(quarter: str) -> None:

@@ -139,7 +139,9 @@ def test_campaign_table_holds_the_worked_example_with_a_formula_on_every_column(
         "cpe_qwe",
         "cpm",
         "ctr",
+        "conversions",
         "conversion_rate",
+        "revenue",
         "roi",
         "roas",
     ]

@@ -38,7 +38,9 @@ TABLE_COLUMNS = [
     "cpe_qwe",
     "cpm",
     "ctr",
+    "conversions",
     "conversion_rate",
+    "revenue",
     "roi",
     "roas",
 ]
@@ -57,9 +59,12 @@ brand = st.selectbox(
     "Brand", brands, key="campaigns_brand", help="Brands with campaign results in this period."
 )
 table = queries.campaigns(url, brand, since, until)
+# Traffic tagged with a campaign but no influencer: its own row, with no cost (store.kpi.campaigns).
+table.loc[table["campaign_level"].astype(bool), "influencer"] = "— (campaign-level traffic)"
 st.caption(
-    "One row per campaign and influencer. Raw and quality-weighted (QW) figures side by side; hover a column "
-    "header for its formula, click it to sort."
+    "One row per campaign and influencer (and one per campaign for traffic tagged with the campaign only: no "
+    "cost, so no CPE or ROI). Raw and quality-weighted (QW) figures side by side; hover a column header for "
+    "its formula, click it to sort."
 )
 
 
@@ -86,7 +91,9 @@ st.dataframe(
         "cpe_qwe": _num("CPE on QWE", "cpe_qwe", "%.2f"),
         "cpm": _num("CPM", "cpm", "%.2f"),
         "ctr": _num("CTR %", "ctr", "%.2f"),
+        "conversions": _num("Conversions", "conversions", "localized"),
         "conversion_rate": _num("Conversion %", "conversion_rate", "%.2f"),
+        "revenue": _num("Revenue", "revenue", "%.2f"),
         "roi": _num("ROI %", "roi", "%.1f"),
         "roas": _num("ROAS", "roas", "%.2f"),
     },
