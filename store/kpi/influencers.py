@@ -50,7 +50,8 @@ INFLUENCER_FORMULAS = {
     "region_fit": "commenters in the brand's target regions / commenters whose region a source gives × 100",
     "follower_growth": "F_last − F_first, between the first and last follower snapshots in the period",
     "follower_growth_per_week": "(F_last − F_first) / weeks between the two snapshots",
-    "follower_growth_pct_week": "(F_last − F_first) / F_first × 100 / weeks between the two snapshots",
+    "follower_growth_pct_week": "(F_last − F_first) / F_first × 100 / weeks between the two snapshots "
+    "(only from snapshots 7 days apart or more)",
     "posts_per_week": "their posts in the period / (days in the period / 7)",
     "active_weeks_pct": "ISO weeks (Mon–Sun) of the period with at least one post / ISO weeks of the period "
     "× 100",
@@ -409,14 +410,20 @@ def _snapshots(
     return {a: (v["n"], *v["first"], *v["last"]) for a, v in found.items()}
 
 
+MIN_GROWTH_DAYS = 7  # snapshots this far apart, at least, for growth per week
+
+
 def _growth(g: tuple[int, datetime, int, datetime, int] | None) -> dict[str, Any]:
-    """Follower growth between the first and last snapshot (None without two snapshots apart in time)."""
+    """Follower growth between the first and last snapshot (None without two snapshots); per week only from
+    snapshots ``MIN_GROWTH_DAYS`` apart: +6,000 in one day is not "+42,000 a week"."""
     if g is None:
         empty = ("followers_first", "followers_last", "follower_growth", "follower_growth_per_week")
         return {"snapshots": 0, "follower_growth_pct_week": None, **dict.fromkeys(empty)}
     n, t0, f0, t1, f1 = g
     weeks = (t1 - t0).total_seconds() / (7 * 86400)
     growth = f1 - f0 if n > 1 else None
+    if weeks < MIN_GROWTH_DAYS / 7:
+        weeks = 0.0  # too short a span to make a weekly rate of
     return {
         "snapshots": n,
         "followers_first": f0,
