@@ -46,6 +46,7 @@ DEFAULT_HOUR_BUCKETS = (0, 6, 12, 18)  # posting-time buckets start at these hou
 METRICS = ("er", "qw_er", "cpe", "ctr", "conversion_rate")
 LABELS = {"er": "ER", "qw_er": "QW-ER", "cpe": "CPE", "ctr": "CTR", "conversion_rate": "conversion rate"}
 WILSON_METRICS = {"ctr": ("clicks", "views_or_impressions"), "conversion_rate": ("conversions", "clicks")}
+WILSON_WORDS = {"ctr": ("clicks", "impressions"), "conversion_rate": ("conversions", "clicks")}
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,8 @@ def _estimate(units: Sequence[CampaignUnit], metric: str, opts: dict[str, Any]) 
     if metric in WILSON_METRICS:
         s, n = _counts(units, metric)
         ci = stats.wilson(s, n, opts["confidence"])
-        value = s * 100.0 / n if ci is not None else None
+        # More successes than trials (code orders can outnumber clicks): a rate, but not a proportion.
+        value = s * 100.0 / n if n > 0 else None
         lo, hi = (ci.low * 100.0, ci.high * 100.0) if ci else (None, None)
         return Estimate(value, lo, hi, n, "wilson")
     rows = _rows(units, metric)
@@ -334,6 +336,12 @@ def _compare(
         (sa, na), (sb, nb) = _counts(units_a, metric), _counts(units_b, metric)
         ci = stats.newcombe_difference(sb, nb, sa, na, opts["confidence"])
         ci = stats.Interval(ci.low * 100.0, ci.high * 100.0) if ci else None
+        over = [f"{name} {s:,} of {n:,}" for name, s, n in ((name_a, sa, na), (name_b, sb, nb)) if s > n > 0]
+        if over:
+            more, fewer = WILSON_WORDS[metric]
+            why_not = (
+                f"more {more} than {fewer} ({'; '.join(over)}): the rate is not a proportion, so no interval"
+            )
     else:
         rows_a, rows_b = _rows(units_a, metric), _rows(units_b, metric)
         ci = stats.bootstrap_difference(rows_a, rows_b, _statistic(metric), **opts)

@@ -121,3 +121,29 @@ def test_comment_weights_carry_reason_codes(db_url: str) -> None:
     assert weights["great texture honestly"].weight == pytest.approx(0.1)
     assert weights["Great texture, honestly!"].reasons == ("duplicate",)
     assert weights["Great texture, honestly!"].weight == 0.0
+
+
+def _unit(influencer: str, **figures: object):  # type: ignore[no-untyped-def]
+    from store.kpi.ab import CampaignUnit
+
+    base = dict(campaign="C", influencer=influencer, post_ref=f"{influencer}-1", platform="instagram")
+    base |= dict(kind="post", published_at=T0, engagement=100, qwe=80.0, followers=1000, cost=50.0)
+    base |= dict(currency="USD", impressions=None, views=None, clicks=None, conversions=None)
+    return CampaignUnit(**(base | figures))  # type: ignore[arg-type]
+
+
+def test_ab_conversion_rate_over_100_percent_is_no_proportion() -> None:
+    """Code orders can outnumber clicks: A 5 conversions of 100 clicks (5 %), B 12 of 10 (120 %). Wilson's
+    interval is for a proportion (0-1), so B has a rate but no interval, and the verdict says why."""
+    from store.kpi.ab import compare_groups
+
+    units = [_unit("A", clicks=100, conversions=5), _unit("B", clicks=10, conversions=12)]
+    result = compare_groups(units, brand="X", by="influencer")
+    b = result.groups[1].estimates["conversion_rate"]
+    assert (b.value, b.low, b.high) == (pytest.approx(120.0), None, None)
+    (conv,) = [c for c in result.comparisons if c.metric == "conversion_rate"]
+    assert conv.low is None and conv.difference == pytest.approx(115.0)
+    assert conv.verdict == (
+        "B's conversion rate is higher; more conversions than clicks (B 12 of 10): the rate is not a "
+        "proportion, so no interval."
+    )
