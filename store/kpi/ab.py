@@ -37,6 +37,7 @@ from sqlmodel import Session
 from store import stats
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
 from store.kpi.campaigns import _campaign_in_period
+from store.kpi.common import ctr_base
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import POST_KINDS, Author, Brand, Campaign, Mention, Post
 from store.timeutil import as_utc
@@ -75,7 +76,9 @@ class CampaignUnit:
 
     @property
     def views_or_impressions(self) -> int | None:
-        return self.impressions if self.impressions is not None else self.views
+        """CTR's denominator: impressions, else views (``store.kpi.common.ctr_base``)."""
+        base = ctr_base(self.impressions, self.views)
+        return int(base) if base is not None else None
 
 
 def campaign_units(

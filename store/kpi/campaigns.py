@@ -24,7 +24,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
-from store.kpi.common import pct, ratio
+from store.kpi.common import ctr_base, pct, ratio
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import Author, Brand, Campaign, Post
 from store.sql import period_filter
@@ -140,8 +140,7 @@ def campaign_performance(
             sessions, conv, rev, source = got.sessions, got.conversions, got.revenue, "attributed"
             if clicks is None and got.sessions:
                 clicks = got.sessions
-        # CTR per impressions, or per views where the campaign file gives no impressions.
-        ctr_base = float(imp) if imp else float(views or 0)
+        views_or_impressions = float(ctr_base(imp, views) or 0)
         out.append(
             CampaignPerformance(
                 campaign=name,
@@ -157,7 +156,7 @@ def campaign_performance(
                 cpe=ratio(cost, e),
                 cpe_qwe=ratio(cost, qwe),
                 cpm=ratio(cost * 1000.0, float(imp or 0)),
-                ctr=pct(float(clicks or 0), ctr_base) if clicks is not None else None,
+                ctr=pct(float(clicks or 0), views_or_impressions) if clicks is not None else None,
                 conversion_rate=pct(float(conv or 0), float(clicks or 0)),
                 roi=pct(float(rev or 0.0) - cost, cost) if rev is not None else None,
                 roas=ratio(float(rev), cost) if rev is not None else None,

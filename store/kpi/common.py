@@ -31,6 +31,12 @@ def pct(num: float, den: float) -> float | None:
     return None if not den else num / den * 100.0
 
 
+def ctr_base(impressions: float | None, views: float | None) -> float | None:
+    """What CTR divides clicks by: impressions, or views where there are none (None or 0) — one rule for
+    ``campaign_performance`` and the A/B comparison. ``ctr_base(0, 900)`` → 900."""
+    return impressions if impressions else views
+
+
 def ratio(num: float, den: float) -> float | None:
     """num / den, None when den is zero."""
     return None if not den else num / den

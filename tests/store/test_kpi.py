@@ -147,3 +147,23 @@ def test_ab_conversion_rate_over_100_percent_is_no_proportion() -> None:
         "B's conversion rate is higher; more conversions than clicks (B 12 of 10): the rate is not a "
         "proportion, so no interval."
     )
+
+
+def test_ab_ctr_base_is_campaign_performances() -> None:
+    """A row with 0 impressions and 900 views: CTR divides its 9 clicks by the views, 1 %, in the A/B
+    comparison as in campaign_performance (the A/B used 0 impressions and gave no CTR)."""
+    from store.kpi.ab import compare_groups
+    from store.kpi.common import ctr_base
+
+    assert (ctr_base(0, 900), ctr_base(None, 900), ctr_base(500, 900), ctr_base(None, None)) == (
+        900,
+        900,
+        500,
+        None,
+    )
+    units = [
+        _unit("A", impressions=0, views=900, clicks=9),
+        _unit("B", impressions=1000, views=900, clicks=5),
+    ]
+    a, b = (g.estimates["ctr"] for g in compare_groups(units, brand="X", by="influencer").groups)
+    assert (a.value, a.n, b.value, b.n) == (pytest.approx(1.0), 900, pytest.approx(0.5), 1000)
