@@ -202,3 +202,14 @@ def test_the_dashboard_never_allows_html() -> None:
         source = path.read_text(encoding="utf-8")
         for needle in ("unsafe_allow_html", "st.html", "components.v1", "st.components"):
             assert needle not in source, f"{path}: {needle}"
+
+
+def test_campaign_and_group_options_are_bidi_isolated(hostile: dict[str, Any]) -> None:
+    """The phase chart's campaign picker and the A/B page's group picker label options through
+    safe.isolate: a name with an RTL override cannot reverse the rest of its line."""
+    rtl = "\u202eevil"
+    phase = open_app("views/campaigns.py").selectbox(key="campaigns_phase_campaign")
+    assert phase.format_func(rtl) == safe.isolate(rtl) != rtl
+    assert phase.format_func(CAMPAIGN) == CAMPAIGN
+    groups = open_app("views/compare.py").multiselect(key="ab_groups_influencer")
+    assert groups.format_func(rtl) == safe.isolate(rtl) != rtl

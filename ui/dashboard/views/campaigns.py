@@ -168,7 +168,7 @@ spans = {s.campaign: s for s in campaign_queries.campaign_spans(url, brand)}
 if not spans:
     st.caption("No campaign of this brand has a start date or a stored post: no windows to compare.")
 else:
-    chosen = st.selectbox("Campaign", list(spans), key="campaigns_phase_campaign")
+    chosen = st.selectbox("Campaign", list(spans), key="campaigns_phase_campaign", format_func=safe.isolate)
     before_days, after_days = campaign_queries.phase_settings()
     phased = campaign_queries.campaign_phases(url, brand, spans[chosen], before_days, after_days)
     st.dataframe(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from store.kpi.ab import LABELS, METRICS
-from ui.dashboard import campaign_charts, campaign_queries, queries
+from ui.dashboard import campaign_charts, campaign_queries, queries, safe
 
 DIMENSIONS = {
     "influencer": "Influencer",
@@ -39,6 +39,7 @@ chosen = st.multiselect(
     default=options[:2],
     key=f"ab_groups_{by}",
     help=campaign_queries.AB_HELP,
+    format_func=safe.isolate,  # group names are handles and post ids: an RTL override stays in its label
 )
 if len(chosen) < 2:
     st.info("Choose at least two groups to compare.")
