@@ -36,8 +36,8 @@ from sqlmodel import Session
 
 from store import stats
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
-from store.kpi.campaigns import _campaign_in_period
-from store.kpi.common import ctr_base
+from store.kpi.campaigns import campaign_in_period
+from store.kpi.common import ctr_base, rate_per_follower
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import POST_KINDS, Author, Brand, Campaign, Mention, Post
 from store.timeutil import as_utc
@@ -125,7 +125,7 @@ def campaign_units(
         .join(pq, pq.c.post_id == Post.id)
         .outerjoin(Author, Author.id == Post.author_id)
         .outerjoin(Mention, body)
-        .where(Brand.name == brand, _campaign_in_period(since, until))
+        .where(Brand.name == brand, campaign_in_period(since, until))
         .order_by(Campaign.name, Campaign.influencer, Campaign.post_ref)
     )
     units = [
@@ -241,8 +241,8 @@ class ABResult:
 def _rows(units: Sequence[CampaignUnit], metric: str) -> list[list[float]]:
     """The per-post rows a bootstrap statistic reads."""
     if metric in ("er", "qw_er"):
-        num = (lambda u: u.engagement) if metric == "er" else (lambda u: u.qwe)
-        return [[num(u) * 100.0 / u.followers] for u in units if u.followers]
+        rates = [rate_per_follower(u.engagement if metric == "er" else u.qwe, u.followers) for u in units]
+        return [[r] for r in rates if r is not None]
     return [[u.cost, float(u.engagement)] for u in units]  # cpe
 
 

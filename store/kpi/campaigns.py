@@ -19,19 +19,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
-from store.kpi.common import ctr_base, pct, ratio
+from store.kpi.common import ctr_base, pct, rate_per_follower_sql, ratio
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import Author, Brand, Campaign, Post
 from store.sql import period_filter
 from store.timeutil import as_utc
 
 
-def _campaign_in_period(since: date | datetime | None, until: date | datetime | None) -> ColumnElement[bool]:
+def campaign_in_period(since: date | datetime | None, until: date | datetime | None) -> ColumnElement[bool]:
     """A campaign row counts when its post was published in the period, or, with no post date, when its start
     date is in the period (with neither, always)."""
     when = func.coalesce(Post.published_at, Campaign.starts_on)
@@ -88,8 +88,8 @@ def campaign_performance(
     )
     pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=own_posts)
     followers = Author.followers
-    per_post_er = case((followers > 0, pq.c.engagement * 100.0 / followers), else_=None)
-    per_post_qwer = case((followers > 0, pq.c.qwe * 100.0 / followers), else_=None)
+    per_post_er = rate_per_follower_sql(pq.c.engagement, followers)
+    per_post_qwer = rate_per_follower_sql(pq.c.qwe, followers)
     stmt = (
         select(
             Campaign.name,
@@ -113,7 +113,7 @@ def campaign_performance(
         .outerjoin(Post, Post.id == Campaign.post_id)
         .outerjoin(pq, pq.c.post_id == Campaign.post_id)
         .outerjoin(Author, Author.id == Post.author_id)
-        .where(Brand.name == brand, _campaign_in_period(since, until))
+        .where(Brand.name == brand, campaign_in_period(since, until))
         # Costs in different currencies are never added up: one row per currency.
         .group_by(Campaign.name, Campaign.influencer, Campaign.currency)
         .order_by(Campaign.name, Campaign.influencer, Campaign.currency)
@@ -264,7 +264,7 @@ def campaign_posts(
         .join(Brand, Brand.id == Campaign.brand_id)
         .outerjoin(Post, Post.id == Campaign.post_id)
         .outerjoin(pq, pq.c.post_id == Campaign.post_id)
-        .where(_campaign_in_period(since, until))
+        .where(campaign_in_period(since, until))
         .order_by(Brand.name, Campaign.name, Campaign.influencer, Post.published_at, Campaign.id)
     )
     if brand is not None:

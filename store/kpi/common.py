@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, case
 from sqlalchemy.sql import ColumnElement
 
 from store.models import BrandDay
@@ -35,6 +35,17 @@ def ctr_base(impressions: float | None, views: float | None) -> float | None:
     """What CTR divides clicks by: impressions, or views where there are none (None or 0) — one rule for
     ``campaign_performance`` and the A/B comparison. ``ctr_base(0, 900)`` → 900."""
     return impressions if impressions else views
+
+
+def rate_per_follower(value: float, followers: int | None) -> float | None:
+    """A post's rate by followers: value / F × 100 (ER from E, QW-ER from QWE); None for an account with no
+    followers known. ``rate_per_follower(500, 10_000)`` → 5.0; ``rate_per_follower_sql`` is its SQL twin."""
+    return value * 100.0 / followers if followers is not None and followers > 0 else None
+
+
+def rate_per_follower_sql(value: Any, followers: Any) -> ColumnElement[float]:
+    """``rate_per_follower`` as an SQL expression (per post, to average over posts)."""
+    return case((followers > 0, value * 100.0 / followers), else_=None)
 
 
 def ratio(num: float, den: float) -> float | None:

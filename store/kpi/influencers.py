@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import JSON, and_, case, cast, func, or_, select, union
 from sqlmodel import Session
 
-from store.kpi.common import pct, ratio
+from store.kpi.common import pct, rate_per_follower_sql, ratio
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.kpi.voice import comparison_set
 from store.models import POST_KINDS, Author, AuthorSnapshot, Brand, Campaign, Mention, MentionBrand, Post
@@ -269,8 +269,8 @@ def _post_figures(
             func.sum(is_category),
             func.sum(pq.c.engagement),
             func.sum(pq.c.qwe),
-            func.avg(case((followers > 0, pq.c.engagement * 100.0 / followers), else_=None)),
-            func.avg(case((followers > 0, pq.c.qwe * 100.0 / followers), else_=None)),
+            func.avg(rate_per_follower_sql(pq.c.engagement, followers)),
+            func.avg(rate_per_follower_sql(pq.c.qwe, followers)),
         )
         .select_from(pq)
         .join(Author, Author.id == pq.c.author_id)

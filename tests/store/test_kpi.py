@@ -167,3 +167,23 @@ def test_ab_ctr_base_is_campaign_performances() -> None:
     ]
     a, b = (g.estimates["ctr"] for g in compare_groups(units, brand="X", by="influencer").groups)
     assert (a.value, a.n, b.value, b.n) == (pytest.approx(1.0), 900, pytest.approx(0.5), 1000)
+
+
+def test_rate_per_follower_is_one_rule_in_python_and_sql(db_url: str) -> None:
+    """ER / QW-ER per post, one home (store.kpi.common) for the SQL of campaigns and Discover and the
+    Python of the A/B comparison: 500 / 10,000 × 100 = 5 %; no followers (0 or unknown): no rate."""
+    from sqlalchemy import literal, select
+
+    from store.kpi.common import rate_per_follower, rate_per_follower_sql
+
+    cases = [(500, 10_000, 5.0), (37.5, 1_000, 3.75), (500, 0, None), (500, None, None)]
+    with session_scope(db_url) as session:
+        for value, followers, expected in cases:
+            sql = rate_per_follower_sql(literal(value), literal(followers))
+            got = session.execute(select(sql)).scalar_one()
+            assert rate_per_follower(value, followers) == (
+                None if expected is None else pytest.approx(expected)
+            )
+            assert (None if got is None else float(got)) == (
+                None if expected is None else pytest.approx(expected)
+            )
