@@ -12,7 +12,7 @@ import streamlit as st
 
 from store.db import session_scope
 from store.kpi import ab, attributed, phases, voice
-from ui.dashboard.queries import TTL_SECONDS, _config
+from ui.dashboard.queries import TTL_SECONDS, app_config
 
 # Tooltips: the formulas behind the phase table and the comparison (README "Metrics").
 PHASE_HELP = (
@@ -32,19 +32,19 @@ AB_HELP = (
 
 def phase_settings() -> tuple[int | None, int | None]:
     """``[campaigns] before_days`` and ``after_days`` (None: as long as the campaign)."""
-    cfg = _config()
+    cfg = app_config()
     return (None, None) if cfg is None else (cfg.campaigns.before_days, cfg.campaigns.after_days)
 
 
 def attribution_rules() -> attributed.AttributionRules:
     """The traffic and code mapping of ``[campaigns]`` (none without a configuration)."""
-    cfg = _config()
+    cfg = app_config()
     return attributed.NO_RULES if cfg is None else cfg.campaigns.rules()
 
 
 def _zone() -> ZoneInfo:
     """``[ui] timezone``: posting-time buckets are hours there, as in ``brandpulse compare``."""
-    cfg = _config()
+    cfg = app_config()
     return ZoneInfo("UTC" if cfg is None else cfg.ui.timezone)
 
 

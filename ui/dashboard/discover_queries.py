@@ -11,7 +11,7 @@ import streamlit as st
 
 from store.db import session_scope
 from store.kpi.influencers import InfluencerScore, discover_influencers
-from ui.dashboard.queries import TTL_SECONDS
+from ui.dashboard.queries import TTL_SECONDS, app_config
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -41,10 +41,10 @@ def brand_markets(brand: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The brand's target languages and regions from ``brandpulse.toml`` (none when it is not configured
     there, or the configuration cannot be read here)."""
     try:
-        from ui.config import load_config
-
-        cfg = load_config()
-    except (ImportError, ValueError):
+        cfg = app_config()  # the dashboard's one reader of the configuration
+    except ValueError:
+        return (), ()
+    if cfg is None:
         return (), ()
     for b in cfg.brands:
         if b.name == brand:

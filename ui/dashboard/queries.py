@@ -46,11 +46,11 @@ def app_database_url() -> str:
 
     Raises ``ui.config.ConfigError`` for an invalid configuration file.
     """
-    cfg = _config()
+    cfg = app_config()
     return database_url() if cfg is None else cfg.database_url
 
 
-def _config():  # type: ignore[no-untyped-def]
+def app_config():  # type: ignore[no-untyped-def]
     """``brandpulse.toml`` as ``ui.config.load_config`` reads it, or None where that module cannot load."""
     try:
         from ui.config import load_config
@@ -104,7 +104,7 @@ def current_period() -> tuple[date | None, date]:
 
 def home_brand() -> str | None:
     """``home_brand`` of ``brandpulse.toml``: the brand the Overview opens on (None: the busiest)."""
-    cfg = _config()
+    cfg = app_config()
     return None if cfg is None else cfg.home_brand
 
 
@@ -272,7 +272,7 @@ def response_report(
 
 def resolve_target_hours() -> float:
     """``[pr] resolve_target_hours`` of the configuration (the default without one)."""
-    cfg = _config()
+    cfg = app_config()
     return kpi.DEFAULT_TARGET_HOURS if cfg is None else cfg.pr.resolve_target_hours
 
 
@@ -379,7 +379,7 @@ CAMPAIGN_FORMULAS = {
 def campaigns(url: str, brand: str, since: date | None, until: date | None) -> pd.DataFrame:
     """``campaign_performance`` as a frame, one row per (campaign, influencer): ``CampaignPerformance``;
     conversions and revenue from attributed traffic and codes where ``[campaigns]`` maps them."""
-    cfg = _config()
+    cfg = app_config()
     rules = None if cfg is None else cfg.campaigns.rules()
     with session_scope(url) as session:
         rows = kpi.campaign_performance(session, brand=brand, since=since, until=until, attribution=rules)
@@ -415,7 +415,7 @@ def comment_weights(url: str, post_id: int) -> pd.DataFrame:
 
 def alert_settings() -> alert_rules.AlertSettings:
     """The thresholds of ``brandpulse.toml``'s [alerts] section (the defaults without one)."""
-    cfg = _config()
+    cfg = app_config()
     return alert_rules.DEFAULT_SETTINGS if cfg is None else cfg.alerts.settings()
 
 
