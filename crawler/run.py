@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 SOME_FAILED = 1
 # Two stop signals closer than this are one signal delivered twice (to the process group and by the parent).
 _SAME_SIGNAL_SECONDS = 1.0
+# How often a stop that found a crawl still opening its spider looks again (see _stop_every_crawl).
+_STOP_RETRY_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,30 @@ def _could_not_run(
         logger.exception("could not record the failed crawl of %s", spider)
 
 
+def _stop_every_crawl(process: Any) -> None:
+    """Stop every crawl of ``process`` gracefully, whatever its stage.
+
+    Scrapy's ``process.stop()`` only marks a crawl whose engine is not running yet (its spider still
+    opening) as stopped: the engine then starts anyway, and when the spider has finished, its end is
+    skipped as "already stopped", so the reactor, the process and the command waiting for it run on
+    forever. Such a crawl is stopped here as soon as its engine runs."""
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    starting = False
+    for crawler in list(process.crawlers):
+        try:
+            engine = crawler.engine
+        except RuntimeError:  # not created yet: the crawl is about to open its spider
+            engine = None
+        if engine is not None and engine.running:
+            deferred_from_coro(crawler.stop_async())
+        elif crawler.crawling:  # opening its spider; one that failed to start is not crawling
+            starting = True
+    if starting:
+        reactor.callLater(_STOP_RETRY_SECONDS, _stop_every_crawl, process)
+
+
 def _stop_on_signals(process: Any) -> list[int]:
     """The first stop signal stops every crawl gracefully; another one a second or more later exits at once
     (the parent then closes the runs left open). Installed before the reactor starts, so no early signal is
@@ -181,7 +207,7 @@ def _stop_on_signals(process: Any) -> list[int]:
             received.append(signum)
             name = signal.Signals(signum).name
             reactor.callFromThread(logger.info, "received %s: stopping the crawl, storing what it has", name)
-            reactor.callFromThread(process.stop)
+            reactor.callFromThread(_stop_every_crawl, process)
         elif now - first[0] >= _SAME_SIGNAL_SECONDS:
             os._exit(128 + signum)
 

@@ -1,0 +1,74 @@
+"""SIGTERM to `brandpulse run --every 1s` while its crawler is still opening the spider (issue 18): the
+command ends, with exit code 143 and the crawl run recorded as stopped.
+
+Scrapy's own stop only marks such a crawl stopped: its engine then starts anyway, crawls the whole site, and
+never ends (the reactor runs on, and the command waits for its crawler forever). Here the window is held open
+the way a busy database holds it: the test keeps SQLite's write lock while the crawler opens its spider (the
+store pipeline records the crawl run there), sends the stop, then lets go. Real processes, a real forum over
+HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from sqlalchemy import make_url
+
+from store.db import ensure_schema
+from tests.distributed.forum import serve_forum
+from tests.procutil import children, wait_until
+from tests.ui.cli.crawl_setup import crawl_runs, start_cli
+
+STOP_BOUND_S = 60  # a hang detector: this stop takes a few seconds
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has the file ``path`` open."""
+    try:
+        return any(Path(os.readlink(fd)) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # the process, or one of its descriptors, went away meanwhile
+        return False
+
+
+def test_sigterm_while_the_crawler_opens_its_spider_ends_the_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    ensure_schema(url)
+    database = Path(make_url(url).database or "")
+    # Enough pages that a crawl which ignores the stop is still crawling when the test looks.
+    with serve_forum(pages=30) as forum:
+        args = ", ".join(f"{k} = {json.dumps(v)}" for k, v in forum.generic_args().items())
+        (tmp_path / "brandpulse.toml").write_text(
+            f'[[brands]]\nname = "Glow Lab"\nquery = "\\"glow lab\\""\n\n'
+            f'[[sources]]\nspider = "generic"\nargs = {{ {args} }}\n',
+            encoding="utf-8",
+        )
+        proc = start_cli(tmp_path, url, "run", "--every", "1s")
+        lock = sqlite3.connect(database, isolation_level=None, timeout=30)
+        try:
+            assert wait_until(lambda: bool(children(proc.pid)) or proc.poll() is not None, 60, step=0.01)
+            assert proc.poll() is None, proc.communicate()[0]
+            (crawler,) = children(proc.pid)
+            lock.execute("BEGIN IMMEDIATE")  # before the crawler opens the database (it is still importing)
+            # The crawler opens the database only once it opens its spider (its stop handling is in place by
+            # then); its first write, the crawl run's row, waits for the lock held here.
+            assert wait_until(lambda: _has_open(crawler, database), 60, step=0.01), "crawler never opened it"
+            time.sleep(0.5)
+            proc.send_signal(signal.SIGTERM)
+            time.sleep(1)  # the command passes the signal on to its crawler
+        finally:
+            lock.close()  # lets the crawler's write through (a rollback: the test wrote nothing)
+        try:
+            out, _ = proc.communicate(timeout=STOP_BOUND_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            raise AssertionError(f"not ended {STOP_BOUND_S} s after SIGTERM:\n{out}") from None
+    assert proc.returncode == 128 + signal.SIGTERM, out
+    assert "crawl stopped by SIGTERM" in out, out
+    assert "Traceback" not in out, out
+    assert [r.status for r in crawl_runs(url)] == ["stopped: shutdown"], out
