@@ -8,8 +8,10 @@ log (``crawler.redact``).
 Stopping: the parent forwards a stop signal (Ctrl+C, SIGTERM, SIGHUP) to the child and waits
 (``crawler.processes``). The child stops gracefully on the first one: it stops fetching, stores the items
 buffered for the next batch and records each run as ``stopped: shutdown``; a second one more than a second
-later forces it out (the parent then records the runs it left ``running`` as failed; a signal delivered
-twice at once, by a service manager to the whole process group and by the parent, counts once). A crawl
+later forces it out, and so does the parent, with SIGKILL, when the child is still running 90 s after the
+first (``BRANDPULSE_CRAWL_STOP_GRACE``). The parent then records the runs it left ``running`` as failed; a
+signal delivered twice at once, by a service manager to the whole process group and by the parent, counts
+once. A crawl
 that finished leaves no state in ``--jobdir``, so the next crawl with the same folder starts fresh; a
 stopped one resumes.
 """
@@ -43,6 +45,11 @@ SOME_FAILED = 1
 _SAME_SIGNAL_SECONDS = 1.0
 # How often a stop that found a crawl still opening its spider looks again (see _stop_every_crawl).
 _STOP_RETRY_SECONDS = 0.1
+# A crawler still running this long after the command forwarded it a stop signal is killed (its runs are then
+# recorded as failed). A graceful stop waits for the requests in flight (DOWNLOAD_TIMEOUT, 30 s) and writes
+# the last batch (SQLite may wait 30 s for a lock): ample for a healthy crawler, a bound on a stuck one.
+STOP_GRACE_ENV = "BRANDPULSE_CRAWL_STOP_GRACE"
+DEFAULT_STOP_GRACE_SECONDS = 90.0
 
 
 @dataclass(frozen=True)
@@ -226,12 +233,17 @@ def crawl_in_subprocess(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``run_crawls`` in a child process and wait for it.
 
-    A stop signal to this process is forwarded to the child; once the child has stopped, ``CrawlInterrupted``
-    is raised. A child that fails raises ``RuntimeError`` with its log tail (secrets hidden); crawl runs a
+    A stop signal to this process is forwarded to the child; once the child has stopped (or was killed,
+    still running ``BRANDPULSE_CRAWL_STOP_GRACE`` seconds later, 90 by default), ``CrawlInterrupted`` is
+    raised. A child that fails raises ``RuntimeError`` with its log tail (secrets hidden); crawl runs a
     killed child left ``running`` are recorded as failed first.
     """
-    from store.db import absolute_sqlite_url
+    from store.db import absolute_sqlite_url, env_seconds
 
+    try:
+        grace = env_seconds(STOP_GRACE_ENV, DEFAULT_STOP_GRACE_SECONDS)
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
     # The child runs in the project folder: a relative SQLite path must not change meaning.
     database_url = absolute_sqlite_url(database_url)
     secrets = set().union(*(secret_values(j.args) for j in jobs), secret_values({}, database_url))
@@ -264,16 +276,17 @@ def crawl_in_subprocess(
                     child.stdin.close()
                 except BrokenPipeError:  # the child died at once; its exit code and log say why
                     pass
-                code = wait_for_child(child, received)
+                code = wait_for_child(child, received, grace=grace)
             log.seek(0)
             output = redact(log.read(), secrets)
         unfinished = close_unfinished_runs(database_url, runs_file, code)
     tail = "\n".join(output.splitlines()[-30:])
     if received:
         name = signal.Signals(received[0]).name
-        raise CrawlInterrupted(
-            received[0], f"crawl stopped by {name}" + (f"; {unfinished}" if unfinished else "")
-        )
+        how = f"crawl stopped by {name}"
+        if code == -signal.SIGKILL:
+            how += f"; the crawler had not stopped {grace:g} s later and was killed"
+        raise CrawlInterrupted(received[0], how + (f"; {unfinished}" if unfinished else ""))
     if code != 0:
         how = _ended(code) + (f"; {unfinished}" if unfinished else "")
         raise RuntimeError(f"crawl process {how}" + (f":\n{tail}" if tail else ""))

@@ -72,3 +72,30 @@ def test_sigterm_while_the_crawler_opens_its_spider_ends_the_command(tmp_path: P
     assert "crawl stopped by SIGTERM" in out, out
     assert "Traceback" not in out, out
     assert [r.status for r in crawl_runs(url)] == ["stopped: shutdown"], out
+
+
+def test_a_crawler_that_does_not_stop_within_the_grace_is_killed(tmp_path: Path) -> None:
+    # The second stage: whatever holds a crawler up after the stop (here a request the forum answers only
+    # after a minute; a graceful stop waits for it), the command ends once the grace (2 s here) is over.
+    url = f"sqlite:///{tmp_path / 'slow.db'}"
+    ensure_schema(url)
+    with serve_forum(pages=3, delay=60) as forum:
+        args = ", ".join(f"{k} = {json.dumps(v)}" for k, v in forum.generic_args().items())
+        (tmp_path / "brandpulse.toml").write_text(
+            f'[[sources]]\nspider = "generic"\nargs = {{ {args} }}\n', encoding="utf-8"
+        )
+        proc = start_cli(tmp_path, url, "crawl", BRANDPULSE_CRAWL_STOP_GRACE="2")
+        try:
+            # The crawl run's row is written as the spider opens; its first request goes out right after.
+            assert wait_until(lambda: bool(crawl_runs(url)) or proc.poll() is not None, 60, step=0.1)
+            time.sleep(2)
+            assert proc.poll() is None, proc.communicate()[0]
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=STOP_BOUND_S)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, out
+    assert "the crawler had not stopped 2 s later and was killed" in out, out
+    assert [r.status for r in crawl_runs(url)] == ["failed: crawler process killed by SIGKILL"], out
