@@ -157,7 +157,7 @@ def test_influencers_and_campaigns_renders_with_formula_tooltips(
             main = page.get_by_test_id("stMain")
             expect(main.get_by_role("heading", name="Influencers & campaigns")).to_be_visible()
             grids = main.get_by_test_id("stDataFrame")
-            expect(grids).to_have_count(2)  # the campaign table and the post's comments
+            expect(grids).to_have_count(3)  # the campaign table, the post's comments, the campaign's phases
             table, comments = grids.nth(0), grids.nth(1)
             expect(table).to_be_visible()
             # The grids draw on a canvas; their accessible table carries the cell values.
