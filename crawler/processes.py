@@ -42,10 +42,26 @@ def _die_with_parent() -> None:
 
 
 def start_child(cmd: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
-    """``subprocess.Popen(cmd, **popen)`` for a child that gets SIGTERM when this process dies (Linux)."""
+    """``subprocess.Popen(cmd, **popen)`` for a child that gets SIGTERM when this process dies (Linux).
+
+    A stop signal that arrives while the child is forked reaches this process's handler right after."""
     if _PRCTL is not None:
         popen.setdefault("preexec_fn", _die_with_parent)
-    return subprocess.Popen(list(cmd), **popen)
+    if threading.current_thread() is not threading.main_thread():
+        return subprocess.Popen(list(cmd), **popen)
+    # With a preexec_fn, the fork runs the interpreter's fork hooks (logging's lock release, ...), and an
+    # exception a signal handler raises inside one is printed as "Exception ignored" and dropped: a SIGTERM
+    # landing there was lost and `brandpulse run` carried on for good. So the stop signals are only noted
+    # while forking, then raised again.
+    held: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, _frame: held.append(signum)) for s in STOP_SIGNALS}
+    try:
+        return subprocess.Popen(list(cmd), **popen)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(held):
+            signal.raise_signal(s)
 
 
 @contextmanager

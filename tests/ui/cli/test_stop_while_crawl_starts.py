@@ -14,6 +14,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -99,3 +100,41 @@ def test_a_crawler_that_does_not_stop_within_the_grace_is_killed(tmp_path: Path)
     assert proc.returncode == 128 + signal.SIGTERM, out
     assert "the crawler had not stopped 2 s later and was killed" in out, out
     assert [r.status for r in crawl_runs(url)] == ["failed: crawler process killed by SIGKILL"], out
+
+
+# The command's own SIGTERM handling (ui.cli.app) around starting a child as `brandpulse run` starts its
+# crawler. Forking with a preexec_fn runs the interpreter's fork hooks, where an exception a signal handler
+# raises is printed ("Exception ignored") and dropped; one more hook, slow on purpose, keeps that window
+# open most of the time, as logging's lock release holds it open for an instant in every cycle.
+FORKING_LOOP = """
+import os, signal, sys, time
+from crawler.processes import start_child
+from ui.cli.app import _exit_on_sigterm
+signal.signal(signal.SIGTERM, _exit_on_sigterm)
+os.register_at_fork(after_in_parent=lambda: time.sleep(0.2))
+print("ready", flush=True)
+while True:
+    start_child([sys.executable, "-c", ""]).wait()
+"""
+
+
+def test_sigterm_while_a_child_is_forked_ends_the_command() -> None:
+    root = Path(__file__).resolve().parents[3]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FORKING_LOOP],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        time.sleep(1)  # a few children started
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=STOP_BOUND_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, out
+    assert "Exception ignored" not in out, out
