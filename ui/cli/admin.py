@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -152,9 +153,10 @@ def demo(
         bool, typer.Option(help="keep an existing demo database instead of starting fresh")
     ] = False,
 ) -> None:
-    """Crawl a bundled sample site over local HTTP, label it, print a summary, open the dashboard. When this
-    folder has no brandpulse.toml, writes one pointing at the demo's database, so every other command reads
-    the demo's data."""
+    """Crawl a bundled sample site over local HTTP, import made-up follower, campaign, traffic and promo-code
+    files about it, label it, print a summary, open the dashboard. When this folder has no brandpulse.toml,
+    writes one pointing at the demo's database (with the demo brands' markets and campaign mapping), so every
+    other command reads the demo's data."""
     from sqlalchemy.engine import make_url
 
     from crawler.run import CrawlJob
@@ -180,6 +182,7 @@ def demo(
         jobs = [CrawlJob(name, args) for name, args in site.spider_args()]
         # A local server needs no politeness delay; robots.txt is still obeyed.
         crawl_and_report(url, jobs, {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
+    _import_demo_files(url, parsed.database if parsed.get_backend_name() == "sqlite" else None, site.now)
     label_with_progress(url, Config(model=ModelConfig()))
     # The sample site's weeks of comments arrive in one crawl: replay the rules over them so the Alerts
     # page's history holds what a scheduled `run` would have recorded (Glow Lab's spike); nothing is sent.
@@ -189,6 +192,23 @@ def demo(
     point_config_at_demo(given, url)
     if not no_ui:
         _serve_ui(url, "127.0.0.1", port)
+
+
+def _import_demo_files(url: str, database: str | None, now: datetime) -> None:
+    """Import the demo's made-up posts (followers), campaigns, traffic and codes files, kept next to a SQLite
+    database for the user to read and re-import (elsewhere: in a temporary folder)."""
+    import tempfile
+
+    from ui.cli.demo_data import DEMO_FILES_FOLDER, import_demo_files
+
+    with tempfile.TemporaryDirectory(prefix="brandpulse-demo-") as scratch:
+        folder = Path(database).resolve().parent / DEMO_FILES_FOLDER if database else Path(scratch)
+        results = import_demo_files(url, folder, now)
+        where = f" from {folder}" if database else ""
+    stored = ", ".join(f"{r.kind} {r.stored}" for r in results)
+    quarantined = sum(r.quarantined for r in results)
+    left_out = f" ({quarantined} rows quarantined)" if quarantined else ""
+    typer.echo(f"imported the demo's made-up files{where}: {stored} rows{left_out}")
 
 
 def _print_summary(url: str) -> None:
@@ -227,6 +247,8 @@ def demo_config(database_url: str) -> str:
     none), so every other command finds the demo's data."""
     import json
 
+    from ui.cli.demo_data import brand_market_lines, campaigns_section
+
     def toml(value: str) -> str:
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
@@ -241,6 +263,8 @@ def demo_config(database_url: str) -> str:
     for name, query, group in DEMO_BRANDS:
         lines += ["", "[[brands]]", f"name = {toml(name)}", f"query = {toml(query)}"]
         lines.append(f"competitor_group = {toml(group)}")
+        lines += brand_market_lines(name)
+    lines += campaigns_section()
     return "\n".join(lines) + "\n"
 
 
