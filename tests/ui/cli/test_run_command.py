@@ -40,9 +40,10 @@ def test_a_failing_source_does_not_end_the_loop(tmp_path: Path) -> None:
     with serve_forum(pages=3) as forum:
         _config(tmp_path, forum.generic_args())
         proc = subprocess.Popen(
-            # Cycles a minute apart: the stop below lands in the wait between them (a stop inside a crawl
-            # is tests/ui/cli/test_crawl_signals.py's), so this test is about the loop, not that race.
-            [*brandpulse_cmd(), "run", "--every", "60s"],
+            # A cycle takes longer than 1 s, so the next starts at once and the stop below lands as the
+            # third cycle starts its crawl: the moment that once hung the command (a stop while the spider
+            # opened, or while the crawler child was started: test_stop_while_crawl_starts.py).
+            [*brandpulse_cmd(), "run", "--every", "1s"],
             cwd=tmp_path,
             env=cli_env(url),
             stdout=subprocess.PIPE,
