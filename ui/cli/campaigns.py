@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ui.cli.collect import DateOrderOpt, EncodingOpt, MapOpt, SetOpt, TzOpt, _run_import
+from ui.cli.collect import DateOrderOpt, EncodingOpt, MapOpt, SetOpt, TzOpt, run_import
 from ui.cli.common import (
     ConfigOpt,
     fail,
@@ -34,7 +34,7 @@ def import_traffic(
     revenue. GA4's names ("Session source", "Session campaign", "Sessions", "Key events", "Total revenue")
     and utm_source / utm_medium / utm_campaign / utm_content are read as they are. Mapped to campaigns and
     influencers through \\[campaigns] utm_campaign and utm_content in the configuration."""
-    _run_import("traffic", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+    run_import("traffic", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
 
 
 def import_codes(
@@ -48,7 +48,7 @@ def import_codes(
 ) -> None:
     """Promo-code redemptions: code, date, orders, revenue. Mapped to influencers (and campaigns) through
     \\[\\[campaigns.codes]] prefixes in the configuration."""
-    _run_import("codes", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+    run_import("codes", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
 
 
 def _json(value: object) -> str:

@@ -323,7 +323,7 @@ def _progress(file: Path) -> Iterator[Progress | None]:
         yield report
 
 
-def _run_import(
+def run_import(
     kind: str,
     file: Path,
     pairs: list[str] | None,
@@ -421,7 +421,7 @@ def import_mentions(
     """Comments and mentions: platform, external_id, text; optional url, author, author_followers,
     published_at, likes, replies, shares, views, post_url, post_external_id, lang, sentiment, spam, brands.
     With --preset, each row of a post export is a post's own text (kind post)."""
-    _run_import(
+    run_import(
         "mentions", file, mapping, config, encoding, sets=sets, preset=preset, tz=tz, date_order=date_order
     )
 
@@ -438,7 +438,7 @@ def import_posts(
 ) -> None:
     """Posts: platform, external_id, url, author, author_followers, published_at, text, likes, comments,
     shares, saves, views, impressions, reach; optional brands (';'-separated)."""
-    _run_import(
+    run_import(
         "posts", file, mapping, config, encoding, sets=sets, preset=preset, tz=tz, date_order=date_order
     )
 
@@ -454,4 +454,4 @@ def import_campaigns(
 ) -> None:
     """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
     impressions, clicks, conversions, revenue, start, end."""
-    _run_import("campaigns", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+    run_import("campaigns", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
