@@ -335,6 +335,8 @@ def run_import(
     tz: str | None = None,
     date_order: DateOrder | None = None,
 ) -> None:
+    """``brandpulse import KIND FILE`` (mentions, posts, campaigns, traffic, codes): read, validate and store
+    ``file`` with a progress bar, quarantine its bad rows, print the summary; problems exit with a message."""
     from crawler import import_attribution, imports
     from crawler.import_presets import import_options
 
