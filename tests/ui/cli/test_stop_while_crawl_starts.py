@@ -22,7 +22,7 @@ from sqlalchemy import make_url
 
 from store.db import ensure_schema
 from tests.distributed.forum import serve_forum
-from tests.procutil import children, wait_until
+from tests.procutil import children, cmdline, wait_until
 from tests.ui.cli.crawl_setup import crawl_runs, start_cli
 
 STOP_BOUND_S = 60  # a hang detector: this stop takes a few seconds
@@ -34,6 +34,18 @@ def _has_open(pid: int, path: Path) -> bool:
         return any(Path(os.readlink(fd)) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
     except OSError:  # the process, or one of its descriptors, went away meanwhile
         return False
+
+
+def _crawler(pid: int) -> int | None:
+    """The crawler child of ``pid`` once it runs ``crawler.run`` (a child just forked still shows the parent's
+    command line, and the command may start other short-lived children)."""
+    for child in children(pid):
+        try:
+            if "crawler.run" in cmdline(child):
+                return child
+        except OSError:  # gone meanwhile
+            continue
+    return None
 
 
 def test_sigterm_while_the_crawler_opens_its_spider_ends_the_command(tmp_path: Path) -> None:
@@ -51,9 +63,11 @@ def test_sigterm_while_the_crawler_opens_its_spider_ends_the_command(tmp_path: P
         proc = start_cli(tmp_path, url, "run", "--every", "1s")
         lock = sqlite3.connect(database, isolation_level=None, timeout=30)
         try:
-            assert wait_until(lambda: bool(children(proc.pid)) or proc.poll() is not None, 60, step=0.01)
+            started = lambda: _crawler(proc.pid) is not None or proc.poll() is not None  # noqa: E731
+            assert wait_until(started, 60, step=0.01)
             assert proc.poll() is None, proc.communicate()[0]
-            (crawler,) = children(proc.pid)
+            crawler = _crawler(proc.pid)
+            assert crawler is not None
             lock.execute("BEGIN IMMEDIATE")  # before the crawler opens the database (it is still importing)
             # The crawler opens the database only once it opens its spider (its stop handling is in place by
             # then); its first write, the crawl run's row, waits for the lock held here.
