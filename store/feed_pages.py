@@ -221,7 +221,7 @@ def feed_page(
         .outerjoin(Author, Author.id == Mention.author_id)
         .where(*conds)
         .cte("feed_found")
-        .prefix_with("MATERIALIZED")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite before 3.35 has no such keyword
     )
     cols = [found.c[f"k{i}"] for i in range(len(keys) - 1)] + [found.c.id]
     found_keys = [(col, desc, nulls) for col, (_, desc, nulls) in zip(cols, keys, strict=True)]
