@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
+from tests.e2e.widgets import settle
 from ui.cli.app import app
 
 pytestmark = pytest.mark.browser
@@ -37,14 +37,6 @@ def quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         yield base_url
 
 
-def _settle(page: Any) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
-
-
 def test_ab_comparison_in_chromium(quarter: str) -> None:
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -58,7 +50,7 @@ def test_ab_comparison_in_chromium(quarter: str) -> None:
             page.goto(f"{quarter}/compare?period=all-time", wait_until="domcontentloaded")
             main = page.get_by_test_id("stMain")
             expect(main.get_by_role("heading", name="A/B comparison")).to_be_visible()
-            _settle(page)
+            settle(page)
             # By influencer, the first two groups in name order: @hana is the baseline.
             too_few = (
                 "too few posts to tell whether the difference is significant at 95 % (@hana 2, @minji 2; "
@@ -76,7 +68,7 @@ def test_ab_comparison_in_chromium(quarter: str) -> None:
 
             # By posting time: minji posts at 10:00 UTC, hana at 18:30 and 19:00.
             main.get_by_text("Posting time ([ui] timezone)", exact=True).click()
-            _settle(page)
+            settle(page)
             expect(
                 main.get_by_text(
                     "06–12's ER is higher; too few posts to tell whether the difference is significant at "

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -19,6 +18,7 @@ from store.db import ensure_schema
 from store.kpi.influencers import INFLUENCER_FORMULAS as F
 from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
 from tests.e2e.test_dashboard_browser import _header_tooltips
+from tests.e2e.widgets import choose, settle
 from ui.cli.app import app
 
 pytestmark = pytest.mark.browser
@@ -44,34 +44,6 @@ def dashboard(tmp_path: Path) -> Iterator[str]:
         yield base_url
 
 
-def _settle(page: Any) -> None:
-    """Wait until the script run is over (Streamlit shows its status widget while running)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
-
-
-def _choose(page: Any, scope: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label``, as a user does."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    box = scope.get_by_test_id("stSelectbox").filter(
-        has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
-    )
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):
-        box.locator("input").first.click()
-        try:
-            wanted.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
-    _settle(page)
-
-
 def test_discover_ranks_and_vets_creators_with_formulas(dashboard: str) -> None:
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -89,13 +61,13 @@ def test_discover_ranks_and_vets_creators_with_formulas(dashboard: str) -> None:
             expect(main.get_by_role("heading", name="Discover creators")).to_be_visible()
             nav = page.get_by_test_id("stSidebarNav")
             expect(nav.get_by_role("link", name="Discover creators")).to_be_visible()
-            _settle(page)
+            settle(page)
             # Said plainly, on the page: what public data cannot show.
             expect(main.get_by_text("do not show an audience's age, gender", exact=False)).to_be_visible()
 
             # The first brand by name has no markets: the page says how to set them.
             expect(main.get_by_text("Aqua Veil has no target markets", exact=False)).to_be_visible()
-            _choose(page, main, "Brand", "Glow Lab")
+            choose(page, main, "Brand", "Glow Lab")
             expect(main.get_by_text("Target markets: languages vi, en; regions: VN")).to_be_visible()
 
             grid = main.get_by_test_id("stDataFrame").first
@@ -112,7 +84,7 @@ def test_discover_ranks_and_vets_creators_with_formulas(dashboard: str) -> None:
 
             # Vet the third: its cards, a card's formula on hover, its brand-safety flags.
             page.mouse.move(0, 0)
-            _choose(page, main, "Creator", "3. deal.hunter.vn (instagram)")
+            choose(page, main, "Creator", "3. deal.hunter.vn (instagram)")
             tiles = main.get_by_test_id("stMetric")
             for label, value in (("Inflation", "2.31×"), ("QW-ER", "1.00 %"), ("Spam comments", "57.1 %")):
                 tile = tiles.filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))

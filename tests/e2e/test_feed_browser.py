@@ -20,6 +20,7 @@ from store import repo
 from store.db import ensure_schema, session_scope
 from store.models import Mention, TriageEvent
 from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
+from tests.e2e.widgets import pick, settle
 from tests.factories import AQUA, GLOW
 from tests.store.helpers import label
 
@@ -68,35 +69,6 @@ def feed(tmp_path: Path) -> Iterator[tuple[str, str, list[int]]]:
         yield base_url, url, ids
 
 
-def _settle(page: Any) -> None:
-    """Wait until the script run is over (Streamlit shows its status widget while running)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
-
-
-def _pick(page: Any, widget: Any, option: str, *, multi: bool = False) -> None:
-    """Pick ``option`` in a select box or multiselect (``widget``: its element), as a user does."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):
-        # Right after another list closed, a click may only focus this one: click until it opens.
-        widget.locator("input").first.click()
-        try:
-            wanted.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
-    if multi:
-        # A multiselect stays open after a pick. Not on a select box: Escape there clears its value.
-        page.keyboard.press("Escape")
-    _settle(page)
-
-
 def _labelled(page: Any, test_id: str, label: str) -> Any:
     return (
         page.get_by_test_id("stMain")
@@ -110,7 +82,7 @@ def _type(page: Any, widget: Any, text: str) -> None:
     box = widget.locator("input").first
     box.fill(text)
     box.press("Enter")
-    _settle(page)
+    settle(page)
 
 
 def _card_ids(page: Any) -> list[int]:
@@ -162,22 +134,22 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             # The true total, pages of 25, newest first; each card names its brand's query.
             expect(main.get_by_text(f"{N} negative mentions", exact=True)).to_be_visible()
             expect(main.get_by_text("Page 1 of 2: mentions 1–25")).to_be_visible()
-            _settle(page)
+            settle(page)
             assert _card_ids(page) == ids[:25]
             expect(main.get_by_text(f'{AQUA} query: "aqua veil"').first).to_be_visible()
             main.get_by_role("button", name="Next page").click()
             expect(main.get_by_text("Page 2 of 2: mentions 26–40")).to_be_visible()
-            _settle(page)
+            settle(page)
             assert _card_ids(page) == ids[25:]
             main.get_by_role("button", name="Previous page").click()
             expect(main.get_by_text("Page 1 of 2: mentions 1–25")).to_be_visible()
-            _settle(page)
+            settle(page)
 
             _type(page, page.locator(".st-key-feed_user"), USER)
 
             # Triage one card: its status, saved at once with who.
             first = ids[0]
-            _pick(page, page.locator(f".st-key-triage_{first}"), "In progress")
+            pick(page, page.locator(f".st-key-triage_{first}"), "In progress")
             card_history = main.get_by_text(f"by {USER}: Status new → in_progress")
             expect(card_history).to_have_count(1)
             states, events = _db(url)
@@ -191,7 +163,7 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             )
             expander.locator("summary").click()
             _type(page, page.locator(f".st-key-feed_assignee_{second}"), "Joon")
-            _pick(page, page.locator(f".st-key-feed_priority_{second}"), "High")
+            pick(page, page.locator(f".st-key-feed_priority_{second}"), "High")
             expect(expander.get_by_text(f"by {USER}: Assignee — → Joon")).to_be_visible()
             expect(expander.get_by_text(f"by {USER}: Priority — → high")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "negative_feed_triage.png"))
@@ -207,13 +179,13 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             for mid in bulk_ids:
                 page.locator(f".st-key-feed_pick_{mid} label").click()
                 expect(page.locator(f".st-key-feed_pick_{mid} input")).to_be_checked()
-            _settle(page)
-            _pick(page, _labelled(page, "stSelectbox", "Set status"), "Resolved")
+            settle(page)
+            pick(page, _labelled(page, "stSelectbox", "Set status"), "Resolved")
             main.get_by_role("button", name="Apply to selected").click()
             expect(heading.filter(has_text="negative mention")).to_have_text(
                 f"{N - len(BULK)} negative mentions"
             )
-            _settle(page)
+            settle(page)
             assert not set(bulk_ids) & set(_card_ids(page))
             states, events = _db(url)
             assert {mid for mid, st in states.items() if st[0] == "resolved"} == set(bulk_ids)
@@ -228,15 +200,15 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             page.keyboard.press("Backspace")  # removes "In progress"
             page.keyboard.press("Backspace")  # removes "New"
             page.keyboard.press("Escape")
-            _settle(page)
+            settle(page)
             expect(main.get_by_text("Choose at least one triage status.")).to_be_visible()
-            _pick(page, statuses, "Resolved", multi=True)
+            pick(page, statuses, "Resolved", multi=True)
             expect(heading.filter(has_text="negative mention")).to_have_text(f"{len(BULK)} negative mentions")
             assert sorted(_card_ids(page)) == sorted(bulk_ids)
             assert _negatives(url, ("resolved",)) == len(BULK)
 
             # And by brand: Aqua Veil's resolved ones (3 and 6); the link carries the brand.
-            _pick(page, _labelled(page, "stSelectbox", "Brand"), AQUA)
+            pick(page, _labelled(page, "stSelectbox", "Brand"), AQUA)
             expect(heading.filter(has_text="negative mention")).to_have_text("2 negative mentions")
             assert sorted(_card_ids(page)) == sorted([ids[3], ids[6]])
             expect(page).to_have_url(f"{base_url}/negative_feed?brand=Aqua+Veil")
@@ -245,9 +217,9 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             statuses.locator("input").first.click()
             page.keyboard.press("Backspace")
             page.keyboard.press("Escape")
-            _settle(page)
-            _pick(page, statuses, "New", multi=True)
-            _pick(page, statuses, "In progress", multi=True)
+            settle(page)
+            pick(page, statuses, "New", multi=True)
+            pick(page, statuses, "In progress", multi=True)
             expect(heading.filter(has_text="negative mention")).to_have_text("12 negative mentions")
             main.get_by_test_id("stExpander").filter(has_text="More filters and search").locator(
                 "summary"
@@ -256,7 +228,7 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             # Aqua Veil and "refund": 0, 15, 30 (none resolved).
             expect(heading.filter(has_text="negative mention")).to_have_text("3 negative mentions")
             assert _card_ids(page) == [ids[0], ids[15], ids[30]]
-            _pick(page, _labelled(page, "stSelectbox", "Brand"), "All brands")
+            pick(page, _labelled(page, "stSelectbox", "Brand"), "All brands")
             # Every brand's open "refund" mentions: 0, 5, ..., 35 less 5 (resolved) = 7.
             expect(heading.filter(has_text="negative mention")).to_have_text("7 negative mentions")
             assert _card_ids(page) == [ids[i] for i in range(0, N, 5) if i != 5]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
+from tests.e2e.widgets import settle
 from tests.factories import seed_demo_db
 from tests.hostile import (
     BRAND_IMG,
@@ -92,15 +93,6 @@ def hostile_dashboard(tmp_path: Path) -> Iterator[str]:
 
 def _texts(locator: Any) -> str:
     return " ".join(locator.all_inner_texts()).translate(INVISIBLE)
-
-
-def _settle(page: Any) -> None:
-    """Wait until the script run is over (Streamlit shows its status widget while running)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
 
 
 def _open_select(page: Any, label: str) -> str:
@@ -198,7 +190,7 @@ def test_hostile_names_and_texts_stay_text_on_every_page(hostile_dashboard: str)
                     page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
                 expect(page).to_have_url(f"{base_url}/{path}")
                 expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible()
-                _settle(page)
+                settle(page)
                 shown = _show_page_content(page, path)
                 page.screenshot(path=str(ARTIFACTS / f"hostile_{path or 'overview'}.png"))
 

@@ -21,6 +21,7 @@ from store import repo
 from store.db import session_scope
 from store.timeutil import utcnow
 from tests.e2e.server import ARTIFACTS, CHROMIUM_ARGS, UI_TIMEOUT_MS, require_chromium, serve_dashboard
+from tests.e2e.widgets import choose, settle
 from tests.factories import GLOW, seed_demo_db
 
 pytestmark = pytest.mark.browser
@@ -79,15 +80,6 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield base_url, facts
 
 
-def _settle(page: Any) -> None:
-    """Wait until the script run is over (Streamlit shows its status widget while running)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
-
-
 def _expect_tiles(page: Any, tiles: dict[str, tuple[str, str | None]], description: str) -> None:
     from playwright.sync_api import expect
 
@@ -100,27 +92,6 @@ def _expect_tiles(page: Any, tiles: dict[str, tuple[str, str | None]], descripti
         else:
             expect(card.get_by_test_id("stMetricDelta")).to_have_text(delta)
             expect(card.get_by_test_id("stMetricDeltaDescription")).to_have_text(description)
-
-
-def _choose(page: Any, scope: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label`` inside ``scope`` (the page's main part or the
-    sidebar), as a user does."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    box = scope.get_by_test_id("stSelectbox").filter(
-        has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
-    )
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):
-        # Right after another select box closed, a click may only focus this one: click until it opens.
-        box.locator("input").first.click()
-        try:
-            wanted.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
-    _settle(page)
 
 
 def _select_shows(page: Any, scope: Any, label: str) -> Any:
@@ -165,7 +136,7 @@ def test_overview_presets_deltas_drivers_and_a_shared_link(dashboard: tuple[str,
             main, sidebar = page.get_by_test_id("stMain"), page.get_by_test_id("stSidebar")
             expect(main.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
             expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(3)
-            _settle(page)
+            settle(page)
 
             # The default view: last 30 days against the 30 before, and a bare link.
             _expect_tiles(page, DEFAULT_TILES, "vs prior 30 days")
@@ -193,7 +164,7 @@ def test_overview_presets_deltas_drivers_and_a_shared_link(dashboard: tuple[str,
             page.screenshot(path=str(ARTIFACTS / "overview_drivers_1440.png"))
 
             # A preset: the sidebar's period; the cards compare with the 7 days before; the link says so.
-            _choose(page, sidebar, "Period", "Last 7 days")
+            choose(page, sidebar, "Period", "Last 7 days")
             expect(page).to_have_url(f"{base_url}/?period=last-7-days")
             _expect_tiles(page, WEEK_TILES, "vs prior 7 days")
             today = utcnow().date()
@@ -202,7 +173,7 @@ def test_overview_presets_deltas_drivers_and_a_shared_link(dashboard: tuple[str,
             ).to_be_visible()
 
             # Another brand: into the link too. That link, opened in a new session, shows the same view.
-            _choose(page, main, "Brand", "Aqua Veil")
+            choose(page, main, "Brand", "Aqua Veil")
             expect(page).to_have_url(f"{base_url}/?period=last-7-days&brand=Aqua+Veil")
             _expect_tiles(page, AQUA_WEEK_TILES, "vs prior 7 days")
             shared = page.url
@@ -212,7 +183,7 @@ def test_overview_presets_deltas_drivers_and_a_shared_link(dashboard: tuple[str,
             other.goto(shared, wait_until="domcontentloaded")
             other_main, other_sidebar = other.get_by_test_id("stMain"), other.get_by_test_id("stSidebar")
             expect(other_main.get_by_test_id("stVegaLiteChart")).to_have_count(3)
-            _settle(other)
+            settle(other)
             expect(_select_shows(other, other_main, "Brand")).to_have_value("Aqua Veil")
             expect(_select_shows(other, other_sidebar, "Period")).to_have_value("Last 7 days")
             _expect_tiles(other, AQUA_WEEK_TILES, "vs prior 7 days")
@@ -223,7 +194,7 @@ def test_overview_presets_deltas_drivers_and_a_shared_link(dashboard: tuple[str,
             since, until = today - timedelta(days=13), today
             other.goto(f"{base_url}/?period=custom&from={since}&to={until}", wait_until="domcontentloaded")
             expect(other_main.get_by_test_id("stVegaLiteChart")).to_have_count(3)
-            _settle(other)
+            settle(other)
             expect(_select_shows(other, other_sidebar, "Period")).to_have_value("Custom range")
             expect(other_sidebar.get_by_text(f"{since} – {until} (UTC)")).to_be_visible()
             before = since - timedelta(days=14)
