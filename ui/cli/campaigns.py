@@ -4,12 +4,11 @@ formats or posting times with confidence intervals)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ui.cli.collect import DateOrderOpt, EncodingOpt, MapOpt, SetOpt, TzOpt, run_import
+from ui.cli.collect import file_import
 from ui.cli.common import (
     ConfigOpt,
     fail,
@@ -20,35 +19,18 @@ from ui.cli.common import (
     unknown_brand,
 )
 
-
-def import_traffic(
-    file: Path,
-    mapping: MapOpt = None,
-    config: ConfigOpt = None,
-    encoding: EncodingOpt = None,
-    sets: SetOpt = None,
-    tz: TzOpt = None,
-    date_order: DateOrderOpt = None,
-) -> None:
+import_traffic = file_import(
+    "traffic",
     """Web-analytics traffic (GA4-style): date, source, medium, campaign, content, sessions, conversions,
     revenue. GA4's names ("Session source", "Session campaign", "Sessions", "Key events", "Total revenue")
     and utm_source / utm_medium / utm_campaign / utm_content are read as they are. Mapped to campaigns and
-    influencers through \\[campaigns] utm_campaign and utm_content in the configuration."""
-    run_import("traffic", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
-
-
-def import_codes(
-    file: Path,
-    mapping: MapOpt = None,
-    config: ConfigOpt = None,
-    encoding: EncodingOpt = None,
-    sets: SetOpt = None,
-    tz: TzOpt = None,
-    date_order: DateOrderOpt = None,
-) -> None:
+    influencers through \\[campaigns] utm_campaign and utm_content in the configuration.""",
+)
+import_codes = file_import(
+    "codes",
     """Promo-code redemptions: code, date, orders, revenue. Mapped to influencers (and campaigns) through
-    \\[\\[campaigns.codes]] prefixes in the configuration."""
-    run_import("codes", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+    \\[\\[campaigns.codes]] prefixes in the configuration.""",
+)
 
 
 def _json(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -445,15 +445,28 @@ def import_posts(
     )
 
 
-def import_campaigns(
-    file: Path,
-    mapping: MapOpt = None,
-    config: ConfigOpt = None,
-    encoding: EncodingOpt = None,
-    sets: SetOpt = None,
-    tz: TzOpt = None,
-    date_order: DateOrderOpt = None,
-) -> None:
+def file_import(kind: str, doc: str) -> Callable[..., None]:
+    """The ``brandpulse import KIND FILE`` command of a kind without presets (campaigns, traffic, codes):
+    one declaration of their shared options; ``doc`` is the command's help."""
+
+    def command(
+        file: Path,
+        mapping: MapOpt = None,
+        config: ConfigOpt = None,
+        encoding: EncodingOpt = None,
+        sets: SetOpt = None,
+        tz: TzOpt = None,
+        date_order: DateOrderOpt = None,
+    ) -> None:
+        run_import(kind, file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+
+    command.__name__ = f"import_{kind}"
+    command.__doc__ = doc
+    return command
+
+
+import_campaigns = file_import(
+    "campaigns",
     """Campaign results: campaign, brand, influencer, platform, post_url or post_external_id, cost, currency,
-    impressions, clicks, conversions, revenue, start, end."""
-    run_import("campaigns", file, mapping, config, encoding, sets=sets, tz=tz, date_order=date_order)
+    impressions, clicks, conversions, revenue, start, end.""",
+)
