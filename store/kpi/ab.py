@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from store import stats
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
-from store.kpi.campaigns import campaign_in_period
+from store.kpi.campaigns import brand_campaign_posts, campaign_in_period
 from store.kpi.common import ctr_base, rate_per_follower
 from store.kpi.quality import DEFAULT_LOW_EFFORT_WEIGHT, post_quality
 from store.models import POST_KINDS, Author, Brand, Campaign, Mention, Post
@@ -92,12 +92,7 @@ def campaign_units(
 ) -> list[CampaignUnit]:
     """The brand's campaign rows with a stored post, in the period, with each post's figures and, with
     ``attribution``, their (campaign, influencer)'s attributed results."""
-    own = (
-        select(Campaign.post_id)
-        .join(Brand, Brand.id == Campaign.brand_id)
-        .where(Brand.name == brand, Campaign.post_id.is_not(None))
-    )
-    pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=own)
+    pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=brand_campaign_posts(brand))
     body = and_(
         Mention.post_id == Post.id, Mention.kind.in_(POST_KINDS), Mention.external_id == Post.external_id
     )

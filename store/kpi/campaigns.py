@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from store.kpi.attributed import AttributedResult, AttributionRules, attributed_results
@@ -36,6 +37,15 @@ def campaign_in_period(since: date | datetime | None, until: date | datetime | N
     date is in the period (with neither, always)."""
     when = func.coalesce(Post.published_at, Campaign.starts_on)
     return or_(when.is_(None), period_filter(when, since, until))
+
+
+def brand_campaign_posts(brand: str) -> Select[Any]:
+    """Ids of the stored posts of ``brand``'s campaign rows, for an ``IN`` filter."""
+    return (
+        select(Campaign.post_id)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(Brand.name == brand, Campaign.post_id.is_not(None))
+    )
 
 
 @dataclass(frozen=True)
@@ -81,11 +91,7 @@ def campaign_performance(
     published in the period, or, with no post date, when its start date is in the period. With
     ``attribution``, attributed traffic and codes take precedence (see the module).
     """
-    own_posts = (
-        select(Campaign.post_id)
-        .join(Brand, Brand.id == Campaign.brand_id)
-        .where(Brand.name == brand, Campaign.post_id.is_not(None))
-    )
+    own_posts = brand_campaign_posts(brand)
     pq = post_quality(session, low_effort_weight=low_effort_weight, post_ids=own_posts)
     followers = Author.followers
     per_post_er = rate_per_follower_sql(pq.c.engagement, followers)
