@@ -24,6 +24,13 @@ AUGMENT_FILES = {
     "sentiment": NLP_DIR / "sentiment_patterns.jsonl",
 }
 AUGMENT_COPIES = 5  # each hand-written row is filled in 5 ways: a few hundred rows next to thousands
+
+
+def handwritten_set(task: str) -> str:
+    """The name under which the task's hand-written rows are trained and scored, beside the data sets."""
+    return f"{task}_handwritten_multilingual"
+
+
 # Ordinary comments from the sentiment sets, used as extra "ham" for the spam head: the spam sets are English
 # and Vietnamese only, and without real Korean/Chinese comments the head would learn that a script is spam.
 # (train rows, dev rows) per set; the sets' own curation (e.g. Weibo2018 filtered ads) keeps spam rare.

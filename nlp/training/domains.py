@@ -19,6 +19,7 @@ from nlp.training.data import (
     augment_rows,
     dedup_key,
     ham_from_sentiment,
+    handwritten_set,
     read_jsonl,
     subsample,
 )
@@ -155,7 +156,7 @@ def add_corrections(task: str, domains: dict[str, dict[str, list]], corrected: l
 def dev_sets(task: str, domains: dict[str, dict[str, list]], hand_dev: list[dict]) -> dict[str, list[dict]]:
     """The dev sets scored: each domain's with dev rows, and the hand-written rows on their own."""
     out = {name: s["dev"] for name, s in domains.items() if s["dev"]}
-    out[f"{task}_handwritten_multilingual"] = hand_dev
+    out[handwritten_set(task)] = hand_dev
     return out
 
 

@@ -43,6 +43,7 @@ from nlp.training.data import (
     augment_rows,
     cap_rows,
     ham_from_sentiment,
+    handwritten_set,
     read_jsonl,
     task_of,
 )
@@ -81,7 +82,7 @@ def load_data(
         binary = task == "sentiment" and "neutral" not in {r["label"] for r in train}
         sets[folder.name] = {"task": task, "train": train, "dev": dev, "binary": binary}
     for task in TASK_LABELS:
-        sets[f"{task}_handwritten_multilingual"] = {"task": task, **augment_rows(task, seed)}
+        sets[handwritten_set(task)] = {"task": task, **augment_rows(task, seed)}
     if all((data_dir / name).is_dir() for name in HAM_FROM_SENTIMENT):
         sets["spam_ordinary_comments"] = {"task": "spam", **ham_from_sentiment(data_dir, seed)}
     for task, rows in (corrections or {}).items():
@@ -253,6 +254,28 @@ def run(args: argparse.Namespace, corrections: dict[str, list[dict]] | None = No
     return report
 
 
+def refit_blend(args: argparse.Namespace) -> dict:
+    """The blend of the model already in ``args.out`` refitted on the dev rows (no training): the dev rows
+    as a training run with the same ``--data``, ``--dev-cap`` and ``--seed`` scores them, e5's calibrated
+    probabilities from the saved files. Rewrites the ``blend`` of ``e5.json``; returns it."""
+    from nlp.classifier import E5Classifier
+
+    sets = load_data(args.data, args.cap, args.seed, args.dev_cap)
+    dev_rows = [(name, r) for name, s in sets.items() for r in s["dev"]]
+    blend = {}
+    for task in TASK_LABELS:
+        rows = [dev_rows[i] for i in task_rows(sets, dev_rows, task)]
+        texts = [r["text"] for _, r in rows]
+        probs = E5Classifier(task, args.out).predict_proba(texts)
+        blend[task] = fit_blend(task, [n for n, _ in rows], [r["label"] for _, r in rows], texts, probs)
+        log.info("%s blend with moe: %s", task, json.dumps(blend[task]["weights"]))
+    path = args.out / "e5.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["blend"] = blend
+    path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return blend
+
+
 def save(out: Path, layers: Any, heads: Any, report: dict) -> None:
     """The model files: ``e5_top.npz`` (the trained top layers and heads, fp16) and ``e5.json``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -311,6 +334,7 @@ def main(argv: Sequence[str] | None = None, corrections: dict[str, list[dict]] |
     p.add_argument("--report", type=Path, help="also write the dev report as JSON here")
     p.add_argument("--no-blend", action="store_true", help="do not fit the blend with the moe model")
     p.add_argument("--quick", action="store_true", help="a tiny run (40 rows a dataset, 1 epoch), for tests")
+    p.add_argument("--refit-blend", action="store_true", help="no training: refit the --out model's blend")
     args = p.parse_args(argv)
     if args.quick:
         args.cap, args.dev_cap, args.epochs = min(args.cap, QUICK_ROWS), min(args.dev_cap, QUICK_ROWS // 2), 1
@@ -320,7 +344,7 @@ def main(argv: Sequence[str] | None = None, corrections: dict[str, list[dict]] |
     if not args.data.is_dir():
         sys.exit(f"--data {args.data}: not a folder")
     with progress_to_stdout():
-        run(args, corrections)
+        refit_blend(args) if args.refit_blend else run(args, corrections)
 
 
 if __name__ == "__main__":

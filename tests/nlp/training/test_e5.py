@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +16,8 @@ from nlp.training.blend import binary_groups
 from nlp.training.calibration import expected_calibration_error, fit_temperature
 from nlp.training.data import cap_rows
 from nlp.training.e5 import class_weights
+
+TINY_DATA = Path(__file__).resolve().parents[2] / "fixtures" / "train_tiny"
 
 
 def test_length_batches_cover_every_text_once_within_the_token_budget() -> None:
@@ -78,3 +82,31 @@ def test_binary_groups_are_the_languages_whose_sets_lack_neutral() -> None:
     gold = ["negative", "positive"] * 12 + ["negative"] + ["neutral"] * 50
     assert binary_groups(names, gold, groups) == []  # zh has a set with neutral rows
     assert binary_groups(names[:25], gold[:25], groups[:25]) == ["zh"]
+    # The hand-written rows (neutral included) do not teach moe a language's neutral: zh stays binary.
+    hand = ["sentiment_handwritten_multilingual"] * 25
+    assert binary_groups(names[:25] + hand, gold[:25] + ["neutral"] * 25, groups[:25] * 2) == ["zh"]
+
+
+def test_refit_blend_rewrites_only_the_blend_of_a_trained_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--refit-blend`` refits the blend of the model in ``--out`` on the dev rows, without training."""
+    import nlp.training.e5_layers
+    from nlp.training import e5
+
+    monkeypatch.setattr(nlp.training.e5_layers, "CACHE_DIR", tmp_path / "cache")  # not the user's cache
+    out = tmp_path / "model"
+    e5.main(["--data", str(TINY_DATA), "--out", str(out), "--quick"])
+    trained = json.loads((out / "e5.json").read_text(encoding="utf-8"))
+    layers = (out / "e5_top.npz").read_bytes()
+    assert trained["blend"] == {}  # a quick run fits no blend
+    e5.main(["--data", str(TINY_DATA), "--out", str(out), "--refit-blend", "--quick"])
+    refitted = json.loads((out / "e5.json").read_text(encoding="utf-8"))
+    assert (out / "e5_top.npz").read_bytes() == layers
+    assert {k: v for k, v in refitted.items() if k != "blend"} == {
+        k: v for k, v in trained.items() if k != "blend"
+    }
+    assert set(refitted["blend"]) == {"sentiment", "spam"}
+    for task, blend in refitted["blend"].items():
+        assert set(blend["weights"]) == {"en", "ko", "zh", "vi", "other"}, task
+        assert blend["temperature"] > 0 and blend["dev_scores"], task
