@@ -238,13 +238,19 @@ def lang_group(lang: str) -> str:
 
 
 def blend_log_probs(
-    log_e5: np.ndarray, log_moe: np.ndarray, w: np.ndarray, polarity_only: np.ndarray, neutral: int | None
+    log_e5: np.ndarray,
+    log_moe: np.ndarray,
+    w: np.ndarray,
+    polarity_only: np.ndarray,
+    neutral: int | None,
+    p_neutral: np.ndarray | None = None,
 ) -> np.ndarray:
     """The blend's unnormalised log-probabilities: ``w · log p_e5 + (1 − w) · log p_moe`` per row.
 
     Rows flagged ``polarity_only`` (languages whose every sentiment set is binary, so moe's experts never
-    saw a neutral text in them and call nearly everything polar) take p(neutral) from e5 alone and blend
-    only the split of the rest between negative and positive.
+    saw a neutral text in them and call nearly everything polar) take p(neutral) from ``p_neutral`` (per
+    row: the neutral head's, see ``nlp.training.neutral_head``), else from e5, and blend only the split of
+    the rest between negative and positive.
     """
     z = w * log_e5 + (1 - w) * log_moe
     if neutral is None or not polarity_only.any():
@@ -252,11 +258,15 @@ def blend_log_probs(
     rows = np.flatnonzero(polarity_only)
     polar = [k for k in range(z.shape[1]) if k != neutral]
     split = softmax(z[np.ix_(rows, polar)])
-    p_neutral = np.exp(log_e5[rows, neutral])
+    p_neu = np.exp(log_e5[rows, neutral]) if p_neutral is None else np.asarray(p_neutral, float)[rows]
     out = z.copy()
-    out[np.ix_(rows, polar)] = np.log(np.clip(split * (1 - p_neutral)[:, None], 1e-9, 1.0))
-    out[rows, neutral] = np.log(np.clip(p_neutral, 1e-9, 1.0))
+    out[np.ix_(rows, polar)] = np.log(np.clip(split * (1 - p_neu)[:, None], 1e-9, 1.0))
+    out[rows, neutral] = np.log(np.clip(p_neu, 1e-9, 1.0))
     return out
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
 class BlendClassifier(TextClassifier):
@@ -265,7 +275,9 @@ class BlendClassifier(TextClassifier):
         log p = w · log p_e5 + (1 − w) · log p_moe, renormalised, then divided by a temperature,
 
     with w per language group (en, ko, zh, vi, other) and the temperature chosen on dev (``e5.json``,
-    ``blend``); in the groups of ``blend.polarity_only`` p(neutral) is e5's (``blend_log_probs``). The
+    ``blend``); in the groups of ``blend.polarity_only`` p(neutral) is the neutral head's (a logistic head
+    on e5's pooled output fitted without the binary sets' bias, ``nlp.training.neutral_head``), or e5's
+    where the files have no such head (``blend_log_probs``). The
     character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
     better; e5 reads every language and carries over to domains without training data (see the model card).
     """
@@ -292,6 +304,8 @@ class BlendClassifier(TextClassifier):
         self.weights: dict[str, float] = {g: float(w) for g, w in blend["weights"].items()}
         self.temperature = float(blend.get("temperature", 1.0))
         self.polarity_only = set(blend.get("polarity_only", []))
+        head = blend.get("neutral_head")
+        self.neutral_bias = float(head["bias"]) if head else None
         self.task = task
         self.labels = self.e5.labels
         self.version = f"{self.e5.version}+{self.moe.version}"
@@ -307,7 +321,16 @@ class BlendClassifier(TextClassifier):
         log_moe = np.log(np.clip(self.moe.predict_proba(texts), 1e-6, 1.0))
         neutral = self.labels.index("neutral") if "neutral" in self.labels else None
         polarity_only = np.array([g in self.polarity_only for g in groups], dtype=bool)
-        return softmax(blend_log_probs(log_e5, log_moe, w, polarity_only, neutral) / self.temperature)
+        p_neutral = None
+        if self.neutral_bias is not None and polarity_only.any():
+            # The same texts as e5's call just above: the runner answers from its memo, no second pass.
+            from nlp.e5_model import NEUTRAL_HEAD
+
+            clean = [preprocess(t) for t in texts]
+            logit = self.e5.runner.logits(clean, self.e5.batch_size)[NEUTRAL_HEAD][:, 0]
+            p_neutral = sigmoid(logit + self.neutral_bias)
+        z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral)
+        return softmax(z / self.temperature)
 
 
 class HFClassifier(TextClassifier):

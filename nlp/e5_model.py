@@ -29,6 +29,7 @@ from nlp.encoder import (
 
 E5_MAX_TOKENS = 128
 E5_TOKEN_BUDGET = 4096  # tokens per batch at most
+NEUTRAL_HEAD = "sentiment_neutral"  # the runner's name for the neutral head's logit (see E5Top)
 PREFIX = "query: "  # e5's prefix for classification-style inputs; the frozen lower layers expect one
 
 
@@ -75,6 +76,7 @@ class E5Top:
 
         self.config = config
         self.first_layer = int(config["first_layer"])
+        self.config_hidden = int(base_config.hidden_size)
         self.tasks: dict[str, list[str]] = {t: list(v["labels"]) for t, v in config["tasks"].items()}
         n_layers = base_config.num_hidden_layers - self.first_layer
         self.layers = torch.nn.ModuleList([BertLayer(base_config) for _ in range(n_layers)])
@@ -83,6 +85,16 @@ class E5Top:
         )
         module = torch.nn.ModuleDict({"layers": self.layers, "heads": self.heads})
         module.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()})
+        # The neutral head of the blend's polarity-only languages (nlp.training.neutral_head), fitted after
+        # training on the pooled output: one logit, p(neutral) = sigmoid(logit + bias), kept in e5.json.
+        head = config.get("blend", {}).get("sentiment", {}).get("neutral_head")
+        if head:
+            linear = torch.nn.Linear(base_config.hidden_size, 1)
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor([head["coef"]], dtype=torch.float32))
+                linear.bias.fill_(float(head["intercept"]))
+            self.heads[NEUTRAL_HEAD] = linear
+            self.tasks[NEUTRAL_HEAD] = ["neutral"]
         module.eval()
         self.module = module
 
@@ -94,10 +106,13 @@ class E5Top:
         module = torch.nn.ModuleDict({"layers": layers, "heads": heads})
         return {k: v.detach().float().numpy().astype(np.float16) for k, v in module.state_dict().items()}
 
+    def pooled(self, hidden: Any, mask: Any) -> Any:
+        """The top layers' mean-pooled output (batch, hidden) from the lower layers' output ``hidden``."""
+        return mean_pool(run_layers(self.layers, hidden, additive_mask(mask)).float(), mask)
+
     def logits(self, hidden: Any, mask: Any) -> dict[str, Any]:
-        """Per task, logits (batch, labels) from the lower layers' output ``hidden``."""
-        h = run_layers(self.layers, hidden, additive_mask(mask))
-        pooled = mean_pool(h.float(), mask)
+        """Per task (and the neutral head, if any), logits (batch, labels) from the lower layers' output."""
+        pooled = self.pooled(hidden, mask)
         return {t: head(pooled).float() for t, head in self.heads.items()}
 
 
@@ -151,13 +166,21 @@ class E5Runner:
             self._memo = (key, out)
         return {k: v.copy() for k, v in out.items()}
 
+    def pooled(self, clean_texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """The top layers' mean-pooled output (len(texts), hidden): what the heads read (to fit a head)."""
+        sizes = {"pooled": self.top.config_hidden}
+        return self._forward(list(clean_texts), batch_size, sizes, pooled=True)["pooled"]
+
     def _logits(self, texts: list[str], batch_size: int) -> dict[str, np.ndarray]:
+        sizes = {t: len(labels) for t, labels in self.top.tasks.items()}
+        return self._forward(texts, batch_size, sizes, pooled=False)
+
+    def _forward(
+        self, texts: list[str], batch_size: int, sizes: dict[str, int], *, pooled: bool
+    ) -> dict[str, np.ndarray]:
         torch = self._torch
-        out = {
-            t: np.zeros((len(texts), len(labels)), dtype=np.float32) for t, labels in self.top.tasks.items()
-        }
         if not texts:
-            return out
+            return {t: np.zeros((0, n), dtype=np.float32) for t, n in sizes.items()}
         # Each distinct text runs once (comment streams repeat "first!", emoji, copy-pasted praise).
         first: dict[str, int] = {}
         inverse = np.fromiter(
@@ -165,12 +188,15 @@ class E5Runner:
         )
         unique = list(first)
         ids = tokenize(self.tokenizer, unique)
-        res = {t: np.zeros((len(unique), v.shape[1]), dtype=np.float32) for t, v in out.items()}
+        res = {t: np.zeros((len(unique), n), dtype=np.float32) for t, n in sizes.items()}
         with torch.inference_mode(), precision_context(self.precision, self.device):
             for batch in length_batches([len(x) for x in ids], batch_size):
                 x, mask = pad(ids, batch, self.tokenizer.pad_token_id)
                 x, mask = x.to(self.device), mask.to(self.device)
                 hidden = run_layers(self.lower, self.embeddings(input_ids=x), additive_mask(mask))
+                if pooled:
+                    res["pooled"][batch] = self.top.pooled(hidden, mask).cpu().numpy()
+                    continue
                 for task, logit in self.top.logits(hidden, mask).items():
                     res[task][batch] = logit.cpu().numpy()
         return {t: v[inverse] for t, v in res.items()}

@@ -48,6 +48,7 @@ from nlp.training.data import (
     task_of,
 )
 from nlp.training.e5_layers import fine_tune, lower_states, predict_logits
+from nlp.training.neutral_head import fit_neutral_head
 
 log = logging.getLogger("nlp.training.e5")  # by name: run with -m, __name__ is "__main__"
 
@@ -249,6 +250,8 @@ def run(args: argparse.Namespace, corrections: dict[str, list[dict]] | None = No
     log.info("%s", json.dumps({k: report[k] for k in ("temperature", "ece", "seconds")}))
     if not args.no_save:
         save(args.out, layers, heads, report)
+        if report["blend"]:
+            add_neutral_head(args.out, args.data, args.seed, dev_rows)
     if args.report:
         args.report.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
@@ -273,7 +276,22 @@ def refit_blend(args: argparse.Namespace) -> dict:
     config = json.loads(path.read_text(encoding="utf-8"))
     config["blend"] = blend
     path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    add_neutral_head(args.out, args.data, args.seed, dev_rows)
     return blend
+
+
+def add_neutral_head(out: Path, data_dir: Path, seed: int, dev_rows: list[tuple[str, dict]]) -> None:
+    """Fit the blend's neutral head for the saved model in ``out`` and write it into its ``e5.json``."""
+    path = out / "e5.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    if "sentiment" not in config.get("blend", {}):
+        return
+    config["blend"]["sentiment"].pop("neutral_head", None)
+    path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    head = fit_neutral_head(out, data_dir, seed, dev_rows)
+    if head:
+        config["blend"]["sentiment"]["neutral_head"] = head
+        path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def save(out: Path, layers: Any, heads: Any, report: dict) -> None:

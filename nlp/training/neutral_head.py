@@ -1,0 +1,161 @@
+"""The neutral head of the blend's polarity-only languages (Korean, Chinese): a logistic regression on the
+fine-tuned e5's pooled output that tells a neutral text from a polar one, fitted after training.
+
+Why: every Korean and Chinese sentiment set is binary, so fine-tuning teaches e5 (and moe) that a text in
+those languages is never neutral, and questions, asides and plain facts about a product land in the Negative
+feed. The head learns "neutral or not" from the 3-class sets of the other languages (2,000 train rows each),
+the binary sets as polar (2,000 each: the head should not call a review neutral), and hand-written Korean,
+Chinese, Vietnamese and English brand comments (``nlp/sentiment_patterns.jsonl`` and, 80 % of it,
+``nlp/sentiment_patterns_head.jsonl``; weight 3). The other 20 % of that file is the head's dev set.
+
+In the polarity-only groups ``BlendClassifier`` takes p(neutral) = sigmoid(head logit + bias) and splits the
+rest between negative and positive as before. The bias is chosen on dev: the best mean macro-F1 on the head's
+dev rows of those groups, provided no binary dev set of theirs loses more than ``MAX_BINARY_LOSS`` of
+macro-F1 (a neutral label on a binary set is an error); if no bias qualifies, no head is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+
+import numpy as np
+
+from nlp.evaluate import score
+from nlp.labels import TASK_LABELS
+from nlp.mixture import softmax
+from nlp.training.data import NLP_DIR, read_jsonl, task_of
+
+log = logging.getLogger(__name__)
+
+HEAD_FILE = NLP_DIR / "sentiment_patterns_head.jsonl"
+PATTERN_FILE = NLP_DIR / "sentiment_patterns.jsonl"
+HEAD_CAP = 2000  # train rows per data set
+HANDWRITTEN_WEIGHT = 3.0
+HEAD_C = 0.3
+BIAS_GRID = [round(-3 + 0.25 * i, 2) for i in range(15)]  # -3 … 0.5
+MAX_BINARY_LOSS = 0.005
+DEV_SHARE = 0.2
+
+
+def split_head_file(seed: int, path: Path = HEAD_FILE) -> tuple[list[dict], list[dict]]:
+    """(train, dev) of the hand-written head rows: ``DEV_SHARE`` of each (language, label) held out."""
+    strata: dict[tuple[str, str], list[dict]] = {}
+    for r in read_jsonl(path):
+        strata.setdefault((r.get("lang", ""), r["label"]), []).append(r)
+    rng = random.Random(f"{seed}-neutral-head")
+    train, dev = [], []
+    for key in sorted(strata):
+        rows = strata[key][:]
+        rng.shuffle(rows)
+        k = max(1, round(len(rows) * DEV_SHARE))
+        dev += rows[:k]
+        train += rows[k:]
+    return train, dev
+
+
+def head_train_rows(data_dir: Path, seed: int, exclude: set[str]) -> tuple[list[dict], list[float]]:
+    """The head's train rows (texts in ``exclude``, the dev texts, left out) and their weights."""
+    rows: list[dict] = []
+    weights: list[float] = []
+    for folder in sorted(p for p in data_dir.iterdir() if (p / "train.jsonl").is_file()):
+        train = read_jsonl(folder / "train.jsonl")
+        if task_of(train) != "sentiment":
+            continue
+        train = [r for r in train if r["text"] not in exclude]
+        random.Random(f"{seed}-{folder.name}-head").shuffle(train)
+        rows += train[:HEAD_CAP]
+        weights += [1.0] * len(train[:HEAD_CAP])
+    made = read_jsonl(PATTERN_FILE) + split_head_file(seed)[0]
+    rows += made
+    weights += [HANDWRITTEN_WEIGHT] * len(made)
+    return rows, weights
+
+
+def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[str, dict]]) -> dict:
+    """Fit the head for the model in ``folder`` (whose ``e5.json`` has its sentiment blend) and choose its
+    bias on ``dev`` (the training run's ``(dataset, row)`` dev pairs) and the head's own dev rows. Returns
+    the ``neutral_head`` entry for the blend ({} when none is kept); writes nothing."""
+    from sklearn.linear_model import LogisticRegression
+
+    from nlp.classifier import E5Classifier, blend_log_probs, lang_group, load_classifier, sigmoid
+    from nlp.e5_model import get_runner
+    from nlp.features import preprocess
+    from nlp.lang import detect_language
+
+    config = json.loads((folder / "e5.json").read_text(encoding="utf-8"))
+    blend = config.get("blend", {}).get("sentiment")
+    if not blend or not blend.get("polarity_only"):
+        return {}
+    po = set(blend["polarity_only"])
+    labels = TASK_LABELS["sentiment"]
+    sets = {name for name, r in dev if r["label"] in labels}
+    # The binary dev sets whose rows are mostly in the polarity-only groups, and the head's own dev rows.
+    rows: list[tuple[str, str, str]] = []
+    for name in sorted(sets):
+        texts = [r for n, r in dev if n == name]
+        if {r["label"] for r in texts} <= {"negative", "positive"}:
+            rows += [(name, r["text"], r["label"]) for r in texts]
+    head_dev = split_head_file(seed)[1]
+    rows += [("head_dev", r["text"], r["label"]) for r in head_dev]
+    groups = np.array([lang_group(detect_language(t)) for _, t, _ in rows])
+    keep = np.array([g in po for g in groups])
+    rows = [r for r, k in zip(rows, keep, strict=True) if k]
+    groups = groups[keep]
+    names = np.array([str(n) for n, _, _ in rows])
+    gold = [g for _, _, g in rows]
+    texts = [t for _, t, _ in rows]
+
+    train, weights = head_train_rows(data_dir, seed, {r["text"] for _, r in dev})
+    runner = get_runner(folder)
+    x = runner.pooled([preprocess(r["text"]) for r in train])
+    y = np.array([r["label"] == "neutral" for r in train])
+    model = LogisticRegression(C=HEAD_C, max_iter=3000, class_weight="balanced")
+    model.fit(x, y, sample_weight=np.array(weights))
+    logit = runner.pooled([preprocess(t) for t in texts]) @ model.coef_[0] + model.intercept_[0]
+
+    w = np.array([blend["weights"].get(g, 1.0) for g in groups])[:, None]
+    log_e5 = np.log(np.clip(E5Classifier("sentiment", folder).predict_proba(texts), 1e-6, 1))
+    log_moe = np.log(np.clip(load_classifier("sentiment", "moe").predict_proba(texts), 1e-6, 1))
+    is_po = np.ones(len(rows), dtype=bool)
+    temperature = float(blend.get("temperature", 1.0))
+
+    def scores(p_neutral: np.ndarray | None) -> dict[str, float]:
+        z = blend_log_probs(log_e5, log_moe, w, is_po, labels.index("neutral"), p_neutral)
+        pred = [labels[int(k)] for k in softmax(z / temperature).argmax(1)]
+        out = {}
+        for name in sorted(set(names)):
+            for g in sorted(set(groups[names == name])) if name == "head_dev" else [None]:
+                m = (names == name) if g is None else (names == name) & (groups == g)
+                if m.sum() >= 20:
+                    idx = np.flatnonzero(m)
+                    key = name if g is None else f"{name}_{g}"
+                    res = score([gold[i] for i in idx], [pred[i] for i in idx], ["x"] * len(idx))
+                    out[key] = round(res["macro_f1"], 4)
+        return out
+
+    without = scores(None)
+    curve = {b: scores(sigmoid(logit + b)) for b in BIAS_GRID}
+    binary = [k for k in without if not k.startswith("head_dev")]
+    ok = [b for b, s in curve.items() if all(s[k] >= without[k] - MAX_BINARY_LOSS for k in binary)]
+    if not ok:
+        log.info("neutral head: no bias keeps the binary sets within %.3f; none kept", MAX_BINARY_LOSS)
+        return {}
+
+    def head_mean(s: dict[str, float]) -> float:
+        return float(np.mean([v for k, v in s.items() if k.startswith("head_dev")]))
+
+    bias = max(ok, key=lambda b: (round(head_mean(curve[b]), 4), -b))
+    log.info("neutral head: bias %.2f, dev %s (without: %s)", bias, curve[bias], without)
+    return {
+        "coef": [round(float(v), 6) for v in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "bias": bias,
+        "C": HEAD_C,
+        "train_rows": len(train),
+        "dev_without_head": without,
+        "dev_with_head": curve[bias],
+        "bias_curve": {str(b): s for b, s in curve.items()},
+    }
