@@ -72,7 +72,7 @@ def test_polarity_only_rows_take_p_neutral_from_the_head_when_given() -> None:
 def test_the_blend_reads_the_head_only_for_polarity_only_languages(model_copy: Path) -> None:
     """A head that calls everything neutral (intercept 8) makes Korean and Chinese texts neutral and
     leaves English and Vietnamese ones as they were."""
-    texts = ["최악이에요. 돈 아까워요", "太爛了，浪費錢", "Terrible quality, it broke after one day.", "Tệ quá"]
+    texts = ["최악이에요. 돈 아까워요", "太爛了，浪費錢", "Terrible quality, it broke.", "Tệ quá"]
     _with_head(model_copy, None)
     plain = BlendClassifier("sentiment", model_copy).predict_proba(texts)
     _with_head(model_copy, {"coef": [0.0] * 384, "intercept": 8.0, "bias": 0.0})
