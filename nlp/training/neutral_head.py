@@ -11,7 +11,8 @@ Chinese, Vietnamese and English brand comments (``nlp/sentiment_patterns.jsonl``
 In the polarity-only groups ``BlendClassifier`` takes p(neutral) = sigmoid(head logit + bias) and splits the
 rest between negative and positive as before. The bias is chosen on dev: the best mean macro-F1 on the head's
 dev rows of those groups, provided no binary dev set of theirs loses more than ``MAX_BINARY_LOSS`` of
-macro-F1 (a neutral label on a binary set is an error); if no bias qualifies, no head is kept.
+macro-F1 (a neutral label on a binary set is an error) or falls below its character baseline's dev score
+where it was above it; if no bias qualifies, no head is kept.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.evaluate import score
+from nlp.features import DEFAULT_DIR
 from nlp.labels import TASK_LABELS
 from nlp.mixture import softmax
 from nlp.training.data import NLP_DIR, read_jsonl, task_of
@@ -72,6 +74,38 @@ def head_train_rows(data_dir: Path, seed: int, exclude: set[str]) -> tuple[list[
     rows += made
     weights += [HANDWRITTEN_WEIGHT] * len(made)
     return rows, weights
+
+
+def char_baselines() -> dict[str, float]:
+    """Dev macro-F1 of the per-set character TF-IDF baselines, as the moe trainer recorded them."""
+    config = json.loads((DEFAULT_DIR / "sentiment.json").read_text(encoding="utf-8"))
+    scores = config.get("dev_scores", {}).get("baseline_char_tfidf_lr", {})
+    return {name: float(s["macro_f1"]) for name, s in scores.items()}
+
+
+def choose_bias(
+    curve: dict[float, dict[str, float]], without: dict[str, float], baselines: dict[str, float]
+) -> float | None:
+    """The bias with the best mean macro-F1 on the head's dev rows (``head_dev_*``; ties: the lower bias)
+    among those that keep every binary set within ``MAX_BINARY_LOSS`` of its score without the head and,
+    where it was at or above its character baseline, at or above it still. None if no bias qualifies."""
+
+    def allowed(s: dict[str, float]) -> bool:
+        for name, f1 in without.items():
+            if name.startswith("head_dev"):
+                continue
+            floor = f1 - MAX_BINARY_LOSS
+            if name in baselines and f1 >= baselines[name]:
+                floor = max(floor, baselines[name])
+            if s[name] < floor:
+                return False
+        return True
+
+    def head_mean(s: dict[str, float]) -> float:
+        return round(float(np.mean([v for k, v in s.items() if k.startswith("head_dev")])), 4)
+
+    ok = [b for b, s in curve.items() if allowed(s)]
+    return max(ok, key=lambda b: (head_mean(curve[b]), -b)) if ok else None
 
 
 def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[str, dict]]) -> dict:
@@ -126,8 +160,8 @@ def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[st
         z = blend_log_probs(log_e5, log_moe, w, is_po, labels.index("neutral"), p_neutral)
         pred = [labels[int(k)] for k in softmax(z / temperature).argmax(1)]
         out = {}
-        for name in sorted(set(names)):
-            for g in sorted(set(groups[names == name])) if name == "head_dev" else [None]:
+        for name in sorted(set(names.tolist())):
+            for g in sorted(set(groups[names == name].tolist())) if name == "head_dev" else [None]:
                 m = (names == name) if g is None else (names == name) & (groups == g)
                 if m.sum() >= 20:
                     idx = np.flatnonzero(m)
@@ -138,16 +172,10 @@ def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[st
 
     without = scores(None)
     curve = {b: scores(sigmoid(logit + b)) for b in BIAS_GRID}
-    binary = [k for k in without if not k.startswith("head_dev")]
-    ok = [b for b, s in curve.items() if all(s[k] >= without[k] - MAX_BINARY_LOSS for k in binary)]
-    if not ok:
-        log.info("neutral head: no bias keeps the binary sets within %.3f; none kept", MAX_BINARY_LOSS)
+    bias = choose_bias(curve, without, char_baselines())
+    if bias is None:
+        log.info("neutral head: no bias keeps the binary sets within bounds; none kept")
         return {}
-
-    def head_mean(s: dict[str, float]) -> float:
-        return float(np.mean([v for k, v in s.items() if k.startswith("head_dev")]))
-
-    bias = max(ok, key=lambda b: (round(head_mean(curve[b]), 4), -b))
     log.info("neutral head: bias %.2f, dev %s (without: %s)", bias, curve[bias], without)
     return {
         "coef": [round(float(v), 6) for v in model.coef_[0]],

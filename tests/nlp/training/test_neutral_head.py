@@ -96,3 +96,20 @@ def test_fit_keeps_the_binary_sets_within_the_allowed_loss(model_copy: Path) -> 
         if not name.startswith("head_dev"):
             assert head["dev_with_head"][name] >= f1 - MAX_BINARY_LOSS, name
     assert {"head_dev_ko", "head_dev_zh"} <= set(head["dev_with_head"])
+
+
+def test_the_bias_keeps_binary_sets_near_their_score_and_above_their_baseline() -> None:
+    from nlp.training.neutral_head import choose_bias
+
+    without = {"head_dev_ko": 0.5, "nsmc": 0.871, "hotel": 0.900}
+    baselines = {"nsmc": 0.869, "hotel": 0.910}  # hotel was below its baseline: only the loss bound applies
+    curve = {
+        -2.0: {"head_dev_ko": 0.70, "nsmc": 0.870, "hotel": 0.899},
+        -1.0: {"head_dev_ko": 0.80, "nsmc": 0.869, "hotel": 0.896},
+        -0.5: {"head_dev_ko": 0.80, "nsmc": 0.869, "hotel": 0.896},  # a tie: the lower bias wins
+        0.0: {"head_dev_ko": 0.90, "nsmc": 0.868, "hotel": 0.899},  # under NSMC's baseline
+        0.5: {"head_dev_ko": 0.95, "nsmc": 0.870, "hotel": 0.894},  # hotel loses 0.6 point
+    }
+    assert choose_bias(curve, without, baselines) == -1.0
+    assert choose_bias(curve, without, {"nsmc": 0.8}) == 0.0
+    assert choose_bias({0.0: curve[0.0]}, without, baselines) is None
