@@ -42,13 +42,16 @@ from nlp.classifier import (
     E5Classifier,
     HFClassifier,
     TextClassifier,
+    blend_log_probs,
     lang_group,
     load_classifier,
+    sigmoid,
 )
 from nlp.e5_model import E5_TOKEN_BUDGET
 from nlp.encoder import TOKEN_BUDGET
 from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labeling import label_texts
+from nlp.labels import NEUTRAL_HEAD
 from nlp.lang import detect_language
 
 WORKER_DESCRIPTION = (
@@ -165,7 +168,8 @@ class NaiveDefault:
 
     def label(self, text: str) -> dict[str, str]:
         detect_language(text)
-        return {t: self.heads[t].labels[int(np.argmax(p))] for t, p in self.probs(text).items()}
+        probs = self.probs(text)
+        return {t: clf.labels[int(np.argmax(probs[t]))] for t, clf in self.heads.items()}
 
     def probs(self, text: str) -> dict[str, np.ndarray]:
         """Per task, the probabilities of one text (the model's preprocessing included)."""
@@ -219,7 +223,8 @@ class NaiveE5:
 
     def label(self, text: str) -> dict[str, str]:
         detect_language(text)
-        return {t: self.heads[t].labels[int(np.argmax(p))] for t, p in self.probs(text).items()}
+        probs = self.probs(text)
+        return {t: clf.labels[int(np.argmax(probs[t]))] for t, clf in self.heads.items()}
 
     def probs(self, text: str) -> dict[str, np.ndarray]:
         """Per task, the probabilities of one text (preprocessing, prefix and temperature included)."""
@@ -243,6 +248,8 @@ class NaiveE5:
                 out[task] = probs / probs.sum()
                 if not clean:
                     out[task] = (np.array(clf.labels) == EMPTY_TEXT_LABEL[task]).astype(np.float64)
+            if NEUTRAL_HEAD in self.runner.top.heads:  # the blend's neutral head: its raw logit
+                out[NEUTRAL_HEAD] = self.runner.top.heads[NEUTRAL_HEAD](pooled).float().numpy()[0]
         return out
 
 
@@ -261,8 +268,19 @@ class NaiveBlend:
         p_e5, p_moe = self.e5.probs(text), self.moe.probs(text)
         out = {}
         for task, blend in self.blends.items():
-            w = blend.weights.get(group, 1.0)
-            z = w * np.log(np.clip(p_e5[task], 1e-6, 1)) + (1 - w) * np.log(np.clip(p_moe[task], 1e-6, 1))
+            w = np.array([[blend.weights.get(group, 1.0)]])
+            neutral = blend.labels.index("neutral") if "neutral" in blend.labels else None
+            p_neutral = None
+            if blend.neutral_bias is not None and NEUTRAL_HEAD in p_e5:
+                p_neutral = sigmoid(p_e5[NEUTRAL_HEAD] + blend.neutral_bias)
+            z = blend_log_probs(
+                np.log(np.clip(p_e5[task], 1e-6, 1))[None],
+                np.log(np.clip(p_moe[task], 1e-6, 1))[None],
+                w,
+                np.array([group in blend.polarity_only]),
+                neutral,
+                p_neutral,
+            )
             out[task] = blend.labels[int(np.argmax(z))]
         return out
 

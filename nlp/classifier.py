@@ -35,7 +35,7 @@ from nlp.encoder import (  # noqa: E402
     resolve_precision,
 )
 from nlp.features import DEFAULT_DIR, CharFeatures, latin_share, preprocess  # noqa: E402
-from nlp.labels import TASK_LABELS, map_id2label  # noqa: E402
+from nlp.labels import NEUTRAL_HEAD, TASK_LABELS, map_id2label  # noqa: E402
 from nlp.mixture import MixtureHead, softmax  # noqa: E402
 
 
@@ -226,10 +226,16 @@ class E5Classifier(TextClassifier):
         self.batch_size = batch_size
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.proba_and_logits(texts)[0]
+
+    def proba_and_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The task's probabilities and the forward pass's raw logits of every head (the blend's neutral
+        head included), from one pass."""
         clean = [preprocess(t) for t in texts]
-        probs = softmax(self.runner.logits(clean, self.batch_size)[self.task] / self.temperature)
+        logits = self.runner.logits(clean, self.batch_size)
+        probs = softmax(logits[self.task] / self.temperature)
         empty_text_is(EMPTY_TEXT_LABEL[self.task], clean, self.labels, probs)
-        return probs
+        return probs, logits
 
 
 def lang_group(lang: str) -> str:
@@ -317,18 +323,14 @@ class BlendClassifier(TextClassifier):
 
         groups = [lang_group(detect_language(t)) for t in texts]
         w = np.array([self.weights.get(g, 1.0) for g in groups])[:, None]
-        log_e5 = np.log(np.clip(self.e5.predict_proba(texts), 1e-6, 1.0))
+        p_e5, logits = self.e5.proba_and_logits(texts)
+        log_e5 = np.log(np.clip(p_e5, 1e-6, 1.0))
         log_moe = np.log(np.clip(self.moe.predict_proba(texts), 1e-6, 1.0))
         neutral = self.labels.index("neutral") if "neutral" in self.labels else None
         polarity_only = np.array([g in self.polarity_only for g in groups], dtype=bool)
         p_neutral = None
-        if self.neutral_bias is not None and polarity_only.any():
-            # The same texts as e5's call just above: the runner answers from its memo, no second pass.
-            from nlp.e5_model import NEUTRAL_HEAD
-
-            clean = [preprocess(t) for t in texts]
-            logit = self.e5.runner.logits(clean, self.e5.batch_size)[NEUTRAL_HEAD][:, 0]
-            p_neutral = sigmoid(logit + self.neutral_bias)
+        if self.neutral_bias is not None and NEUTRAL_HEAD in logits:
+            p_neutral = sigmoid(logits[NEUTRAL_HEAD][:, 0] + self.neutral_bias)
         z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral)
         return softmax(z / self.temperature)
 

@@ -26,10 +26,10 @@ from nlp.encoder import (
     resolve_precision,
     run_layers,
 )
+from nlp.labels import NEUTRAL_HEAD
 
 E5_MAX_TOKENS = 128
 E5_TOKEN_BUDGET = 4096  # tokens per batch at most
-NEUTRAL_HEAD = "sentiment_neutral"  # the runner's name for the neutral head's logit (see E5Top)
 PREFIX = "query: "  # e5's prefix for classification-style inputs; the frozen lower layers expect one
 
 
@@ -89,6 +89,11 @@ class E5Top:
         # training on the pooled output: one logit, p(neutral) = sigmoid(logit + bias), kept in e5.json.
         head = config.get("blend", {}).get("sentiment", {}).get("neutral_head")
         if head:
+            if len(head["coef"]) != base_config.hidden_size:
+                raise ValueError(
+                    f"the neutral head in e5.json has {len(head['coef'])} weights; the encoder's output has "
+                    f"{base_config.hidden_size}: the files are damaged or from another model"
+                )
             linear = torch.nn.Linear(base_config.hidden_size, 1)
             with torch.no_grad():
                 linear.weight.copy_(torch.tensor([head["coef"]], dtype=torch.float32))
@@ -214,3 +219,10 @@ def get_runner(folder: Path, device: str | None = None, precision: str | None = 
         if key not in _runners:
             _runners[key] = E5Runner(folder, device, precision)
         return _runners[key]
+
+
+def forget_runner(folder: Path) -> None:
+    """Drop the cached runners of ``folder``: its files changed (a training run saved new layers there)."""
+    with _runners_lock:
+        for key in [k for k in _runners if k[0] == str(folder)]:
+            del _runners[key]

@@ -97,3 +97,7 @@ def map_id2label(
             f"the model's labels {list(id2label.values())} map onto fewer than two {task} labels: {result}"
         )
     return result
+
+
+# The e5 runner's name for the blend's neutral head (one logit; nlp.training.neutral_head), beside the tasks.
+NEUTRAL_HEAD = "sentiment_neutral"

@@ -251,7 +251,7 @@ def run(args: argparse.Namespace, corrections: dict[str, list[dict]] | None = No
     if not args.no_save:
         save(args.out, layers, heads, report)
         if report["blend"]:
-            add_neutral_head(args.out, args.data, args.seed, dev_rows)
+            add_neutral_head(args.out, args.data, args.seed, dev_rows, corrections)
     if args.report:
         args.report.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
@@ -280,18 +280,26 @@ def refit_blend(args: argparse.Namespace) -> dict:
     return blend
 
 
-def add_neutral_head(out: Path, data_dir: Path, seed: int, dev_rows: list[tuple[str, dict]]) -> None:
-    """Fit the blend's neutral head for the saved model in ``out`` and write it into its ``e5.json``."""
+def add_neutral_head(
+    out: Path,
+    data_dir: Path,
+    seed: int,
+    dev_rows: list[tuple[str, dict]],
+    corrections: dict[str, list[dict]] | None = None,
+) -> None:
+    """Fit the blend's neutral head for the saved model in ``out`` and write it into its ``e5.json`` (the
+    file is rewritten once the fit is done: an interrupted fit leaves it as it was)."""
     path = out / "e5.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     if "sentiment" not in config.get("blend", {}):
         return
+    head = fit_neutral_head(out, data_dir, seed, dev_rows, (corrections or {}).get("sentiment"))
     config["blend"]["sentiment"].pop("neutral_head", None)
-    path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    head = fit_neutral_head(out, data_dir, seed, dev_rows)
     if head:
         config["blend"]["sentiment"]["neutral_head"] = head
-        path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def save(out: Path, layers: Any, heads: Any, report: dict) -> None:

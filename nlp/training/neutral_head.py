@@ -5,8 +5,9 @@ Why: every Korean and Chinese sentiment set is binary, so fine-tuning teaches e5
 those languages is never neutral, and questions, asides and plain facts about a product land in the Negative
 feed. The head learns "neutral or not" from the 3-class sets of the other languages (2,000 train rows each),
 the binary sets as polar (2,000 each: the head should not call a review neutral), and hand-written Korean,
-Chinese, Vietnamese and English brand comments (``nlp/sentiment_patterns.jsonl`` and, 80 % of it,
-``nlp/sentiment_patterns_head.jsonl``; weight 3). The other 20 % of that file is the head's dev set.
+Chinese, Vietnamese and English brand comments: the train split of ``nlp/sentiment_patterns.jsonl`` as e5
+learned it, 80 % of ``nlp/sentiment_patterns_head.jsonl`` and analysts' corrections (weight 3 a row). The
+other 20 % of the head file is the head's dev set.
 
 In the polarity-only groups ``BlendClassifier`` takes p(neutral) = sigmoid(head logit + bias) and splits the
 rest between negative and positive as before. The bias is chosen on dev: the best mean macro-F1 on the head's
@@ -28,12 +29,11 @@ from nlp.evaluate import score
 from nlp.features import DEFAULT_DIR
 from nlp.labels import TASK_LABELS
 from nlp.mixture import softmax
-from nlp.training.data import NLP_DIR, read_jsonl, task_of
+from nlp.training.data import AUGMENT_COPIES, NLP_DIR, augment_rows, read_jsonl, task_of
 
 log = logging.getLogger(__name__)
 
 HEAD_FILE = NLP_DIR / "sentiment_patterns_head.jsonl"
-PATTERN_FILE = NLP_DIR / "sentiment_patterns.jsonl"
 HEAD_CAP = 2000  # train rows per data set
 HANDWRITTEN_WEIGHT = 3.0
 HEAD_C = 0.3
@@ -58,19 +58,34 @@ def split_head_file(seed: int, path: Path = HEAD_FILE) -> tuple[list[dict], list
     return train, dev
 
 
-def head_train_rows(data_dir: Path, seed: int, exclude: set[str]) -> tuple[list[dict], list[float]]:
-    """The head's train rows (texts in ``exclude``, the dev texts, left out) and their weights."""
+def head_train_rows(
+    data_dir: Path, seed: int, exclude: set[str], corrections: list[dict] | None = None
+) -> tuple[list[dict], list[float]]:
+    """The head's train rows and their weights: texts whose preprocessed form is in ``exclude`` (the dev
+    texts) left out; ``corrections``, analysts' sentiment corrections, weigh as the hand-written rows."""
+    from nlp.features import preprocess
+
+    def fresh(rows: list[dict]) -> list[dict]:
+        return [r for r in rows if preprocess(r["text"]) not in exclude]
+
     rows: list[dict] = []
     weights: list[float] = []
     for folder in sorted(p for p in data_dir.iterdir() if (p / "train.jsonl").is_file()):
         train = read_jsonl(folder / "train.jsonl")
         if task_of(train) != "sentiment":
             continue
-        train = [r for r in train if r["text"] not in exclude]
+        train = fresh(train)
         random.Random(f"{seed}-{folder.name}-head").shuffle(train)
         rows += train[:HEAD_CAP]
         weights += [1.0] * len(train[:HEAD_CAP])
-    made = read_jsonl(PATTERN_FILE) + split_head_file(seed)[0]
+    # The pattern file's train split as e5 learned it (each row filled in AUGMENT_COPIES ways; its dev split
+    # stays out), the head file's train split and the corrections.
+    filled = fresh(augment_rows("sentiment", seed)["train"])
+    rows += filled
+    weights += [HANDWRITTEN_WEIGHT / AUGMENT_COPIES] * len(filled)
+    made = fresh(
+        split_head_file(seed)[0] + [r for r in corrections or [] if r["label"] in TASK_LABELS["sentiment"]]
+    )
     rows += made
     weights += [HANDWRITTEN_WEIGHT] * len(made)
     return rows, weights
@@ -104,18 +119,26 @@ def choose_bias(
     def head_mean(s: dict[str, float]) -> float:
         return round(float(np.mean([v for k, v in s.items() if k.startswith("head_dev")])), 4)
 
+    if not any(k.startswith("head_dev") for s in curve.values() for k in s):
+        return None  # nothing to choose on: no head dev rows of these groups
     ok = [b for b, s in curve.items() if allowed(s)]
     return max(ok, key=lambda b: (head_mean(curve[b]), -b)) if ok else None
 
 
-def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[str, dict]]) -> dict:
+def fit_neutral_head(
+    folder: Path,
+    data_dir: Path,
+    seed: int,
+    dev: list[tuple[str, dict]],
+    corrections: list[dict] | None = None,
+) -> dict:
     """Fit the head for the model in ``folder`` (whose ``e5.json`` has its sentiment blend) and choose its
     bias on ``dev`` (the training run's ``(dataset, row)`` dev pairs) and the head's own dev rows. Returns
     the ``neutral_head`` entry for the blend ({} when none is kept); writes nothing."""
     from sklearn.linear_model import LogisticRegression
 
     from nlp.classifier import E5Classifier, blend_log_probs, lang_group, load_classifier, sigmoid
-    from nlp.e5_model import get_runner
+    from nlp.e5_model import forget_runner, get_runner
     from nlp.features import preprocess
     from nlp.lang import detect_language
 
@@ -126,7 +149,7 @@ def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[st
     po = set(blend["polarity_only"])
     labels = TASK_LABELS["sentiment"]
     sets = {name for name, r in dev if r["label"] in labels}
-    # The binary dev sets whose rows are mostly in the polarity-only groups, and the head's own dev rows.
+    # The rows of the polarity-only groups in the binary dev sets, and the head's own dev rows.
     rows: list[tuple[str, str, str]] = []
     for name in sorted(sets):
         texts = [r for n, r in dev if n == name]
@@ -142,7 +165,9 @@ def fit_neutral_head(folder: Path, data_dir: Path, seed: int, dev: list[tuple[st
     gold = [g for _, _, g in rows]
     texts = [t for _, t, _ in rows]
 
-    train, weights = head_train_rows(data_dir, seed, {r["text"] for _, r in dev})
+    exclude = {preprocess(t) for t in texts} | {preprocess(r["text"]) for _, r in dev}
+    train, weights = head_train_rows(data_dir, seed, exclude, corrections)
+    forget_runner(folder)  # the layers just saved there, not those of an earlier load in this process
     runner = get_runner(folder)
     x = runner.pooled([preprocess(r["text"]) for r in train])
     y = np.array([r["label"] == "neutral" for r in train])
