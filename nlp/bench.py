@@ -42,10 +42,8 @@ from nlp.classifier import (
     E5Classifier,
     HFClassifier,
     TextClassifier,
-    blend_log_probs,
     lang_group,
     load_classifier,
-    sigmoid,
 )
 from nlp.e5_model import E5_TOKEN_BUDGET
 from nlp.encoder import TOKEN_BUDGET
@@ -267,21 +265,10 @@ class NaiveBlend:
         group = lang_group(detect_language(text))
         p_e5, p_moe = self.e5.probs(text), self.moe.probs(text)
         out = {}
+        head = p_e5.get(NEUTRAL_HEAD)
         for task, blend in self.blends.items():
-            w = np.array([[blend.weights.get(group, 1.0)]])
-            neutral = blend.labels.index("neutral") if "neutral" in blend.labels else None
-            p_neutral = None
-            if blend.neutral_bias is not None and NEUTRAL_HEAD in p_e5:
-                p_neutral = sigmoid(p_e5[NEUTRAL_HEAD] + blend.neutral_bias)
-            z = blend_log_probs(
-                np.log(np.clip(p_e5[task], 1e-6, 1))[None],
-                np.log(np.clip(p_moe[task], 1e-6, 1))[None],
-                w,
-                np.array([group in blend.polarity_only]),
-                neutral,
-                p_neutral,
-            )
-            out[task] = blend.labels[int(np.argmax(z))]
+            probs = blend.combine(p_e5[task][None], p_moe[task][None], [group], head)
+            out[task] = blend.labels[int(np.argmax(probs))]
         return out
 
 

@@ -322,15 +322,22 @@ class BlendClassifier(TextClassifier):
         from nlp.lang import detect_language
 
         groups = [lang_group(detect_language(t)) for t in texts]
-        w = np.array([self.weights.get(g, 1.0) for g in groups])[:, None]
         p_e5, logits = self.e5.proba_and_logits(texts)
-        log_e5 = np.log(np.clip(p_e5, 1e-6, 1.0))
-        log_moe = np.log(np.clip(self.moe.predict_proba(texts), 1e-6, 1.0))
+        head = logits[NEUTRAL_HEAD][:, 0] if NEUTRAL_HEAD in logits else None
+        return self.combine(p_e5, self.moe.predict_proba(texts), groups, head)
+
+    def combine(
+        self, p_e5: np.ndarray, p_moe: np.ndarray, groups: Sequence[str], head_logit: np.ndarray | None
+    ) -> np.ndarray:
+        """The blend's probabilities from its parts: e5's and moe's probabilities (rows × labels), each row's
+        language group, and the neutral head's raw logit per row (None: the files have no head)."""
+        w = np.array([self.weights.get(g, 1.0) for g in groups])[:, None]
         neutral = self.labels.index("neutral") if "neutral" in self.labels else None
         polarity_only = np.array([g in self.polarity_only for g in groups], dtype=bool)
         p_neutral = None
-        if self.neutral_bias is not None and NEUTRAL_HEAD in logits:
-            p_neutral = sigmoid(logits[NEUTRAL_HEAD][:, 0] + self.neutral_bias)
+        if self.neutral_bias is not None and head_logit is not None:
+            p_neutral = sigmoid(head_logit + self.neutral_bias)
+        log_e5, log_moe = np.log(np.clip(p_e5, 1e-6, 1.0)), np.log(np.clip(p_moe, 1e-6, 1.0))
         z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral)
         return softmax(z / self.temperature)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.evaluate import score
-from nlp.features import DEFAULT_DIR
+from nlp.features import DEFAULT_DIR, preprocess
 from nlp.labels import TASK_LABELS
 from nlp.mixture import softmax
 from nlp.training.data import AUGMENT_COPIES, NLP_DIR, augment_rows, read_jsonl, task_of
@@ -63,7 +63,6 @@ def head_train_rows(
 ) -> tuple[list[dict], list[float]]:
     """The head's train rows and their weights: texts whose preprocessed form is in ``exclude`` (the dev
     texts) left out; ``corrections``, analysts' sentiment corrections, weigh as the hand-written rows."""
-    from nlp.features import preprocess
 
     def fresh(rows: list[dict]) -> list[dict]:
         return [r for r in rows if preprocess(r["text"]) not in exclude]
@@ -139,7 +138,6 @@ def fit_neutral_head(
 
     from nlp.classifier import E5Classifier, blend_log_probs, lang_group, load_classifier, sigmoid
     from nlp.e5_model import forget_runner, get_runner
-    from nlp.features import preprocess
     from nlp.lang import detect_language
 
     config = json.loads((folder / "e5.json").read_text(encoding="utf-8"))
