@@ -215,6 +215,11 @@ class NaiveE5:
         model.embeddings = base.embeddings
         model.encoder.layer = torch.nn.ModuleList([*base.encoder.layer[: top.first_layer], *top.layers])
         self.heads = {"sentiment": sentiment, "spam": spam}
+        # The lower layers' output, which the neutral head may read beside the pooled output.
+        self._lower: list[Any] = []
+        model.encoder.layer[top.first_layer - 1].register_forward_hook(
+            lambda _m, _i, out: self._lower.append(out[0] if isinstance(out, tuple) else out)
+        )
         with quiet_transformers():
             self.pipe = pipeline("feature-extraction", model=model.eval(), tokenizer=tokenizer, device="cpu")
         self.description = NAIVE_DESCRIPTION["e5"]
@@ -231,6 +236,7 @@ class NaiveE5:
         from nlp.e5_model import E5_MAX_TOKENS, PREFIX
 
         clean = preprocess(text)
+        self._lower.clear()
         hidden = self.pipe(
             PREFIX + clean,
             truncation=True,
@@ -247,7 +253,9 @@ class NaiveE5:
                 if not clean:
                     out[task] = (np.array(clf.labels) == EMPTY_TEXT_LABEL[task]).astype(np.float64)
             if NEUTRAL_HEAD in self.runner.top.heads:  # the blend's neutral head: its raw logit
-                out[NEUTRAL_HEAD] = self.runner.top.heads[NEUTRAL_HEAD](pooled).float().numpy()[0]
+                lower = self._lower[-1][0].float().mean(0, keepdim=True)
+                features = self.runner.top.neutral_features(pooled, lower)
+                out[NEUTRAL_HEAD] = self.runner.top.heads[NEUTRAL_HEAD](features).float().numpy()[0]
         return out
 
 

@@ -255,8 +255,8 @@ def blend_log_probs(
 
     Rows flagged ``polarity_only`` (languages whose every sentiment set is binary, so moe's experts never
     saw a neutral text in them and call nearly everything polar) take p(neutral) from ``p_neutral`` (per
-    row: the neutral head's, see ``nlp.training.neutral_head``), else from e5, and blend only the split of
-    the rest between negative and positive.
+    row: the neutral head's, see ``nlp.training.neutral_head``; NaN where the head has no bias for the row's
+    group), else from e5, and blend only the split of the rest between negative and positive.
     """
     z = w * log_e5 + (1 - w) * log_moe
     if neutral is None or not polarity_only.any():
@@ -264,7 +264,10 @@ def blend_log_probs(
     rows = np.flatnonzero(polarity_only)
     polar = [k for k in range(z.shape[1]) if k != neutral]
     split = softmax(z[np.ix_(rows, polar)])
-    p_neu = np.exp(log_e5[rows, neutral]) if p_neutral is None else np.asarray(p_neutral, float)[rows]
+    p_neu = np.exp(log_e5[rows, neutral])
+    if p_neutral is not None:
+        head = np.asarray(p_neutral, float)[rows]
+        p_neu = np.where(np.isnan(head), p_neu, head)
     out = z.copy()
     out[np.ix_(rows, polar)] = np.log(np.clip(split * (1 - p_neu)[:, None], 1e-9, 1.0))
     out[rows, neutral] = np.log(np.clip(p_neu, 1e-9, 1.0))
@@ -310,8 +313,14 @@ class BlendClassifier(TextClassifier):
         self.weights: dict[str, float] = {g: float(w) for g, w in blend["weights"].items()}
         self.temperature = float(blend.get("temperature", 1.0))
         self.polarity_only = set(blend.get("polarity_only", []))
+        # The head's bias per polarity-only group (files of the first head had one bias for all of them).
         head = blend.get("neutral_head")
-        self.neutral_bias = float(head["bias"]) if head else None
+        bias = head["bias"] if head else {}
+        self.neutral_bias: dict[str, float] = (
+            {g: float(b) for g, b in bias.items()}
+            if isinstance(bias, dict)
+            else {g: float(bias) for g in self.polarity_only}
+        )
         self.task = task
         self.labels = self.e5.labels
         self.version = f"{self.e5.version}+{self.moe.version}"
@@ -335,8 +344,8 @@ class BlendClassifier(TextClassifier):
         neutral = self.labels.index("neutral") if "neutral" in self.labels else None
         polarity_only = np.array([g in self.polarity_only for g in groups], dtype=bool)
         p_neutral = None
-        if self.neutral_bias is not None and head_logit is not None:
-            p_neutral = sigmoid(head_logit + self.neutral_bias)
+        if self.neutral_bias and head_logit is not None:
+            p_neutral = sigmoid(head_logit + np.array([self.neutral_bias.get(g, np.nan) for g in groups]))
         log_e5, log_moe = np.log(np.clip(p_e5, 1e-6, 1.0)), np.log(np.clip(p_moe, 1e-6, 1.0))
         z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral)
         return softmax(z / self.temperature)

@@ -86,15 +86,18 @@ class E5Top:
         module = torch.nn.ModuleDict({"layers": self.layers, "heads": self.heads})
         module.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()})
         # The neutral head of the blend's polarity-only languages (nlp.training.neutral_head), fitted after
-        # training on the pooled output: one logit, p(neutral) = sigmoid(logit + bias), kept in e5.json.
+        # training: one logit, p(neutral) = sigmoid(logit + bias), kept in e5.json. It reads the pooled
+        # output, with input "top+lower" also the lower (frozen, not fine-tuned) layers' mean-pooled output.
         head = config.get("blend", {}).get("sentiment", {}).get("neutral_head")
+        self.neutral_input = head.get("input", "top") if head else "top"
         if head:
-            if len(head["coef"]) != base_config.hidden_size:
+            width = base_config.hidden_size * (2 if self.neutral_input == "top+lower" else 1)
+            if len(head["coef"]) != width:
                 raise ValueError(
-                    f"the neutral head in e5.json has {len(head['coef'])} weights; the encoder's output has "
-                    f"{base_config.hidden_size}: the files are damaged or from another model"
+                    f"the neutral head in e5.json has {len(head['coef'])} weights; its input "
+                    f"({self.neutral_input!r}) has {width}: the files are damaged or from another model"
                 )
-            linear = torch.nn.Linear(base_config.hidden_size, 1)
+            linear = torch.nn.Linear(width, 1)
             with torch.no_grad():
                 linear.weight.copy_(torch.tensor([head["coef"]], dtype=torch.float32))
                 linear.bias.fill_(float(head["intercept"]))
@@ -115,10 +118,22 @@ class E5Top:
         """The top layers' mean-pooled output (batch, hidden) from the lower layers' output ``hidden``."""
         return mean_pool(run_layers(self.layers, hidden, additive_mask(mask)).float(), mask)
 
+    def neutral_features(self, pooled: Any, lower_pooled: Any) -> Any:
+        """The neutral head's input from the top layers' and the lower layers' mean-pooled outputs."""
+        import torch
+
+        if self.neutral_input == "top+lower":
+            return torch.cat([pooled, lower_pooled.float()], 1)
+        return pooled
+
     def logits(self, hidden: Any, mask: Any) -> dict[str, Any]:
         """Per task (and the neutral head, if any), logits (batch, labels) from the lower layers' output."""
         pooled = self.pooled(hidden, mask)
-        return {t: head(pooled).float() for t, head in self.heads.items()}
+        out = {t: head(pooled).float() for t, head in self.heads.items() if t != NEUTRAL_HEAD}
+        if NEUTRAL_HEAD in self.heads:
+            features = self.neutral_features(pooled, mean_pool(hidden.float(), mask))
+            out[NEUTRAL_HEAD] = self.heads[NEUTRAL_HEAD](features).float()
+        return out
 
 
 def load_top(folder: Path, base_config: Any) -> E5Top:
@@ -171,17 +186,18 @@ class E5Runner:
             self._memo = (key, out)
         return {k: v.copy() for k, v in out.items()}
 
-    def pooled(self, clean_texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """The top layers' mean-pooled output (len(texts), hidden): what the heads read (to fit a head)."""
-        sizes = {"pooled": self.top.config_hidden}
-        return self._forward(list(clean_texts), batch_size, sizes, pooled=True)["pooled"]
+    def pooled(self, clean_texts: Sequence[str], batch_size: int = 64, *, lower: bool = False) -> np.ndarray:
+        """The top layers' mean-pooled output (len(texts), hidden): what the heads read (to fit a head);
+        with ``lower``, the lower layers' mean-pooled output beside it (len(texts), 2 · hidden)."""
+        sizes = {"pooled": self.top.config_hidden * (2 if lower else 1)}
+        return self._forward(list(clean_texts), batch_size, sizes, pooled=True, lower=lower)["pooled"]
 
     def _logits(self, texts: list[str], batch_size: int) -> dict[str, np.ndarray]:
         sizes = {t: len(labels) for t, labels in self.top.tasks.items()}
         return self._forward(texts, batch_size, sizes, pooled=False)
 
     def _forward(
-        self, texts: list[str], batch_size: int, sizes: dict[str, int], *, pooled: bool
+        self, texts: list[str], batch_size: int, sizes: dict[str, int], *, pooled: bool, lower: bool = False
     ) -> dict[str, np.ndarray]:
         torch = self._torch
         if not texts:
@@ -200,7 +216,10 @@ class E5Runner:
                 x, mask = x.to(self.device), mask.to(self.device)
                 hidden = run_layers(self.lower, self.embeddings(input_ids=x), additive_mask(mask))
                 if pooled:
-                    res["pooled"][batch] = self.top.pooled(hidden, mask).cpu().numpy()
+                    out = self.top.pooled(hidden, mask)
+                    if lower:
+                        out = torch.cat([out, mean_pool(hidden.float(), mask)], 1)
+                    res["pooled"][batch] = out.cpu().numpy()
                     continue
                 for task, logit in self.top.logits(hidden, mask).items():
                     res[task][batch] = logit.cpu().numpy()

@@ -245,11 +245,11 @@ def test_the_demo_shows_campaigns_phases_comparisons_and_creators(demo: Demo) ->
 
 
 # Share of the demo's Negative feed that is truly negative. Issue 16 asks for 0.90; the shipped default gives
-# 0.69 of 52 with the blend's neutral head for Korean and Chinese (nlp.training.neutral_head; 0.633 of 60
-# before it, 0.62 before the polarity-only blend, the previous default 0.52). Most of the rest are still
-# neutral Traditional Chinese comments and a few positive ones. This floor guards the measured level; raise it
-# with the model.
-FEED_NEGATIVE_FLOOR = 0.66
+# 0.72 of 47 with the blend's neutral head for Korean and Chinese reading the lower layers too, one bias per
+# group (nlp.training.neutral_head; 0.69 of 52 with the first head, 0.633 of 60 before it, 0.62 before the
+# polarity-only blend, the previous default 0.52). Most of the rest are still neutral Traditional Chinese
+# comments and a few positive ones. This floor guards the measured level; raise it with the model.
+FEED_NEGATIVE_FLOOR = 0.70
 
 
 def _assert_negative_feed_is_negative(feed: list) -> None:

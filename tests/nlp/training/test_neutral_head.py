@@ -75,7 +75,7 @@ def test_the_blend_reads_the_head_only_for_polarity_only_languages(model_copy: P
     texts = ["최악이에요. 돈 아까워요", "太爛了，浪費錢", "Terrible quality, it broke.", "Tệ quá"]
     _with_head(model_copy, None)
     plain = BlendClassifier("sentiment", model_copy).predict_proba(texts)
-    _with_head(model_copy, {"coef": [0.0] * 384, "intercept": 8.0, "bias": 0.0})
+    _with_head(model_copy, {"coef": [0.0] * 384, "intercept": 8.0, "bias": 0.0})  # one bias: the first files
     sure_neutral = model_copy.parent / "neutral"
     shutil.copytree(model_copy, sure_neutral)  # another folder: a runner of its own, built with the head
     blend = BlendClassifier("sentiment", sure_neutral)
@@ -84,6 +84,13 @@ def test_the_blend_reads_the_head_only_for_polarity_only_languages(model_copy: P
     assert probs[:2].argmax(1).tolist() == [1, 1]
     assert np.allclose(probs[2:], plain[2:], atol=1e-5)
     assert plain[:2].argmax(1).tolist() == [0, 0]
+    # A bias per group: Chinese only; the Korean text keeps e5's p(neutral), as without a head.
+    zh_neutral = model_copy.parent / "zh-neutral"
+    shutil.copytree(model_copy, zh_neutral)
+    _with_head(zh_neutral, {"coef": [0.0] * 384, "intercept": 8.0, "bias": {"zh": 0.0}})
+    zh_only = BlendClassifier("sentiment", zh_neutral).predict_proba(texts)
+    assert zh_only[1].argmax() == 1
+    assert np.allclose(zh_only[[0, 2, 3]], plain[[0, 2, 3]], atol=1e-5)
 
 
 def test_fit_keeps_the_binary_sets_within_the_allowed_loss(model_copy: Path) -> None:
@@ -91,7 +98,12 @@ def test_fit_keeps_the_binary_sets_within_the_allowed_loss(model_copy: Path) -> 
     dev += [("zh_binary", {"text": t, "label": g}) for g, t in BINARY_DEV[6:] * 4]
     head = fit_neutral_head(model_copy, TINY_DATA, 13, dev)
     assert head, "no bias kept the binary sets within the allowed loss"
-    assert len(head["coef"]) == 384 and head["bias"] in BIAS_GRID
+    assert (
+        head["input"] == "top+lower"
+        and len(head["coef"]) == 2 * 384
+        and head["bias"]
+        and set(head["bias"].values()) <= set(BIAS_GRID)
+    )
     for name, f1 in head["dev_without_head"].items():
         if not name.startswith("head_dev"):
             assert head["dev_with_head"][name] >= f1 - MAX_BINARY_LOSS, name
@@ -105,7 +117,7 @@ def test_fit_keeps_the_binary_sets_within_the_allowed_loss(model_copy: Path) -> 
 def test_the_blend_runs_e5_once_for_the_task_and_the_neutral_head(monkeypatch: pytest.MonkeyPatch) -> None:
     blend = BlendClassifier("sentiment")
     runner = blend.e5.runner
-    assert blend.neutral_bias is not None and NEUTRAL_HEAD in runner.top.tasks  # the shipped files have it
+    assert blend.neutral_bias and NEUTRAL_HEAD in runner.top.tasks  # the shipped files have it
     calls = []
     forward = runner._forward
     monkeypatch.setattr(runner, "_forward", lambda *a, **k: calls.append(1) or forward(*a, **k))
@@ -128,3 +140,20 @@ def test_the_bias_keeps_binary_sets_near_their_score_and_above_their_baseline() 
     assert choose_bias(curve, without, baselines) == -1.0
     assert choose_bias(curve, without, {"nsmc": 0.8}) == 0.0
     assert choose_bias({0.0: curve[0.0]}, without, baselines) is None
+
+
+def test_each_group_gets_its_bias_from_its_own_sets() -> None:
+    """Korean is bound by NSMC, which sits just above its baseline; Chinese by nothing Korean."""
+    from nlp.training.neutral_head import choose_bias, choose_biases
+
+    without = {"head_dev_ko": 0.5, "head_dev_zh": 0.4, "nsmc": 0.871, "weibo": 0.880}
+    curve = {
+        -1.0: {"head_dev_ko": 0.80, "head_dev_zh": 0.70, "nsmc": 0.870, "weibo": 0.880},
+        0.0: {"head_dev_ko": 0.90, "head_dev_zh": 0.85, "nsmc": 0.860, "weibo": 0.878},
+        0.5: {"head_dev_ko": 0.95, "head_dev_zh": 0.90, "nsmc": 0.850, "weibo": 0.870},  # Weibo loses 1 point
+    }
+    groups = {"nsmc": "ko", "weibo": "zh"}
+    assert choose_biases(curve, without, {"nsmc": 0.869}, groups) == {"ko": -1.0, "zh": 0.0}
+    # One bias for both would have had to be -1.0: the mean over both groups' rows, bound by NSMC.
+    assert choose_bias(curve, without, {"nsmc": 0.869}) == -1.0
+    assert choose_biases({0.5: curve[0.5]}, without, {}, groups) == {}  # both lose over 0.5 point
