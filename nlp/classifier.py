@@ -285,8 +285,9 @@ class BlendClassifier(TextClassifier):
 
     with w per language group (en, ko, zh, vi, other) and the temperature chosen on dev (``e5.json``,
     ``blend``); in the groups of ``blend.polarity_only`` p(neutral) is the neutral head's (a logistic head
-    on e5's pooled output that learned "neutral or not" from the 3-class sets and hand-written brand
-    comments, ``nlp.training.neutral_head``), or e5's where the files have no such head. The
+    on e5's pooled output, and the lower layers' beside it, that learned "neutral or not" from the 3-class
+    sets and hand-written brand comments, with a bias per group; ``nlp.training.neutral_head``), or e5's
+    where the files have no such head or no bias for the group. The
     character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
     better; e5 reads every language and carries over to domains without training data (see the model card).
     """

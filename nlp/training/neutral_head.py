@@ -1,5 +1,6 @@
 """The neutral head of the blend's polarity-only languages (Korean, Chinese): a logistic regression on the
-fine-tuned e5's pooled output that tells a neutral text from a polar one, fitted after training.
+fine-tuned e5's pooled output and its lower layers' (``HEAD_INPUT``) that tells a neutral text from a polar
+one, fitted after training.
 
 Why: every Korean and Chinese sentiment set is binary, so fine-tuning teaches e5 (and moe) that a text in
 those languages is never neutral, and questions, asides and plain facts about a product land in the Negative

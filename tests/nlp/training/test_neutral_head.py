@@ -157,3 +157,23 @@ def test_each_group_gets_its_bias_from_its_own_sets() -> None:
     # One bias for both would have had to be -1.0: the mean over both groups' rows, bound by NSMC.
     assert choose_bias(curve, without, {"nsmc": 0.869}) == -1.0
     assert choose_biases({0.5: curve[0.5]}, without, {}, groups) == {}  # both lose over 0.5 point
+
+
+def test_the_head_reads_at_inference_what_it_was_fitted_on() -> None:
+    """The shipped head's logit in the classifier's pass equals its weights applied to the features the fit
+    reads (``pooled(..., lower=True)``: the top and the lower layers' pooled outputs), batching included."""
+    from nlp.e5_model import get_runner
+    from nlp.features import preprocess
+
+    config = json.loads((DEFAULT_DIR / "e5.json").read_text(encoding="utf-8"))
+    head = config["blend"]["sentiment"]["neutral_head"]
+    assert head["input"] == "top+lower"
+    runner = get_runner(DEFAULT_DIR, precision="fp32")
+    texts = [
+        preprocess(t)
+        for t in ("請問這款有分大小瓶嗎？", "배송 언제 와요?", "Tệ quá, dùng một lần đã hỏng", "ok")
+    ]
+    features = runner.pooled(texts, lower=True)
+    assert features.shape == (4, 768)
+    expected = features @ np.array(head["coef"]) + head["intercept"]
+    assert np.allclose(runner.logits(texts)[NEUTRAL_HEAD][:, 0], expected, atol=1e-3)
