@@ -284,12 +284,13 @@ class BlendClassifier(TextClassifier):
         log p = w · log p_e5 + (1 − w) · log p_moe, renormalised, then divided by a temperature,
 
     with w per language group (en, ko, zh, vi, other) and the temperature chosen on dev (``e5.json``,
-    ``blend``); in the groups of ``blend.polarity_only`` p(neutral) is the neutral head's (a logistic head
-    on e5's pooled output, and the lower layers' beside it, that learned "neutral or not" from the 3-class
-    sets and hand-written brand comments, with a bias per group; ``nlp.training.neutral_head``), or e5's
-    where the files have no such head or no bias for the group. The
-    character experts of ``moe`` know their in-domain sets (movie reviews, shopping, Weibo)
-    better; e5 reads every language and carries over to domains without training data (see the model card).
+    ``blend``), plus a per-group log-prior shift where dev chose one (``nlp.training.label_offsets``). In
+    the groups of ``blend.polarity_only`` p(neutral) is the neutral head's (a logistic head on e5's pooled
+    output, and the lower layers' beside it, that learned "neutral or not" from the 3-class sets and
+    hand-written brand comments, with a bias per group; ``nlp.training.neutral_head``), or e5's where the
+    files have no such head or no bias for the group. The character experts of ``moe`` know their in-domain
+    sets (movie reviews, shopping, Weibo) better; e5 reads every language and carries over to domains
+    without training data (see the model card).
     """
 
     def __init__(
@@ -300,9 +301,11 @@ class BlendClassifier(TextClassifier):
         batch_size: int = 64,
         device: str | None = None,
         precision: str | None = None,
+        moe: TextClassifier | None = None,
     ) -> None:
         self.e5 = E5Classifier(task, folder, batch_size=batch_size, device=device, precision=precision)
-        self.moe = (
+        # moe: given (a training run blends the shipped one), the shipped one, or the folder's own.
+        self.moe = moe or (
             load_classifier(task, "moe", batch_size=batch_size, device=device, precision=precision)
             if folder == DEFAULT_DIR
             else DefaultClassifier(task, folder, batch_size=batch_size, device=device, precision=precision)
@@ -322,6 +325,10 @@ class BlendClassifier(TextClassifier):
             if isinstance(bias, dict)
             else {g: float(bias) for g in self.polarity_only}
         )
+        # A log-prior shift per group, chosen on dev after the head (nlp.training.label_offsets).
+        self.label_offsets: dict[str, np.ndarray] = {
+            g: np.array(o, dtype=float) for g, o in blend.get("label_offsets", {}).get("by_group", {}).items()
+        }
         self.task = task
         self.labels = self.e5.labels
         self.version = f"{self.e5.version}+{self.moe.version}"
@@ -348,8 +355,11 @@ class BlendClassifier(TextClassifier):
         if self.neutral_bias and head_logit is not None:
             p_neutral = sigmoid(head_logit + np.array([self.neutral_bias.get(g, np.nan) for g in groups]))
         log_e5, log_moe = np.log(np.clip(p_e5, 1e-6, 1.0)), np.log(np.clip(p_moe, 1e-6, 1.0))
-        z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral)
-        return softmax(z / self.temperature)
+        z = blend_log_probs(log_e5, log_moe, w, polarity_only, neutral, p_neutral) / self.temperature
+        if self.label_offsets:
+            none = np.zeros(len(self.labels))
+            z = z + np.array([self.label_offsets.get(g, none) for g in groups])
+        return softmax(z)
 
 
 class HFClassifier(TextClassifier):

@@ -48,6 +48,7 @@ from nlp.training.data import (
     task_of,
 )
 from nlp.training.e5_layers import fine_tune, lower_states, predict_logits
+from nlp.training.label_offsets import fit_label_offsets
 from nlp.training.neutral_head import fit_neutral_head
 
 log = logging.getLogger("nlp.training.e5")  # by name: run with -m, __name__ is "__main__"
@@ -252,6 +253,7 @@ def run(args: argparse.Namespace, corrections: dict[str, list[dict]] | None = No
         save(args.out, layers, heads, report)
         if report["blend"]:
             add_neutral_head(args.out, args.data, args.seed, dev_rows, corrections)
+            add_label_offsets(args.out, dev_rows)
     if args.report:
         args.report.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
@@ -277,6 +279,7 @@ def refit_blend(args: argparse.Namespace) -> dict:
     config["blend"] = blend
     path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     add_neutral_head(args.out, args.data, args.seed, dev_rows)
+    add_label_offsets(args.out, dev_rows)
     return blend
 
 
@@ -297,6 +300,33 @@ def add_neutral_head(
     config["blend"]["sentiment"].pop("neutral_head", None)
     if head:
         config["blend"]["sentiment"]["neutral_head"] = head
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def add_label_offsets(out: Path, dev_rows: list[tuple[str, dict]]) -> None:
+    """Choose the sentiment blend's label offsets (``nlp.training.label_offsets``) on the dev rows, with the
+    saved model in ``out`` and its neutral head, and write them into its ``e5.json`` (rewritten once)."""
+    from nlp.classifier import BlendClassifier, lang_group, load_classifier
+    from nlp.e5_model import forget_runner
+    from nlp.lang import detect_language
+
+    path = out / "e5.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    if "sentiment" not in config.get("blend", {}):
+        return
+    rows = [(n, r) for n, r in dev_rows if r["label"] in TASK_LABELS["sentiment"]]
+    texts = [r["text"] for _, r in rows]
+    forget_runner(out)  # the head just written: a fresh runner reads it
+    blend = BlendClassifier("sentiment", out, moe=load_classifier("sentiment", "moe"))
+    blend.label_offsets = {}  # chosen on the blend without them
+    probs = blend.predict_proba(texts)
+    groups = [lang_group(detect_language(t)) for t in texts]
+    offsets = fit_label_offsets([n for n, _ in rows], [r["label"] for _, r in rows], groups, probs)
+    config["blend"]["sentiment"].pop("label_offsets", None)
+    if offsets:
+        config["blend"]["sentiment"]["label_offsets"] = offsets
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
