@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from nlp.bench_corpus import bench_corpus
+from nlp.blend_math import lang_group
 from nlp.classifier import (
     BUNDLED_ALIASES,
     EMPTY_TEXT_LABEL,
@@ -42,7 +43,6 @@ from nlp.classifier import (
     E5Classifier,
     HFClassifier,
     TextClassifier,
-    lang_group,
     load_classifier,
 )
 from nlp.e5_model import E5_TOKEN_BUDGET

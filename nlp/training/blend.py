@@ -54,7 +54,8 @@ def binary_groups(names: list[str], gold: list[str], groups: list[str]) -> list[
 
 def fit_blend(task: str, names: list[str], gold: list[str], texts: list[str], e5_probs: np.ndarray) -> dict:
     """Weights per language group and a temperature for ``BlendClassifier``, chosen on the dev rows."""
-    from nlp.classifier import BLEND_GROUPS, blend_log_probs, lang_group, load_classifier
+    from nlp.blend_math import BLEND_GROUPS, blend_log_probs, lang_group
+    from nlp.classifier import load_classifier
     from nlp.lang import detect_language
 
     moe = load_classifier(task, "moe").predict_proba(texts)

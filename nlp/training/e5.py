@@ -308,7 +308,8 @@ def add_neutral_head(
 def add_label_offsets(out: Path, dev_rows: list[tuple[str, dict]]) -> None:
     """Choose the sentiment blend's label offsets (``nlp.training.label_offsets``) on the dev rows, with the
     saved model in ``out`` and its neutral head, and write them into its ``e5.json`` (rewritten once)."""
-    from nlp.classifier import BlendClassifier, lang_group, load_classifier
+    from nlp.blend_math import lang_group
+    from nlp.classifier import BlendClassifier, load_classifier
     from nlp.e5_model import forget_runner
     from nlp.lang import detect_language
 

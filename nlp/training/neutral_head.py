@@ -167,7 +167,8 @@ def fit_neutral_head(
     dev rows. Returns the ``neutral_head`` entry for the blend ({} when none is kept); writes nothing."""
     from sklearn.linear_model import LogisticRegression
 
-    from nlp.classifier import E5Classifier, blend_log_probs, lang_group, load_classifier, sigmoid
+    from nlp.blend_math import blend_log_probs, lang_group, sigmoid
+    from nlp.classifier import E5Classifier, load_classifier
     from nlp.e5_model import forget_runner, get_runner
     from nlp.lang import detect_language
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.classifier import blend_log_probs
+from nlp.blend_math import blend_log_probs
 from nlp.e5_model import length_batches
 from nlp.mixture import softmax
 from nlp.training.blend import binary_groups

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.classifier import BlendClassifier, blend_log_probs
+from nlp.blend_math import blend_log_probs
+from nlp.classifier import BlendClassifier
 from nlp.features import DEFAULT_DIR
 from nlp.labels import NEUTRAL_HEAD
 from nlp.mixture import softmax
