@@ -297,9 +297,15 @@ def add_neutral_head(
     if "sentiment" not in config.get("blend", {}):
         return
     head = fit_neutral_head(out, data_dir, seed, dev_rows, (corrections or {}).get("sentiment"))
-    config["blend"]["sentiment"].pop("neutral_head", None)
-    if head:
-        config["blend"]["sentiment"]["neutral_head"] = head
+    _write_sentiment_entry(path, config, "neutral_head", head)
+
+
+def _write_sentiment_entry(path: Path, config: dict, key: str, value: dict) -> None:
+    """``config`` with ``blend.sentiment[key]`` set to ``value`` (dropped when empty), written to ``path`` at
+    once (tmp + rename: an interrupted write leaves the file as it was)."""
+    config["blend"]["sentiment"].pop(key, None)
+    if value:
+        config["blend"]["sentiment"][key] = value
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
@@ -325,12 +331,7 @@ def add_label_offsets(out: Path, dev_rows: list[tuple[str, dict]]) -> None:
     probs = blend.predict_proba(texts)
     groups = [lang_group(detect_language(t)) for t in texts]
     offsets = fit_label_offsets([n for n, _ in rows], [r["label"] for _, r in rows], groups, probs)
-    config["blend"]["sentiment"].pop("label_offsets", None)
-    if offsets:
-        config["blend"]["sentiment"]["label_offsets"] = offsets
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    _write_sentiment_entry(path, config, "label_offsets", offsets)
 
 
 def save(out: Path, layers: Any, heads: Any, report: dict) -> None:
