@@ -7,7 +7,8 @@ selection and filters by status, brand and search; the page and the database agr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,20 @@ def _card_ids(page: Any) -> list[int]:
     return [int(c.removeprefix("st-key-triage_")) for c in classes]
 
 
+def _cards_once(page: Any, done: Callable[[list[int]], bool]) -> list[int]:
+    """The card ids once ``done`` holds for them, or as they are after UI_TIMEOUT_MS.
+
+    A rerun replaces the page's elements one by one, and the status widget can vanish for a moment between
+    a button's run and the rerun it asks for: the heading may already be new while older cards still show.
+    """
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while True:
+        shown = _card_ids(page)
+        if done(shown) or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(250)
+
+
 def _db(url: str) -> tuple[dict[int, tuple[str, str | None, str | None]], list[tuple[Any, ...]]]:
     """Each mention's (status, assignee, priority) and every triage event (mention, field, from, to, by)."""
     with session_scope(url) as s:
@@ -135,12 +150,12 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             expect(main.get_by_text(f"{N} negative mentions", exact=True)).to_be_visible()
             expect(main.get_by_text("Page 1 of 2: mentions 1–25")).to_be_visible()
             settle(page)
-            assert _card_ids(page) == ids[:25]
+            assert _cards_once(page, lambda c: c == ids[:25]) == ids[:25]
             expect(main.get_by_text(f'{AQUA} query: "aqua veil"').first).to_be_visible()
             main.get_by_role("button", name="Next page").click()
             expect(main.get_by_text("Page 2 of 2: mentions 26–40")).to_be_visible()
             settle(page)
-            assert _card_ids(page) == ids[25:]
+            assert _cards_once(page, lambda c: c == ids[25:]) == ids[25:]
             main.get_by_role("button", name="Previous page").click()
             expect(main.get_by_text("Page 1 of 2: mentions 1–25")).to_be_visible()
             settle(page)
@@ -186,7 +201,7 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
                 f"{N - len(BULK)} negative mentions"
             )
             settle(page)
-            assert not set(bulk_ids) & set(_card_ids(page))
+            assert not set(bulk_ids) & set(_cards_once(page, lambda c: not set(bulk_ids) & set(c)))
             states, events = _db(url)
             assert {mid for mid, st in states.items() if st[0] == "resolved"} == set(bulk_ids)
             assert sorted(events[3:]) == [
@@ -204,13 +219,14 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             expect(main.get_by_text("Choose at least one triage status.")).to_be_visible()
             pick(page, statuses, "Resolved", multi=True)
             expect(heading.filter(has_text="negative mention")).to_have_text(f"{len(BULK)} negative mentions")
-            assert sorted(_card_ids(page)) == sorted(bulk_ids)
+            assert sorted(_cards_once(page, lambda c: sorted(c) == sorted(bulk_ids))) == sorted(bulk_ids)
             assert _negatives(url, ("resolved",)) == len(BULK)
 
             # And by brand: Aqua Veil's resolved ones (3 and 6); the link carries the brand.
             pick(page, _labelled(page, "stSelectbox", "Brand"), AQUA)
             expect(heading.filter(has_text="negative mention")).to_have_text("2 negative mentions")
-            assert sorted(_card_ids(page)) == sorted([ids[3], ids[6]])
+            aqua = sorted([ids[3], ids[6]])
+            assert sorted(_cards_once(page, lambda c: sorted(c) == aqua)) == aqua
             expect(page).to_have_url(f"{base_url}/negative_feed?brand=Aqua+Veil")
 
             # Back to the open ones of Aqua Veil (14 − 2), then a search, in any case, of the text.
@@ -227,11 +243,13 @@ def test_triage_assign_bulk_resolve_and_filter_in_chromium(feed: tuple[str, str,
             _type(page, _labelled(page, "stTextInput", "Search text and author"), "REFUND")
             # Aqua Veil and "refund": 0, 15, 30 (none resolved).
             expect(heading.filter(has_text="negative mention")).to_have_text("3 negative mentions")
-            assert _card_ids(page) == [ids[0], ids[15], ids[30]]
+            refunds = [ids[0], ids[15], ids[30]]
+            assert _cards_once(page, lambda c: c == refunds) == refunds
             pick(page, _labelled(page, "stSelectbox", "Brand"), "All brands")
             # Every brand's open "refund" mentions: 0, 5, ..., 35 less 5 (resolved) = 7.
             expect(heading.filter(has_text="negative mention")).to_have_text("7 negative mentions")
-            assert _card_ids(page) == [ids[i] for i in range(0, N, 5) if i != 5]
+            searched = [ids[i] for i in range(0, N, 5) if i != 5]
+            assert _cards_once(page, lambda c: c == searched) == searched
             page.screenshot(path=str(ARTIFACTS / "negative_feed_filtered.png"))
         finally:
             browser.close()
