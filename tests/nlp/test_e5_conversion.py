@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.e5 import dequantize_q4_0, load_e5
+from nlp.e5 import load_e5
+from nlp.q4 import dequantize_q4_0
 
 SAMPLE = [
     "I love this phone, battery lasts forever",
@@ -62,3 +63,29 @@ def test_q4_0_block_layout() -> None:
     w = dequantize_q4_0(block.tobytes(), 1, 32)[0]
     assert w[:16].tolist() == [(j - 8) * 0.5 for j in range(16)]
     assert w[16:].tolist() == [3.5] * 16
+
+
+def test_q4_embedding_rows_equal_the_dequantised_table() -> None:
+    import torch
+
+    from nlp.e5 import read_e5_file
+    from nlp.q4 import Q4Embedding
+
+    # The handmade block above, and rows of e5's own word table (the ones our sample uses, and the last).
+    block = np.zeros(2, dtype=[("d", "<f2"), ("qs", "u1", (16,))])
+    block["d"] = [0.5, -0.125]
+    block["qs"][0] = [(15 << 4) | j for j in range(16)]
+    block["qs"][1] = [(j << 4) | (15 - j) for j in range(16)]
+    small = Q4Embedding(block.tobytes(), 1, 64)
+    assert small(torch.tensor([0])).numpy().tolist() == [dequantize_q4_0(block.tobytes(), 1, 64)[0].tolist()]
+
+    f = read_e5_file()
+    raw, _, n, cols = f.tensors["emb.word"]
+    table = Q4Embedding(raw, n // cols, cols)
+    tokenizer, model = load_e5()
+    ids = sorted({i for t in SAMPLE for i in tokenizer(t)["input_ids"]} | {n // cols - 1})
+    want = dequantize_q4_0(raw, n // cols, cols)[ids]
+    got = table(torch.tensor([ids]))[0].numpy()
+    assert got.dtype == np.float32 and got.shape == (len(ids), cols)
+    assert np.array_equal(got, want)
+    assert isinstance(model.embeddings.word_embeddings, Q4Embedding)
