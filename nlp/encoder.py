@@ -181,32 +181,26 @@ def configure_threads(threads: int | None = None) -> int:
     return threads
 
 
-# glibc's mallopt parameters (malloc.h).
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-ALLOCATOR_THRESHOLD = 1 << 20
+def release_freed_memory() -> bool:
+    """Give the heap's free pages back to the OS (glibc's ``malloc_trim``); True when glibc did it.
 
-
-def configure_allocator() -> bool:
-    """Make glibc give freed tensor memory back to the OS at once; True when it was set.
-
-    By default glibc raises its mmap threshold to the size of the largest block freed (up to 32 MB), so
-    after the first batches activations come from the heap, and the varying batch shapes of a long label
-    run fragment it: measured here over 30,000 texts of the worker path, RSS 1.43 → 1.70 GB (peak 1.73 GB);
-    with blocks over 1 MB mmapped and the heap trimmed above 1 MB, 1.24 → 1.40 GB (peak 1.44 GB). A no-op
-    off glibc, and when the user set any ``MALLOC_*`` variable (their tuning wins).
+    glibc serves batch activations from its heap once a block of their size has been freed, and keeps what
+    they free: over a long label run the varying batch shapes fragment the heap and the resident size
+    creeps up. The label worker calls this after each batch: measured here over 30,000 texts of its path,
+    resident 1.43 → 1.70 GB without, 1.23 → 1.34 GB with, at the same speed. (Sending blocks over 1 MB to
+    mmap instead kept it lower still but labelled 35 % slower.) A no-op off glibc.
     """
     import ctypes
     import sys
 
-    if not sys.platform.startswith("linux") or any(k.startswith("MALLOC_") for k in os.environ):
+    if not sys.platform.startswith("linux"):
         return False
     try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return False
-    return bool(
-        mallopt(_M_MMAP_THRESHOLD, ALLOCATOR_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, ALLOCATOR_THRESHOLD)
-    )
+    trim(0)
+    return True
 
 
 class MiniLMEncoder:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.classifier import Prediction, TextClassifier
+from nlp.encoder import release_freed_memory
 from nlp.lang import detect_language
 
 
@@ -32,7 +33,9 @@ def label_texts(
     texts = [t if isinstance(t, str) else "" for t in texts]
     sent = sentiment.predict(texts)
     spam_scores = [p.probs.get("spam", 0.0) for p in spam.predict(texts)] if spam else [0.0] * len(texts)
-    return [
+    out = [
         TextLabels(lang=detect_language(text), sentiment=s, spam_score=p)
         for text, s, p in zip(texts, sent, spam_scores, strict=True)
     ]
+    release_freed_memory()  # a long run's batches would otherwise fragment the heap (see there)
+    return out

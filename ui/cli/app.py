@@ -9,7 +9,6 @@ import signal
 
 import typer
 
-from nlp.encoder import configure_allocator
 from ui.cli import admin, campaigns, collect, influencers, model, privacy, report
 
 app = typer.Typer(
@@ -61,7 +60,6 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    configure_allocator()  # label, bench, train and demo hold models and batches for a long run
     app()
 
 
