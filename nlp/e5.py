@@ -4,8 +4,9 @@
 ``e5.c``): a header, the XLM-RoBERTa SentencePiece unigram vocabulary (pieces and scores), a per-codepoint
 normalisation map, and a tensor directory. Matrices are Q4_0 blocks (an fp16 scale and 32 four-bit weights,
 byte j holding weight j in its low nibble and weight j + 16 in its high one); biases, LayerNorms and the
-position table are fp32. Here the blocks are dequantised into a ``BertModel`` and the vocabulary becomes a
-fast ``tokenizers`` Unigram tokenizer with XLM-R's normaliser and special tokens. Nothing is downloaded.
+position table are fp32. Here the blocks are dequantised into a ``BertModel`` (all but the word table, which
+stays Q4_0 and is dequantised row by row as looked up: ``nlp.q4``) and the vocabulary becomes a fast
+``tokenizers`` Unigram tokenizer with XLM-R's normaliser and special tokens. Nothing is downloaded.
 """
 
 from __future__ import annotations

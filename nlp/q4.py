@@ -2,7 +2,7 @@
 
 e5's word table (250,002 × 384) is 384 MB as float32 and 58 MB as Q4_0 blocks: every label run, training
 run and bench holds it, and a batch looks up a few thousand of its rows. The rows come out bit-identical to
-``nlp.e5.dequantize_q4_0`` (the same float32 arithmetic: nibble − 8, times the block's scale).
+``dequantize_q4_0``'s (the same float32 arithmetic: nibble − 8, times the block's scale).
 """
 
 from __future__ import annotations
