@@ -110,3 +110,26 @@ def test_refit_blend_rewrites_only_the_blend_of_a_trained_model(
     for task, blend in refitted["blend"].items():
         assert set(blend["weights"]) == {"en", "ko", "zh", "vi", "other"}, task
         assert blend["temperature"] > 0 and blend["dev_scores"], task
+
+
+def test_a_failed_config_write_leaves_the_old_e5_json_whole(tmp_path: Path, monkeypatch) -> None:
+    """A write that dies half-way (disk full, a killed run) must not leave a truncated ``e5.json``: the
+    classifier could no longer load. ``write_config`` writes a temporary file and renames it."""
+    from nlp.training.e5 import write_config
+
+    path = tmp_path / "e5.json"
+    write_config(path, {"version": "old", "blend": {}})
+    real_write = Path.write_text
+
+    def dies_half_way(self: Path, data: str, *args, **kwargs) -> int:
+        real_write(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", dies_half_way)
+    with pytest.raises(OSError):
+        write_config(path, {"version": "new", "blend": {"sentiment": {"weights": {"en": 0.5}}}})
+    monkeypatch.undo()
+    assert json.loads(path.read_text(encoding="utf-8")) == {"version": "old", "blend": {}}
+    write_config(path, {"version": "new", "blend": {}})
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["e5.json"]  # the half-written temporary file is replaced
