@@ -15,7 +15,7 @@ from nlp.mixture import softmax
 from nlp.training.blend import binary_groups
 from nlp.training.calibration import expected_calibration_error, fit_temperature
 from nlp.training.data import cap_rows
-from nlp.training.e5 import class_weights
+from nlp.training.e5 import class_weights, write_config
 
 TINY_DATA = Path(__file__).resolve().parents[2] / "fixtures" / "train_tiny"
 
@@ -112,11 +112,11 @@ def test_refit_blend_rewrites_only_the_blend_of_a_trained_model(
         assert blend["temperature"] > 0 and blend["dev_scores"], task
 
 
-def test_a_failed_config_write_leaves_the_old_e5_json_whole(tmp_path: Path, monkeypatch) -> None:
+def test_a_failed_config_write_leaves_the_old_e5_json_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A write that dies half-way (disk full, a killed run) must not leave a truncated ``e5.json``: the
     classifier could no longer load. ``write_config`` writes a temporary file and renames it."""
-    from nlp.training.e5 import write_config
-
     path = tmp_path / "e5.json"
     write_config(path, {"version": "old", "blend": {}})
     real_write = Path.write_text
