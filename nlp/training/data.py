@@ -162,3 +162,11 @@ def ham_from_sentiment(data_dir: Path, seed: int) -> dict[str, list[dict]]:
             out[split].extend({"text": r["text"], "label": "ham", "lang": r["lang"]} for r in picked)
             dev_keys |= {dedup_key(r["text"]) for r in picked}
     return out
+
+
+def write_json(path: Path, config: dict, indent: int = 1) -> None:
+    """Write a model's JSON file at once (tmp + rename): an interrupted write leaves the file as it was, never
+    half written (the classifier would fail to load a truncated file)."""
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(config, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)

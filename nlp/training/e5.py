@@ -46,6 +46,7 @@ from nlp.training.data import (
     handwritten_set,
     read_jsonl,
     task_of,
+    write_json,
 )
 from nlp.training.e5_layers import fine_tune, lower_states, predict_logits
 from nlp.training.label_offsets import fit_label_offsets
@@ -277,7 +278,7 @@ def refit_blend(args: argparse.Namespace) -> dict:
     path = args.out / "e5.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     config["blend"] = blend
-    write_config(path, config)
+    write_json(path, config)
     add_neutral_head(args.out, args.data, args.seed, dev_rows)
     add_label_offsets(args.out, dev_rows)
     return blend
@@ -302,19 +303,11 @@ def add_neutral_head(
 
 def _write_sentiment_entry(path: Path, config: dict, key: str, value: dict) -> None:
     """``config`` with ``blend.sentiment[key]`` set to ``value`` (dropped when empty), written to ``path``
-    (``write_config``)."""
+    (``write_json``)."""
     config["blend"]["sentiment"].pop(key, None)
     if value:
         config["blend"]["sentiment"][key] = value
-    write_config(path, config)
-
-
-def write_config(path: Path, config: dict) -> None:
-    """Write ``e5.json`` at once (tmp + rename): an interrupted write leaves the file as it was, never half
-    written (the classifier would fail to load a truncated file)."""
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, config)
 
 
 def add_label_offsets(out: Path, dev_rows: list[tuple[str, dict]]) -> None:
@@ -363,7 +356,7 @@ def save(out: Path, layers: Any, heads: Any, report: dict) -> None:
         "ece": report["ece"],
         "blend": report["blend"],
     }
-    write_config(out / "e5.json", config)
+    write_json(out / "e5.json", config)
 
 
 def main(argv: Sequence[str] | None = None, corrections: dict[str, list[dict]] | None = None) -> None:

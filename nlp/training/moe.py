@@ -30,7 +30,7 @@ from nlp.labels import TASK_LABELS
 from nlp.mixture import MixtureHead
 from nlp.training import progress_to_stdout
 from nlp.training.calibration import fit_temperature_bounded
-from nlp.training.data import subsample
+from nlp.training.data import subsample, write_json
 from nlp.training.domains import (
     ALSO_LEARNS_FROM,
     EMBED_DOMAINS,
@@ -138,7 +138,7 @@ def rescore_baselines(data_dir: Path, out_dir: Path, task: str, seed: int = 13) 
     config["dev_scores"]["baseline_char_tfidf_lr"] = dev_scores(dev, preds, task)
     config["dev_scores"]["note"] = DEV_SCORES_NOTE
     config.setdefault("training", {}).setdefault("seconds", {})["baseline"] = round(time.time() - t0, 1)
-    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(path, config, indent=2)
     return config
 
 

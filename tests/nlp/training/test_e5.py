@@ -14,8 +14,8 @@ from nlp.e5_model import length_batches
 from nlp.mixture import softmax
 from nlp.training.blend import binary_groups
 from nlp.training.calibration import expected_calibration_error, fit_temperature
-from nlp.training.data import cap_rows
-from nlp.training.e5 import class_weights, write_config
+from nlp.training.data import cap_rows, write_json
+from nlp.training.e5 import class_weights
 
 TINY_DATA = Path(__file__).resolve().parents[2] / "fixtures" / "train_tiny"
 
@@ -116,9 +116,9 @@ def test_a_failed_config_write_leaves_the_old_e5_json_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A write that dies half-way (disk full, a killed run) must not leave a truncated ``e5.json``: the
-    classifier could no longer load. ``write_config`` writes a temporary file and renames it."""
+    classifier could no longer load. ``write_json`` writes a temporary file and renames it."""
     path = tmp_path / "e5.json"
-    write_config(path, {"version": "old", "blend": {}})
+    write_json(path, {"version": "old", "blend": {}})
     real_write = Path.write_text
 
     def dies_half_way(self: Path, data: str, *args, **kwargs) -> int:
@@ -127,9 +127,9 @@ def test_a_failed_config_write_leaves_the_old_e5_json_whole(
 
     monkeypatch.setattr(Path, "write_text", dies_half_way)
     with pytest.raises(OSError):
-        write_config(path, {"version": "new", "blend": {"sentiment": {"weights": {"en": 0.5}}}})
+        write_json(path, {"version": "new", "blend": {"sentiment": {"weights": {"en": 0.5}}}})
     monkeypatch.undo()
     assert json.loads(path.read_text(encoding="utf-8")) == {"version": "old", "blend": {}}
-    write_config(path, {"version": "new", "blend": {}})
+    write_json(path, {"version": "new", "blend": {}})
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["e5.json"]  # the half-written temporary file is replaced
